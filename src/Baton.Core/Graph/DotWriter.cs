@@ -111,9 +111,9 @@ public static class DotWriter
         AppendQuoted(text, label ?? string.Empty);
         var styles = new List<string>(3);
         var shape = appearance?.Shape ?? options.DefaultShape;
-        if (shape != NodeShape.Box)
+        if (ShapeName(shape) is var shapeName && shapeName != "box")
         {
-            text.Append(", shape=").Append(ShapeName(shape));
+            text.Append(", shape=").Append(shapeName);
         }
 
         if (shape is NodeShape.Rounded or NodeShape.Stadium)

@@ -48,8 +48,9 @@ public static class MermaidWriter
 
         if (options.Title is { } title)
         {
-            // Front matter is YAML; a double-quoted scalar with JSON-style escapes is valid YAML.
-            text.Append("---\ntitle: ").Append(System.Text.Json.JsonSerializer.Serialize(title)).Append("\n---\n");
+            text.Append("---\ntitle: ");
+            AppendYamlQuoted(text, title);
+            text.Append("\n---\n");
         }
 
         text.Append("flowchart ").Append(Direction(options.Direction)).Append('\n');
@@ -213,6 +214,40 @@ public static class MermaidWriter
                     break;
             }
         }
+    }
+
+    /// <summary>Front matter is YAML, so the title is a YAML double-quoted scalar, not a Mermaid label.</summary>
+    private static void AppendYamlQuoted(StringBuilder text, string value)
+    {
+        text.Append('"');
+        foreach (var ch in value)
+        {
+            switch (ch)
+            {
+                case '"':
+                    text.Append("\\\"");
+                    break;
+                case '\\':
+                    text.Append("\\\\");
+                    break;
+                case '\n':
+                    text.Append("\\n");
+                    break;
+                default:
+                    if (char.IsControl(ch))
+                    {
+                        text.Append("\\x").Append(((int)ch).ToString("x2"));
+                    }
+                    else
+                    {
+                        text.Append(ch);
+                    }
+
+                    break;
+            }
+        }
+
+        text.Append('"');
     }
 
     private static string Direction(LayoutDirection direction) => direction switch
