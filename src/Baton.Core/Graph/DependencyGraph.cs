@@ -22,12 +22,14 @@ namespace Baton.Graph;
 public sealed class DependencyGraph<TNode>
 {
     private readonly TNode[] _nodes;
+    private readonly IReadOnlyList<TNode> _readOnlyNodes;
     private readonly AdjacencyLists _dependencies;
     private readonly AdjacencyLists _dependents;
 
     internal DependencyGraph(TNode[] nodes, AdjacencyLists dependencies)
     {
         _nodes = nodes;
+        _readOnlyNodes = Array.AsReadOnly(nodes);
         _dependencies = dependencies;
         _dependents = dependencies.Reverse();
     }
@@ -39,7 +41,7 @@ public sealed class DependencyGraph<TNode>
     public int EdgeCount => _dependencies.EdgeCount;
 
     /// <summary>The payloads, indexed by node id.</summary>
-    public IReadOnlyList<TNode> Nodes => _nodes;
+    public IReadOnlyList<TNode> Nodes => _readOnlyNodes;
 
     /// <summary>The payload of a node.</summary>
     public TNode this[int node]
