@@ -1,0 +1,585 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Baton.Diagnostics;
+using Baton.Text;
+using Baton.Values;
+
+namespace Baton.Expressions;
+
+/// <summary>
+/// One evaluation. Errors become diagnostics and the failing node yields <see cref="Value.UnknownAny"/>; since every
+/// operation passes unknown operands through silently, an error is reported once and never cascades.
+/// </summary>
+internal sealed class EvaluationRun
+{
+    /// <summary>Deeper trees than this (which the parser never returns) are refused rather than risk the stack.</summary>
+    private const int MaxDepth = 1000;
+
+    private readonly IEvaluationScope _scope;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly int _templateDepth;
+    private int _depth;
+
+    public EvaluationRun(IEvaluationScope scope, DiagnosticBag diagnostics, int templateDepth)
+    {
+        _scope = scope;
+        _diagnostics = diagnostics;
+        _templateDepth = templateDepth;
+    }
+
+    public Value Evaluate(Expression expression)
+    {
+        if (_depth >= MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            return Error(DiagnosticCodes.ExpressionSyntax, "expression nested too deeply to evaluate", expression.Span);
+        }
+
+        _depth++;
+        try
+        {
+            return expression switch
+            {
+                LiteralExpression literal => literal.Value,
+                TemplateExpression template => EvaluateTemplate(template),
+                VariableExpression variable => EvaluateVariable(variable),
+                GetAttrExpression getAttr => GetAttribute(Evaluate(getAttr.Target), getAttr.Name, getAttr.Span),
+                IndexExpression index => EvaluateIndex(index),
+                SplatExpression splat => EvaluateSplat(splat),
+                FunctionCallExpression call => EvaluateCall(call),
+                UnaryExpression unary => EvaluateUnary(unary),
+                BinaryExpression binary => EvaluateBinary(binary),
+                ConditionalExpression conditional => EvaluateConditional(conditional),
+                ListExpression list => Value.List(list.Items.Select(Evaluate).ToList()),
+                MapExpression map => EvaluateMap(map),
+                _ => Error(DiagnosticCodes.ExpressionSyntax, $"unsupported expression {expression.GetType().Name}", expression.Span),
+            };
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private Value EvaluateTemplate(TemplateExpression template)
+    {
+        var builder = new StringBuilder();
+        var sensitive = false;
+        var unknown = false;
+        var failed = false;
+        foreach (var part in template.Parts)
+        {
+            var value = Evaluate(part);
+            sensitive |= value.IsSensitive;
+            if (!value.IsKnown)
+            {
+                unknown = true;
+            }
+            else if (!ValueConversions.TryText(value, out var text))
+            {
+                failed = true;
+                var help = value.Kind switch
+                {
+                    ValueKind.Null => "use coalesce(value, \"\") for a default",
+                    ValueKind.List => "use join(\", \", list), or jsonencode()",
+                    _ => "use jsonencode(), or pick one value",
+                };
+                Error(DiagnosticCodes.InvalidOperand, $"cannot interpolate {ValueConversions.KindName(value)} into a string", part.Span, help);
+            }
+            else
+            {
+                builder.Append(text);
+            }
+        }
+
+        if (failed)
+        {
+            return Value.UnknownAny;
+        }
+
+        return (unknown ? Value.Unknown(BatonType.String) : Value.String(builder.ToString())).WithSensitivity(sensitive);
+    }
+
+    private Value EvaluateVariable(VariableExpression variable)
+    {
+        if (_scope.TryGetRoot(variable.Name, out var value))
+        {
+            return value;
+        }
+
+        var help = _scope is EvaluationScope known ? Suggestions.DidYouMean(variable.Name, known.Names) : null;
+        return Error(DiagnosticCodes.ReferenceNotAvailable, $"\"{variable.Name}\" is not available here", variable.Span, help);
+    }
+
+    private Value GetAttribute(Value target, string name, SourceSpan span)
+    {
+        switch (target.Kind)
+        {
+            case ValueKind.Unknown:
+                return Value.Unknown(ElementType(target.UnknownType, TypeKind.Map)).WithSensitivity(target.IsSensitive);
+            case ValueKind.Map:
+                var map = target.AsMap();
+                if (map.TryGetValue(name, out var found))
+                {
+                    return found.WithSensitivity(target.IsSensitive);
+                }
+
+                return Error(
+                    DiagnosticCodes.MissingElement,
+                    $"no attribute or key \"{name}\" here",
+                    span,
+                    Suggestions.DidYouMean(name, map.Keys) ?? KeysHelp(map.Keys));
+            case ValueKind.List:
+                return Error(
+                    DiagnosticCodes.InvalidOperand,
+                    $"a list has no attribute \"{name}\"",
+                    span,
+                    $"use [*].{name} to take \"{name}\" of every element, or [0].{name} for the first");
+            default:
+                return Error(DiagnosticCodes.InvalidOperand, $"{ValueConversions.KindName(target)} has no attribute \"{name}\"", span);
+        }
+    }
+
+    private Value EvaluateIndex(IndexExpression index)
+    {
+        var target = Evaluate(index.Target);
+        var key = Evaluate(index.Key);
+        return GetElement(target, key, index.Key.Span);
+    }
+
+    private Value GetElement(Value target, Value key, SourceSpan keySpan)
+    {
+        var sensitive = target.IsSensitive || key.IsSensitive;
+        if (!target.IsKnown || !key.IsKnown)
+        {
+            var kind = key.IsKnown && key.Kind == ValueKind.String ? TypeKind.Map : TypeKind.List;
+            var type = target.IsKnown ? BatonType.Of(target) : target.UnknownType;
+            var element = type.Kind is TypeKind.List or TypeKind.Map ? type.Element! : ElementType(type, kind);
+            return Value.Unknown(element).WithSensitivity(sensitive);
+        }
+
+        switch (target.Kind)
+        {
+            case ValueKind.List:
+                var items = target.AsList();
+                if (!ValueConversions.TryNumber(key, out var number) || number != Math.Floor(number))
+                {
+                    return Error(
+                        DiagnosticCodes.InvalidOperand,
+                        $"a list index must be a whole number, not {ValueConversions.KindAndValue(key)}",
+                        keySpan);
+                }
+
+                if (number < 0 || number >= items.Length)
+                {
+                    return Error(
+                        DiagnosticCodes.MissingElement,
+                        $"index {Value.FormatNumber(number)} is out of range for a list of {items.Length} element{(items.Length == 1 ? string.Empty : "s")}",
+                        keySpan,
+                        items.Length == 0 ? "the list is empty" : $"valid indexes are 0 to {items.Length - 1}");
+                }
+
+                return items[(int)number].WithSensitivity(sensitive);
+            case ValueKind.Map:
+                var map = target.AsMap();
+                if (key.Kind != ValueKind.String)
+                {
+                    return Error(
+                        DiagnosticCodes.InvalidOperand,
+                        $"a map key must be a string, not {ValueConversions.KindAndValue(key)}",
+                        keySpan,
+                        key.Kind == ValueKind.Number ? $"write [\"{Value.FormatNumber(key.AsNumber())}\"]" : null);
+                }
+
+                if (map.TryGetValue(key.AsString(), out var found))
+                {
+                    return found.WithSensitivity(sensitive);
+                }
+
+                return Error(
+                    DiagnosticCodes.MissingElement,
+                    $"no key {ValueConversions.Describe(key)} in the map",
+                    keySpan,
+                    (key.IsSensitive ? null : Suggestions.DidYouMean(key.AsString(), map.Keys)) ?? KeysHelp(map.Keys));
+            default:
+                return Error(DiagnosticCodes.InvalidOperand, $"{ValueConversions.KindName(target)} cannot be indexed", keySpan);
+        }
+    }
+
+    private static string KeysHelp(IEnumerable<string> keys)
+    {
+        var list = keys.Take(6).Select(k => $"\"{k}\"").ToList();
+        return list.Count == 0 ? "the map is empty" : $"the keys are {string.Join(", ", list)}{(keys.Skip(6).Any() ? ", …" : string.Empty)}";
+    }
+
+    private static BatonType ElementType(BatonType type, TypeKind expected) =>
+        type.Kind == expected || (type.Kind is TypeKind.List or TypeKind.Map && expected is TypeKind.List or TypeKind.Map)
+            ? type.Element ?? BatonType.Any
+            : BatonType.Any;
+
+    private Value EvaluateSplat(SplatExpression splat)
+    {
+        var target = Evaluate(splat.Target);
+        var keys = new Value?[splat.Steps.Length];
+        var keySensitive = false;
+        for (var i = 0; i < splat.Steps.Length; i++)
+        {
+            keys[i] = splat.Steps[i] switch
+            {
+                IndexTraversal index => index.Key,
+                DynamicIndexTraversal dynamic => Evaluate(dynamic.Key),
+                _ => null,
+            };
+            keySensitive |= keys[i]?.IsSensitive == true;
+        }
+
+        if (!target.IsKnown)
+        {
+            return Value.Unknown(BatonType.AnyList).WithSensitivity(target.IsSensitive || keySensitive);
+        }
+
+        if (target.Kind == ValueKind.Null)
+        {
+            // As in Terraform: a splat over null is the empty list, so optional values need no conditional.
+            return Value.EmptyList.WithSensitivity(target.IsSensitive);
+        }
+
+        if (target.Kind != ValueKind.List)
+        {
+            return Error(
+                DiagnosticCodes.InvalidOperand,
+                $"[*] needs a list, not {ValueConversions.KindName(target)}",
+                splat.Target.Span,
+                target.Kind == ValueKind.Map ? "use values(map)[*] to go over the values of a map" : null);
+        }
+
+        var results = new List<Value>();
+        foreach (var item in target.AsList())
+        {
+            var errorsBefore = _diagnostics.ErrorCount;
+            var current = item;
+            for (var i = 0; i < splat.Steps.Length; i++)
+            {
+                current = splat.Steps[i] is AttributeTraversal attribute
+                    ? GetAttribute(current, attribute.Name, splat.Span)
+                    : GetElement(current, keys[i]!, splat.Span);
+            }
+
+            if (_diagnostics.ErrorCount > errorsBefore)
+            {
+                // One report for the first element that fails, not one per element.
+                return Value.UnknownAny;
+            }
+
+            results.Add(current.WithSensitivity(keySensitive));
+        }
+
+        return Value.List(results).WithSensitivity(target.IsSensitive);
+    }
+
+    private Value EvaluateCall(FunctionCallExpression call)
+    {
+        if (!FunctionLibrary.TryGet(call.Name, out var function))
+        {
+            return Error(
+                DiagnosticCodes.UnknownFunction,
+                $"there is no function \"{call.Name}\"",
+                call.NameSpan,
+                Suggestions.DidYouMean(call.Name, FunctionLibrary.Names));
+        }
+
+        var count = call.Arguments.Length;
+        var minimum = FunctionLibrary.MinimumArguments(function);
+        var maximum = FunctionLibrary.MaximumArguments(function);
+        if (count < minimum || count > maximum)
+        {
+            return Error(DiagnosticCodes.WrongArity, ArityMessage(function, count), call.Span, $"the signature is {function.Signature}");
+        }
+
+        var arguments = ImmutableArray.CreateBuilder<Value>(count);
+        var sensitive = false;
+        var unknown = false;
+        var failed = false;
+        for (var i = 0; i < count; i++)
+        {
+            var value = Evaluate(call.Arguments[i]);
+            sensitive |= value.ContainsSensitive;
+            var parameter = FunctionLibrary.ParameterAt(function, i)!;
+            if (!value.IsKnown || (!value.IsWhollyKnown && !function.AcceptsPartlyUnknown))
+            {
+                unknown = true;
+                arguments.Add(value);
+                continue;
+            }
+
+            if (value.Kind == ValueKind.Null && !parameter.AllowsNull)
+            {
+                failed = true;
+                Error(DiagnosticCodes.InvalidOperand, $"{parameter.Name} of {function.Name}() must not be null", call.Arguments[i].Span);
+                continue;
+            }
+
+            if (!parameter.Type.TryConvert(ValueConversions.Unmark(value), out var converted, out var conversionError))
+            {
+                failed = true;
+                Error(
+                    DiagnosticCodes.InvalidOperand,
+                    $"{parameter.Name} of {function.Name}() must be {parameter.Type}: {conversionError}",
+                    call.Arguments[i].Span,
+                    $"the signature is {function.Signature}");
+                continue;
+            }
+
+            arguments.Add(converted);
+        }
+
+        if (failed)
+        {
+            return Value.UnknownAny;
+        }
+
+        if (unknown)
+        {
+            return Value.Unknown(function.ReturnType).WithSensitivity(sensitive);
+        }
+
+        var context = new FunctionCall(
+            function,
+            arguments.MoveToImmutable(),
+            call.Span,
+            [.. call.Arguments.Select(a => a.Span)],
+            _scope.Host,
+            _diagnostics,
+            _templateDepth);
+        return function.Invoke(context).WithSensitivity(sensitive);
+    }
+
+    internal static string ArityMessage(IFunction function, int count)
+    {
+        var minimum = FunctionLibrary.MinimumArguments(function);
+        var maximum = FunctionLibrary.MaximumArguments(function);
+        var expected = maximum is null ? $"at least {minimum}"
+            : minimum == maximum ? $"{minimum}"
+            : $"{minimum} to {maximum}";
+        return $"{function.Name}() takes {expected} argument{(expected == "1" ? string.Empty : "s")}, but {count} {(count == 1 ? "was" : "were")} given";
+    }
+
+    private Value EvaluateUnary(UnaryExpression unary)
+    {
+        var operand = Evaluate(unary.Operand);
+        if (unary.Operator == UnaryOperator.Not)
+        {
+            if (!operand.IsKnown)
+            {
+                return Value.Unknown(BatonType.Bool).WithSensitivity(operand.IsSensitive);
+            }
+
+            return ValueConversions.TryBool(operand, out var b)
+                ? Value.Bool(!b).WithSensitivity(operand.IsSensitive)
+                : Error(DiagnosticCodes.InvalidOperand, $"\"!\" needs a bool, not {ValueConversions.KindAndValue(operand)}", unary.Operand.Span);
+        }
+
+        if (!operand.IsKnown)
+        {
+            return Value.Unknown(BatonType.Number).WithSensitivity(operand.IsSensitive);
+        }
+
+        return ValueConversions.TryNumber(operand, out var n)
+            ? Number(-n, unary.Span).WithSensitivity(operand.IsSensitive)
+            : Error(DiagnosticCodes.InvalidOperand, $"\"-\" needs a number, not {ValueConversions.KindAndValue(operand)}", unary.Operand.Span);
+    }
+
+    private Value EvaluateBinary(BinaryExpression binary)
+    {
+        if (binary.Operator is BinaryOperator.And or BinaryOperator.Or)
+        {
+            return EvaluateLogical(binary);
+        }
+
+        var left = Evaluate(binary.Left);
+        var right = Evaluate(binary.Right);
+        if (binary.Operator is BinaryOperator.Equal or BinaryOperator.NotEqual)
+        {
+            var sensitiveEquality = left.ContainsSensitive || right.ContainsSensitive;
+            if (!left.IsWhollyKnown || !right.IsWhollyKnown)
+            {
+                return Value.Unknown(BatonType.Bool).WithSensitivity(sensitiveEquality);
+            }
+
+            return Value.Bool(left.Equals(right) == (binary.Operator == BinaryOperator.Equal)).WithSensitivity(sensitiveEquality);
+        }
+
+        var sensitive = left.IsSensitive || right.IsSensitive;
+        var symbol = Syntax.Symbol(binary.Operator);
+        var leftOk = TryOperand(left, binary.Left, binary, "left", out var l);
+        var rightOk = TryOperand(right, binary.Right, binary, "right", out var r);
+        if (!leftOk || !rightOk)
+        {
+            return Value.UnknownAny;
+        }
+
+        var comparison = binary.Operator is BinaryOperator.Less or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual;
+        if (!left.IsKnown || !right.IsKnown)
+        {
+            return Value.Unknown(comparison ? BatonType.Bool : BatonType.Number).WithSensitivity(sensitive);
+        }
+
+        if (binary.Operator is BinaryOperator.Divide or BinaryOperator.Modulo && r == 0)
+        {
+            return Error(DiagnosticCodes.DivisionByZero, $"\"{symbol}\" by zero", binary.Right.Span);
+        }
+
+        var result = binary.Operator switch
+        {
+            BinaryOperator.Less => Value.Bool(l < r),
+            BinaryOperator.LessOrEqual => Value.Bool(l <= r),
+            BinaryOperator.Greater => Value.Bool(l > r),
+            BinaryOperator.GreaterOrEqual => Value.Bool(l >= r),
+            BinaryOperator.Add => Number(l + r, binary.Span),
+            BinaryOperator.Subtract => Number(l - r, binary.Span),
+            BinaryOperator.Multiply => Number(l * r, binary.Span),
+            BinaryOperator.Divide => Number(l / r, binary.Span),
+            _ => Number(l % r, binary.Span),
+        };
+        return result.WithSensitivity(sensitive);
+    }
+
+    /// <summary>Converts a known operand of an arithmetic or comparison operator to a number; unknown operands pass.</summary>
+    private bool TryOperand(Value value, Expression operand, BinaryExpression binary, string side, out double number)
+    {
+        number = 0;
+        if (!value.IsKnown || ValueConversions.TryNumber(value, out number))
+        {
+            return true;
+        }
+
+        var symbol = Syntax.Symbol(binary.Operator);
+        string? help = null;
+        if (binary.Operator == BinaryOperator.Add && value.Kind == ValueKind.String)
+        {
+            help = "\"+\" adds numbers; to join strings use \"${a}${b}\" or join()";
+        }
+        else if (binary.Operator is BinaryOperator.Less or BinaryOperator.LessOrEqual or BinaryOperator.Greater or BinaryOperator.GreaterOrEqual)
+        {
+            help = "comparisons work on numbers only; use == or != for other values";
+        }
+
+        Error(
+            DiagnosticCodes.InvalidOperand,
+            $"\"{symbol}\" needs numbers, but the {side} operand is {ValueConversions.KindAndValue(value)}",
+            operand.Span,
+            help);
+        return false;
+    }
+
+    private Value EvaluateLogical(BinaryExpression binary)
+    {
+        var isAnd = binary.Operator == BinaryOperator.And;
+        var symbol = isAnd ? "&&" : "||";
+        var left = Evaluate(binary.Left);
+        if (left.IsKnown && !ValueConversions.TryBool(left, out _))
+        {
+            return Error(DiagnosticCodes.InvalidOperand, $"\"{symbol}\" needs bools, but the left operand is {ValueConversions.KindAndValue(left)}", binary.Left.Span);
+        }
+
+        if (left.IsKnown && ValueConversions.TryBool(left, out var l) && l != isAnd)
+        {
+            // false && … and true || … are decided without the right side, which is not evaluated.
+            return Value.Bool(l).WithSensitivity(left.IsSensitive);
+        }
+
+        var right = Evaluate(binary.Right);
+        var sensitive = left.IsSensitive || right.IsSensitive;
+        if (right.IsKnown && !ValueConversions.TryBool(right, out _))
+        {
+            return Error(DiagnosticCodes.InvalidOperand, $"\"{symbol}\" needs bools, but the right operand is {ValueConversions.KindAndValue(right)}", binary.Right.Span);
+        }
+
+        if (right.IsKnown && ValueConversions.TryBool(right, out var r))
+        {
+            if (r != isAnd || left.IsKnown)
+            {
+                // Known left (the neutral value) or a deciding right side: the result is known.
+                return Value.Bool(r).WithSensitivity(sensitive);
+            }
+        }
+
+        return Value.Unknown(BatonType.Bool).WithSensitivity(sensitive);
+    }
+
+    private Value EvaluateConditional(ConditionalExpression conditional)
+    {
+        var condition = Evaluate(conditional.Condition);
+        if (!condition.IsKnown)
+        {
+            var whenTrue = Evaluate(conditional.TrueResult);
+            var whenFalse = Evaluate(conditional.FalseResult);
+            var type = BatonType.Common([BatonType.Of(whenTrue), BatonType.Of(whenFalse)]);
+            return Value.Unknown(type).WithSensitivity(condition.IsSensitive || whenTrue.ContainsSensitive || whenFalse.ContainsSensitive);
+        }
+
+        if (!ValueConversions.TryBool(condition, out var chosen))
+        {
+            return Error(
+                DiagnosticCodes.InvalidOperand,
+                $"the condition of \"? :\" must be a bool, not {ValueConversions.KindAndValue(condition)}",
+                conditional.Condition.Span);
+        }
+
+        return Evaluate(chosen ? conditional.TrueResult : conditional.FalseResult).WithSensitivity(condition.IsSensitive);
+    }
+
+    private Value EvaluateMap(MapExpression map)
+    {
+        var entries = new List<KeyValuePair<string, Value>>(map.Entries.Length);
+        var sensitive = false;
+        var valuesSensitive = false;
+        var unknownKey = false;
+        var failed = false;
+        foreach (var entry in map.Entries)
+        {
+            var key = Evaluate(entry.Key);
+            var value = Evaluate(entry.Value);
+            sensitive |= key.IsSensitive;
+            valuesSensitive |= value.ContainsSensitive;
+            if (!key.IsKnown)
+            {
+                unknownKey = true;
+            }
+            else if (key.Kind is ValueKind.Null or ValueKind.List or ValueKind.Map)
+            {
+                failed = true;
+                Error(DiagnosticCodes.InvalidOperand, $"a map key must be a string, not {ValueConversions.KindName(key)}", entry.Key.Span);
+            }
+            else
+            {
+                ValueConversions.TryText(key, out var text);
+                entries.Add(new(text, value));
+            }
+        }
+
+        if (failed)
+        {
+            return Value.UnknownAny;
+        }
+
+        if (unknownKey)
+        {
+            // Which keys exist is not known yet, so neither is the map.
+            return Value.Unknown(BatonType.AnyMap).WithSensitivity(sensitive || valuesSensitive);
+        }
+
+        return Value.Map(entries).WithSensitivity(sensitive);
+    }
+
+    private Value Number(double number, SourceSpan span) =>
+        double.IsFinite(number)
+            ? Value.Number(number)
+            : Error(DiagnosticCodes.NumberOutOfRange, "the result is too large to be a number", span);
+
+    private Value Error(string code, string message, SourceSpan span, string? help = null)
+    {
+        _diagnostics.Error(code, message, span, help);
+        return Value.UnknownAny;
+    }
+}

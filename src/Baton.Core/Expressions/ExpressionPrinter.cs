@@ -1,0 +1,338 @@
+using System.Text;
+using Baton.Values;
+
+namespace Baton.Expressions;
+
+/// <summary>
+/// Prints expressions as canonical text: one space around binary operators, parentheses only where precedence needs
+/// them. <see cref="ExpressionParser.ParseExpression"/> reads the printed text back as an equal tree
+/// (by <see cref="ExpressionComparer"/>) for every tree the parser can produce.
+/// </summary>
+/// <remarks>
+/// Trees the parser cannot produce print as the nearest text: an attribute name that is not an identifier prints as
+/// an index <c>["name"]</c>, a list or map literal value prints as a list or map expression, and an unknown literal
+/// (a parse error) prints as <c>null</c>.
+/// </remarks>
+public static class ExpressionPrinter
+{
+    /// <summary>The expression as expression text.</summary>
+    public static string Print(Expression expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var builder = new StringBuilder();
+        Write(builder, expression, 0);
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The expression as the text of a YAML string value that <see cref="ExpressionParser.ParseTemplate"/> reads back
+    /// as an equal tree: plain text for a string literal, the template's text for a template, <c>${…}</c> around anything else.
+    /// </summary>
+    public static string PrintTemplate(Expression expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var builder = new StringBuilder();
+        switch (expression)
+        {
+            case LiteralExpression { Value.Kind: ValueKind.String } literal:
+                AppendTemplateText(builder, literal.Value.AsString());
+                break;
+            case TemplateExpression template when template.Parts.Length > 1 || template.Parts.Any(p => p is LiteralExpression):
+                WriteTemplateParts(builder, template, escapes: false);
+                break;
+            default:
+                // A template of one interpolation alone would read back as the bare expression: keep it quoted inside.
+                builder.Append("${");
+                Write(builder, expression, 0);
+                builder.Append('}');
+                break;
+        }
+
+        return builder.ToString();
+    }
+
+    private static int PrecedenceOf(Expression expression) => expression switch
+    {
+        ConditionalExpression => Syntax.ConditionalPrecedence,
+        BinaryExpression binary => Syntax.Precedence(binary.Operator),
+        UnaryExpression => Syntax.UnaryPrecedence,
+        LiteralExpression { Value.Kind: ValueKind.Number } literal when literal.Value.AsNumber() < 0 => Syntax.UnaryPrecedence,
+        GetAttrExpression or IndexExpression or SplatExpression => Syntax.PostfixPrecedence,
+        _ => Syntax.PrimaryPrecedence,
+    };
+
+    private static void Write(StringBuilder builder, Expression expression, int minimumPrecedence)
+    {
+        var parenthesise = PrecedenceOf(expression) < minimumPrecedence;
+        if (parenthesise)
+        {
+            builder.Append('(');
+        }
+
+        switch (expression)
+        {
+            case LiteralExpression literal:
+                WriteValue(builder, literal.Value);
+                break;
+            case TemplateExpression template:
+                builder.Append('"');
+                WriteTemplateParts(builder, template, escapes: true);
+                builder.Append('"');
+                break;
+            case VariableExpression variable:
+                builder.Append(variable.Name);
+                break;
+            case GetAttrExpression getAttr:
+                Write(builder, getAttr.Target, Syntax.PostfixPrecedence);
+                WriteAttribute(builder, getAttr.Name);
+                break;
+            case IndexExpression index:
+                Write(builder, index.Target, Syntax.PostfixPrecedence);
+                builder.Append('[');
+                Write(builder, index.Key, 0);
+                builder.Append(']');
+                break;
+            case SplatExpression splat:
+                Write(builder, splat.Target, Syntax.PostfixPrecedence);
+                builder.Append("[*]");
+                foreach (var step in splat.Steps)
+                {
+                    WriteStep(builder, step);
+                }
+
+                break;
+            case FunctionCallExpression call:
+                builder.Append(call.Name).Append('(');
+                WriteList(builder, call.Arguments);
+                builder.Append(')');
+                break;
+            case UnaryExpression unary:
+                builder.Append(Syntax.Symbol(unary.Operator));
+                if (unary.Operator == UnaryOperator.Negate && unary.Operand is LiteralExpression { Value.Kind: ValueKind.Number })
+                {
+                    // "-5" reads back as a negative literal; "-(5)" keeps the operator.
+                    builder.Append('(');
+                    Write(builder, unary.Operand, 0);
+                    builder.Append(')');
+                }
+                else
+                {
+                    Write(builder, unary.Operand, Syntax.UnaryPrecedence);
+                }
+
+                break;
+            case BinaryExpression binary:
+                var precedence = Syntax.Precedence(binary.Operator);
+                Write(builder, binary.Left, precedence);
+                builder.Append(' ').Append(Syntax.Symbol(binary.Operator)).Append(' ');
+                Write(builder, binary.Right, precedence + 1);
+                break;
+            case ConditionalExpression conditional:
+                Write(builder, conditional.Condition, Syntax.ConditionalPrecedence + 1);
+                builder.Append(" ? ");
+                Write(builder, conditional.TrueResult, 0);
+                builder.Append(" : ");
+                Write(builder, conditional.FalseResult, Syntax.ConditionalPrecedence);
+                break;
+            case ListExpression list:
+                builder.Append('[');
+                WriteList(builder, list.Items);
+                builder.Append(']');
+                break;
+            case MapExpression map:
+                WriteMap(builder, map);
+                break;
+            default:
+                builder.Append("null");
+                break;
+        }
+
+        if (parenthesise)
+        {
+            builder.Append(')');
+        }
+    }
+
+    private static void WriteStep(StringBuilder builder, Traversal step)
+    {
+        switch (step)
+        {
+            case AttributeTraversal attribute:
+                WriteAttribute(builder, attribute.Name);
+                break;
+            case IndexTraversal index:
+                builder.Append('[');
+                WriteValue(builder, index.Key);
+                builder.Append(']');
+                break;
+            case DynamicIndexTraversal dynamic:
+                builder.Append('[');
+                Write(builder, dynamic.Key, 0);
+                builder.Append(']');
+                break;
+            default:
+                builder.Append("[*]");
+                break;
+        }
+    }
+
+    private static void WriteAttribute(StringBuilder builder, string name)
+    {
+        if (Syntax.IsIdentifier(name))
+        {
+            builder.Append('.').Append(name);
+        }
+        else
+        {
+            builder.Append('[');
+            AppendQuoted(builder, name);
+            builder.Append(']');
+        }
+    }
+
+    private static void WriteList(StringBuilder builder, IEnumerable<Expression> items)
+    {
+        var first = true;
+        foreach (var item in items)
+        {
+            if (!first)
+            {
+                builder.Append(", ");
+            }
+
+            first = false;
+            Write(builder, item, 0);
+        }
+    }
+
+    private static void WriteMap(StringBuilder builder, MapExpression map)
+    {
+        if (map.Entries.IsEmpty)
+        {
+            builder.Append("{}");
+            return;
+        }
+
+        builder.Append("{ ");
+        var first = true;
+        foreach (var entry in map.Entries)
+        {
+            if (!first)
+            {
+                builder.Append(", ");
+            }
+
+            first = false;
+            switch (entry.Key)
+            {
+                case LiteralExpression { Value.Kind: ValueKind.String } key when Syntax.IsIdentifier(key.Value.AsString()):
+                    builder.Append(key.Value.AsString());
+                    break;
+                case LiteralExpression { Value.Kind: ValueKind.String } or TemplateExpression:
+                    Write(builder, entry.Key, 0);
+                    break;
+                default:
+                    builder.Append('(');
+                    Write(builder, entry.Key, 0);
+                    builder.Append(')');
+                    break;
+            }
+
+            builder.Append(" = ");
+            Write(builder, entry.Value, 0);
+        }
+
+        builder.Append(" }");
+    }
+
+    private static void WriteValue(StringBuilder builder, Value value)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Bool:
+                builder.Append(value.AsBool() ? "true" : "false");
+                break;
+            case ValueKind.Number:
+                builder.Append(Value.FormatNumber(value.AsNumber()));
+                break;
+            case ValueKind.String:
+                AppendQuoted(builder, value.AsString());
+                break;
+            case ValueKind.List:
+                builder.Append('[');
+                var first = true;
+                foreach (var item in value.AsList())
+                {
+                    if (!first)
+                    {
+                        builder.Append(", ");
+                    }
+
+                    first = false;
+                    WriteValue(builder, item);
+                }
+
+                builder.Append(']');
+                break;
+            case ValueKind.Map:
+                builder.Append('{');
+                var firstEntry = true;
+                foreach (var (key, item) in value.AsMap())
+                {
+                    builder.Append(firstEntry ? " " : ", ");
+                    firstEntry = false;
+                    AppendQuoted(builder, key);
+                    builder.Append(" = ");
+                    WriteValue(builder, item);
+                }
+
+                builder.Append(firstEntry ? "}" : " }");
+                break;
+            default:
+                builder.Append("null");
+                break;
+        }
+    }
+
+    private static void WriteTemplateParts(StringBuilder builder, TemplateExpression template, bool escapes)
+    {
+        foreach (var part in template.Parts)
+        {
+            if (part is LiteralExpression { Value.Kind: ValueKind.String } literal)
+            {
+                if (escapes)
+                {
+                    AppendEscaped(builder, literal.Value.AsString());
+                }
+                else
+                {
+                    AppendTemplateText(builder, literal.Value.AsString());
+                }
+            }
+            else
+            {
+                builder.Append("${");
+                Write(builder, part, 0);
+                builder.Append('}');
+            }
+        }
+    }
+
+    /// <summary>A string literal in expression syntax, with <c>${</c> escaped as <c>$${</c>.</summary>
+    private static void AppendQuoted(StringBuilder builder, string text)
+    {
+        builder.Append('"');
+        AppendEscaped(builder, text);
+        builder.Append('"');
+    }
+
+    private static void AppendEscaped(StringBuilder builder, string text)
+    {
+        var quoted = new StringBuilder();
+        Value.AppendQuoted(quoted, text);
+        builder.Append(quoted.ToString(1, quoted.Length - 2).Replace("${", "$${", StringComparison.Ordinal));
+    }
+
+    private static void AppendTemplateText(StringBuilder builder, string text) =>
+        builder.Append(text.Replace("${", "$${", StringComparison.Ordinal));
+}
