@@ -1,1 +1,3 @@
-return 0;
+using Baton.Cli;
+
+return BatonCli.Run(args, CliContext.FromConsole());

@@ -203,7 +203,7 @@ public sealed record BatonType
                 break;
         }
 
-        error = $"a {value.Kind.ToString().ToLowerInvariant()} cannot be used as {this}";
+        error = $"{value} is a {value.Kind.ToString().ToLowerInvariant()}";
         return false;
     }
 

@@ -1,0 +1,5 @@
+# Rendered by Baton for the ${environment} environment.
+environment = ${environment}
+database    = ${database}
+balancer    = ${balancer}
+workers     = ${workers}

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Baton.Cli.Commands;
+
+namespace Baton.Cli;
+
+/// <summary>The <c>baton</c> command line: builds the command tree and runs one invocation.</summary>
+internal static class BatonCli
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("Baton: provision, configure, run and keep right a whole stack from one file.");
+        root.Subcommands.Add(ValidateCommand.Create(context));
+        root.Subcommands.Add(GraphCommand.Create(context));
+        root.Subcommands.Add(SchemaCommand.Create(context));
+        return root;
+    }
+
+    public static int Run(string[] args, CliContext context)
+    {
+        var parse = Build(context).Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error });
+    }
+}

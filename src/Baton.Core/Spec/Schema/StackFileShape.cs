@@ -1,0 +1,192 @@
+namespace Baton.Spec.Schema;
+
+/// <summary>
+/// The grammar of a stack file, as data. <see cref="ShapeChecker"/> checks files against it and
+/// <see cref="JsonSchemaWriter"/> publishes it, so the two never disagree.
+/// </summary>
+public static class StackFileShape
+{
+    /// <summary>Top-level keys.</summary>
+    public const string Stack = "stack";
+#pragma warning disable CS1591 // The key names document themselves; their meaning lives in the shapes' descriptions.
+    public const string Description = "description";
+    public const string Variables = "variables";
+    public const string Providers = "providers";
+    public const string Resources = "resources";
+    public const string Outputs = "outputs";
+    public const string Workflows = "workflows";
+    public const string Policies = "policies";
+#pragma warning restore CS1591
+
+    private static readonly ScalarShape Text = new(ScalarKind.String);
+    private static readonly ScalarShape Bool = new(ScalarKind.Boolean);
+    private static readonly ScalarShape Duration = new(ScalarKind.Duration) { Description = "a duration such as 150ms, 2s, 5m or 1h30m" };
+    private static readonly ScalarShape Name = new(ScalarKind.Name);
+    private static readonly ListShape Names = new(Name);
+    private static readonly AnyShape Anything = new();
+    private static readonly MapShape FreeMap = new(Anything) { KeysAreNames = false };
+
+    private static readonly ObjectShape ValidationRule = new(
+    [
+        new("condition", new ScalarShape(ScalarKind.Expression) { Description = "an expression over var.* that must be true" }, Required: true),
+        new("message", Text with { Description = "shown when the condition is false" }, Required: true),
+    ]);
+
+    private static ObjectShape Declaration(string noun) => new(
+    [
+        new("type", new ScalarShape(ScalarKind.TypeName) { Description = "string, number, int, bool, list, map, any, or list(T) / map(T)" }),
+        new("default", Anything with { Description = $"the value when none is given; a {noun} without a default is required" }),
+        new("description", Text),
+        new("sensitive", Bool with { Description = "redact the value from plans, logs and the API, and encrypt it at rest" }),
+        new("validation", new ListShape(ValidationRule) { Description = "rules the value must satisfy" }),
+    ])
+    {
+        Description = $"a {noun}: its type, default and rules",
+    };
+
+    private static readonly ObjectShape Variable = Declaration("variable");
+
+    private static readonly ObjectShape Lifecycle = new(
+    [
+        new("create_before_destroy", Bool with { Description = "on replacement, create the new instance before deleting the old" }),
+        new("prevent_destroy", Bool with { Description = "refuse any plan that would delete this resource" }),
+        new("ignore_changes", new ListShape(Text) { Description = "property names whose changes are ignored after creation" }),
+    ]);
+
+    private static readonly ObjectShape Timeouts = new(
+    [
+        new("create", Duration),
+        new("update", Duration),
+        new("delete", Duration),
+    ])
+    {
+        Description = "how long one provider operation may take",
+    };
+
+    private static readonly ObjectShape Autoscale = new(
+    [
+        new("min", new ScalarShape(ScalarKind.Integer) { AllowsExpression = true }, Required: true),
+        new("max", new ScalarShape(ScalarKind.Integer) { AllowsExpression = true }, Required: true),
+        new("metric", Text with { Description = "cpu, memory, rps, or the name of a custom metric" }, Required: true),
+        new("target", new ScalarShape(ScalarKind.Number) { AllowsExpression = true }, Required: true),
+        new("scale_out_cooldown", Duration),
+        new("scale_in_cooldown", Duration),
+        new("window", Duration with { Description = "the stabilisation window over which the metric is averaged" }),
+    ])
+    {
+        Description = "target tracking on a metric",
+    };
+
+    private static readonly ObjectShape Resource = new(
+    [
+        new("type", Text with { Description = "provider.kind, such as postgres.database" }, Required: true),
+        new("description", Text),
+        new("properties", FreeMap with { Description = "the resource's inputs; strings may hold ${…} expressions" }),
+        new("depends_on", Names with { Description = "resources this one must wait for, beyond those it references" }),
+        new("count", new ScalarShape(ScalarKind.Integer) { AllowsExpression = true, Description = "how many instances: name[0], name[1], …" }),
+        new("for_each", Anything with { Description = "a list of strings or a map: one instance per key, name[\"key\"]" }),
+        new("provider", Text with { Description = "the provider instance, such as s3.dr; default: the type's family" }),
+        new("lifecycle", Lifecycle),
+        new("timeouts", Timeouts),
+        new("autoscale", Autoscale),
+    ])
+    {
+        Description = "a resource",
+    };
+
+    private static readonly ObjectShape Output = new(
+    [
+        new("value", Anything, Required: true),
+        new("description", Text),
+        new("sensitive", Bool),
+    ]);
+
+    private static readonly ObjectShape Retry = new(
+    [
+        new("attempts", new ScalarShape(ScalarKind.Integer) { Description = "attempts in all, the first included" }),
+        new("backoff", Duration with { Description = "delay before the first retry (default 1s)" }),
+        new("coefficient", new ScalarShape(ScalarKind.Number) { Description = "growth of the delay per retry (default 2)" }),
+        new("max_backoff", Duration with { Description = "the largest delay (default 100s)" }),
+    ]);
+
+    private static readonly ObjectShape Compensate = new(
+    [
+        new("uses", Text, Required: true),
+        new("with", FreeMap),
+    ])
+    {
+        Description = "the action that undoes this step if the run fails later",
+    };
+
+    private static readonly ObjectShape Step = new(
+    [
+        new("uses", Text with { Description = "provider.action (postgres.dump, s3.put, …) or a built-in: stack.apply, stack.plan, workflow.run, wait, approval, exec" }, Required: true),
+        new("description", Text),
+        new("with", FreeMap with { Description = "the action's inputs" }),
+        new("needs", Names with { Description = "steps that must finish first" }),
+        new("if", new ScalarShape(ScalarKind.Expression) { Description = "run the step only when true" }),
+        new("for_each", Anything with { Description = "run the step once per item (each.key, each.value)" }),
+        new("concurrency", new ScalarShape(ScalarKind.Integer) { Description = "the most for_each items at once" }),
+        new("retry", new OneOfShape([new ScalarShape(ScalarKind.Integer) { Description = "attempts" }, Retry])),
+        new("timeout", Duration with { Description = "the limit for the whole step, retries included" }),
+        new("attempt_timeout", Duration with { Description = "the limit for one attempt" }),
+        new("continue_on_error", Bool),
+        new("compensate", Compensate),
+    ]);
+
+    private static readonly ObjectShape Trigger = new(
+    [
+        new("event", new ScalarShape(ScalarKind.String)
+        {
+            Enum = ["resource.unhealthy", "resource.drifted", "apply.finished", "apply.failed", "workflow.finished", "workflow.failed"],
+        }, Required: true),
+        new("resource", Text with { Description = "only for events of this resource" }),
+        new("workflow", Name with { Description = "only for events of this workflow" }),
+    ]);
+
+    private static readonly ObjectShape Workflow = new(
+    [
+        new("description", Text),
+        new("schedule", Text with { Description = "a cron expression (5 fields, or 6 with seconds)" }),
+        new("triggers", new ListShape(Trigger)),
+        new("webhook", Bool with { Description = "allow starting runs through the signed webhook endpoint" }),
+        new("inputs", new MapShape(Declaration("workflow input")) { KeyNoun = "input" }),
+        new("steps", new MapShape(Step) { KeyNoun = "step" }, Required: true),
+        new("on_exit", new MapShape(Step) { KeyNoun = "step", Description = "steps that always run when the run ends, failed or not" }),
+        new("outputs", FreeMap),
+        new("timeout", Duration),
+    ])
+    {
+        Description = "a durable workflow",
+    };
+
+    private static readonly ObjectShape Policy = new(
+    [
+        new("name", Name, Required: true),
+        new("description", Text),
+        new("when", new ScalarShape(ScalarKind.Expression) { Description = "which resources the policy applies to, e.g. resource.type == \"s3.bucket\"" }),
+        new("require", new ScalarShape(ScalarKind.Expression) { Description = "what must hold for them" }, Required: true),
+        new("message", Text),
+        new("enforcement", new ScalarShape(ScalarKind.String) { Enum = ["deny", "warn"], Description = "deny fails the plan (default), warn reports" }),
+    ]);
+
+    /// <summary>The shape of a whole stack file.</summary>
+    public static ObjectShape Root { get; } = new(
+    [
+        new(Stack, Name with { Description = "the stack's name (default: the directory's name)" }),
+        new(Description, Text),
+        new(Variables, new MapShape(Variable) { KeyNoun = "variable" }),
+        new(Providers, new MapShape(FreeMap with { Description = "provider configuration; type names the family of an aliased instance" })
+        {
+            KeyNoun = "provider",
+            KeysMayHaveAlias = true,
+        }),
+        new(Resources, new MapShape(Resource) { KeyNoun = "resource" }),
+        new(Outputs, new MapShape(new OneOfShape([new ScalarShape(ScalarKind.String) { AllowsExpression = true }, new ListShape(Anything), Output])) { KeyNoun = "output" }),
+        new(Workflows, new MapShape(Workflow) { KeyNoun = "workflow" }),
+        new(Policies, new ListShape(Policy)),
+    ])
+    {
+        Description = "A Baton stack file (baton.yaml or *.baton.yaml)",
+    };
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds Baton and runs every test. Installs what a fresh machine lacks, starts the real servers the tests need on
+# loopback, and ends with one line "N passed, N failed". Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+results="$(mktemp -d "${TMPDIR:-/tmp}/baton-test.XXXXXX")"
+cleanup() { rm -rf "$results"; }
+trap cleanup EXIT
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET SDK (dotnet) is required; see global.json for the version" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "==> restore and build (warnings are errors)"
+if ! dotnet build Baton.slnx -c Release -nologo -v:q -clp:ErrorsOnly; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+echo "==> tests"
+status=0
+dotnet test Baton.slnx -c Release --no-build -nologo -v:q \
+  --logger "trx" --results-directory "$results" || status=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0}))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without a failing test (a crash, a missing result file): count it as a failure.
+  failed=1
+fi
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  failed=1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
