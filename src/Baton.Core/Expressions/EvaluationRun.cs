@@ -324,7 +324,9 @@ internal sealed class EvaluationRun
                 failed = true;
                 Error(
                     DiagnosticCodes.InvalidOperand,
-                    $"{parameter.Name} of {function.Name}() must be {parameter.Type}: {conversionError}",
+                    value.ContainsSensitive
+                        ? $"{parameter.Name} of {function.Name}() must be {parameter.Type}, not {ValueConversions.KindName(value)}"
+                        : $"{parameter.Name} of {function.Name}() must be {parameter.Type}: {conversionError}",
                     call.Arguments[i].Span,
                     $"the signature is {function.Signature}");
                 continue;
@@ -411,9 +413,8 @@ internal sealed class EvaluationRun
 
         var sensitive = left.IsSensitive || right.IsSensitive;
         var symbol = Syntax.Symbol(binary.Operator);
-        var leftOk = TryOperand(left, binary.Left, binary, "left", out var l);
-        var rightOk = TryOperand(right, binary.Right, binary, "right", out var r);
-        if (!leftOk || !rightOk)
+        // One report per operator: when both operands are wrong, the left one says enough.
+        if (!TryOperand(left, binary.Left, binary, "left", out var l) || !TryOperand(right, binary.Right, binary, "right", out var r))
         {
             return Value.UnknownAny;
         }

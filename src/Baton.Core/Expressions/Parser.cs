@@ -40,8 +40,7 @@ internal sealed class Parser
             var next = Peek();
             if (next.Kind != TokenKind.End)
             {
-                var help = next.Kind == TokenKind.Assign ? "use \"==\" to compare" : null;
-                Error(DiagnosticCodes.ExpressionSyntax, $"unexpected {Describe(next)} after the end of the expression", next, help);
+                Error(DiagnosticCodes.ExpressionSyntax, $"unexpected {Describe(next)} after the end of the expression", next, HelpFor(next));
             }
         }
 
@@ -133,7 +132,8 @@ internal sealed class Parser
             Error(
                 DiagnosticCodes.ExpressionSyntax,
                 $"expected \"}}\" to close the \"${{\" opened at {_origin.PositionOf(open)}, found {Describe(found)}",
-                found);
+                found,
+                HelpFor(found));
         }
     }
 
