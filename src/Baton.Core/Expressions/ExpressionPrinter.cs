@@ -108,7 +108,7 @@ public static class ExpressionPrinter
                 break;
             case UnaryExpression unary:
                 builder.Append(Syntax.Symbol(unary.Operator));
-                if (unary.Operator == UnaryOperator.Negate && unary.Operand is LiteralExpression { Value.Kind: ValueKind.Number })
+                if (unary.Operator == UnaryOperator.Negate && unary.Operand is LiteralExpression { Value.Kind: ValueKind.Number } number && number.Value.AsNumber() >= 0)
                 {
                     // "-5" reads back as a negative literal; "-(5)" keeps the operator.
                     builder.Append('(');

@@ -52,18 +52,12 @@ public static class TypeChecker
                     }
 
                     return new Typed(BatonType.String);
-                case VariableExpression or GetAttrExpression or IndexExpression or SplatExpression
-                    when References.TryGetReference(expression, out var reference):
-                    foreach (var step in reference.Steps.OfType<DynamicIndexTraversal>())
-                    {
-                        Infer(step.Key);
-                    }
-
-                    return new Typed(reference.Steps.Any(s => s is SplatTraversal) ? BatonType.AnyList : referenceType(reference));
+                case VariableExpression variable:
+                    return new Typed(referenceType(new Reference(variable.Name, [], variable.Span) { RootSpan = variable.Span }));
                 case GetAttrExpression getAttr:
-                    return GetAttribute(getAttr);
+                    return TypeOfReference(getAttr) ?? GetAttribute(getAttr);
                 case IndexExpression index:
-                    return Index(index);
+                    return TypeOfReference(index) ?? Index(index);
                 case SplatExpression splat:
                     var target = Infer(splat.Target);
                     if (target.Type.Kind is not (TypeKind.Any or TypeKind.List or TypeKind.Null))
@@ -115,6 +109,22 @@ public static class TypeChecker
                 default:
                     return Typed.Any;
             }
+        }
+
+        /// <summary>
+        /// The type of a reference chain as the caller knows it; when the caller types it as <c>any</c>, the chain is
+        /// typed step by step from its prefixes instead (<c>var.tags["env"]</c> from <c>var.tags</c>), which also checks its keys.
+        /// </summary>
+        private Typed? TypeOfReference(Expression expression)
+        {
+            if (!References.TryGetReference(expression, out var reference) || reference.Steps.Any(s => s is SplatTraversal))
+            {
+                return null;
+            }
+
+            var whole = referenceType(reference);
+            var structural = expression is GetAttrExpression getAttr ? GetAttribute(getAttr) : Index((IndexExpression)expression);
+            return whole.Kind == TypeKind.Any ? structural : new Typed(whole);
         }
 
         private Typed GetAttribute(GetAttrExpression getAttr)
