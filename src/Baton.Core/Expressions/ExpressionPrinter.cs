@@ -37,7 +37,7 @@ public static class ExpressionPrinter
             case LiteralExpression { Value.Kind: ValueKind.String } literal:
                 AppendTemplateText(builder, literal.Value.AsString());
                 break;
-            case TemplateExpression template when template.Parts.Length > 1 || template.Parts.Any(p => p is LiteralExpression):
+            case TemplateExpression template when template.Parts.Length > 1:
                 WriteTemplateParts(builder, template, escapes: false);
                 break;
             default:
@@ -83,11 +83,11 @@ public static class ExpressionPrinter
                 builder.Append(variable.Name);
                 break;
             case GetAttrExpression getAttr:
-                Write(builder, getAttr.Target, Syntax.PostfixPrecedence);
+                WriteTarget(builder, getAttr.Target);
                 WriteAttribute(builder, getAttr.Name);
                 break;
             case IndexExpression index:
-                Write(builder, index.Target, Syntax.PostfixPrecedence);
+                WriteTarget(builder, index.Target);
                 builder.Append('[');
                 Write(builder, index.Key, 0);
                 builder.Append(']');
@@ -152,6 +152,10 @@ public static class ExpressionPrinter
             builder.Append(')');
         }
     }
+
+    /// <summary>Writes the target of <c>.name</c> or <c>[key]</c>; a splat is parenthesised, or the step would join the splat's steps.</summary>
+    private static void WriteTarget(StringBuilder builder, Expression target) =>
+        Write(builder, target, target is SplatExpression ? Syntax.PrimaryPrecedence : Syntax.PostfixPrecedence);
 
     private static void WriteStep(StringBuilder builder, Traversal step)
     {
@@ -294,25 +298,49 @@ public static class ExpressionPrinter
         }
     }
 
+    /// <summary>
+    /// Writes template parts. A string literal part is written as plain text unless that would not read back as the
+    /// same part: right after another text part (they would merge), empty, ending in <c>$</c> before a further part
+    /// (it would escape the next <c>${</c>), or when no part at all is an interpolation (the text would read back as a
+    /// plain string). Those are written as interpolations of a string literal, <c>${"text"}</c>.
+    /// </summary>
     private static void WriteTemplateParts(StringBuilder builder, TemplateExpression template, bool escapes)
     {
-        foreach (var part in template.Parts)
+        var parts = template.Parts;
+        var asText = new bool[parts.Length];
+        var anyInterpolation = false;
+        for (var i = 0; i < parts.Length; i++)
         {
-            if (part is LiteralExpression { Value.Kind: ValueKind.String } literal)
+            asText[i] = parts[i] is LiteralExpression { Value.Kind: ValueKind.String } literal
+                && literal.Value.AsString().Length > 0
+                && (i == 0 || !asText[i - 1])
+                && !(i + 1 < parts.Length && literal.Value.AsString().EndsWith('$'));
+            anyInterpolation |= !asText[i];
+        }
+
+        if (!anyInterpolation && parts.Length > 0)
+        {
+            asText[0] = false;
+        }
+
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (asText[i])
             {
+                var text = ((LiteralExpression)parts[i]).Value.AsString();
                 if (escapes)
                 {
-                    AppendEscaped(builder, literal.Value.AsString());
+                    AppendEscaped(builder, text);
                 }
                 else
                 {
-                    AppendTemplateText(builder, literal.Value.AsString());
+                    AppendTemplateText(builder, text);
                 }
             }
             else
             {
                 builder.Append("${");
-                Write(builder, part, 0);
+                Write(builder, parts[i], 0);
                 builder.Append('}');
             }
         }

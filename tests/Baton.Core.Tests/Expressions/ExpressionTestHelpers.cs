@@ -87,4 +87,22 @@ internal static class ExpressionTestHelpers
         ("site", Map(("eu", Map(("url", Str("https://eu")))), ("us", Map(("url", Str("https://us")))))));
 
     public static string Position(SourceSpan? span) => span is null ? "none" : $"{span.Start}-{span.End}";
+
+    /// <summary>The tree as an S-expression of node kinds, to show where two trees differ.</summary>
+    public static string Dump(Expression expression) => expression switch
+    {
+        LiteralExpression l => $"(lit {l.Value.Kind} {l.Value})",
+        TemplateExpression t => $"(tpl {string.Join(" ", t.Parts.Select(Dump))})",
+        VariableExpression v => $"(var {v.Name})",
+        GetAttrExpression g => $"(attr {Dump(g.Target)} {g.Name})",
+        IndexExpression i => $"(index {Dump(i.Target)} {Dump(i.Key)})",
+        SplatExpression s => $"(splat {Dump(s.Target)} {string.Join(" ", s.Steps.Select(st => st is DynamicIndexTraversal d ? $"[{Dump(d.Key)}]" : st.ToString()))})",
+        FunctionCallExpression f => $"(call {f.Name} {string.Join(" ", f.Arguments.Select(Dump))})",
+        UnaryExpression u => $"({u.Operator} {Dump(u.Operand)})",
+        BinaryExpression b => $"({b.Operator} {Dump(b.Left)} {Dump(b.Right)})",
+        ConditionalExpression c => $"(if {Dump(c.Condition)} {Dump(c.TrueResult)} {Dump(c.FalseResult)})",
+        ListExpression l => $"(list {string.Join(" ", l.Items.Select(Dump))})",
+        MapExpression m => $"(map {string.Join(" ", m.Entries.Select(e => $"{Dump(e.Key)}={Dump(e.Value)}"))})",
+        _ => "?",
+    };
 }
