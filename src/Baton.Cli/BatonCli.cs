@@ -12,6 +12,14 @@ internal static class BatonCli
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(SchemaCommand.Create(context));
+        foreach (var option in root.Options)
+        {
+            if (option is VersionOption version)
+            {
+                version.Action = new VersionAction(context);
+            }
+        }
+
         return root;
     }
 

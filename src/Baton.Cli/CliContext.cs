@@ -35,17 +35,20 @@ internal sealed record CliContext
             environment[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
         }
 
-        var noColor = environment.TryGetValue("NO_COLOR", out var value) && value.Length > 0;
         return new CliContext
         {
             Out = Console.Out,
             Error = Console.Error,
-            OutColor = !noColor && !Console.IsOutputRedirected,
-            ErrorColor = !noColor && !Console.IsErrorRedirected,
+            OutColor = WantsColour(environment, Console.IsOutputRedirected),
+            ErrorColor = WantsColour(environment, Console.IsErrorRedirected),
             Environment = environment,
             WorkingDirectory = Directory.GetCurrentDirectory(),
         };
     }
+
+    /// <summary>Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org).</summary>
+    public static bool WantsColour(IReadOnlyDictionary<string, string> environment, bool redirected) =>
+        !redirected && !(environment.TryGetValue("NO_COLOR", out var value) && value.Length > 0);
 
     /// <summary>Resolves a path the user typed against <see cref="WorkingDirectory"/>.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(WorkingDirectory, path));

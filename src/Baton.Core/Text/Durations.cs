@@ -24,7 +24,7 @@ public static class Durations
                 return false;
             }
 
-            duration = TimeSpan.FromSeconds(seconds);
+            duration = FromSeconds(seconds);
             return true;
         }
 
@@ -71,9 +71,13 @@ public static class Durations
             return false;
         }
 
-        duration = TimeSpan.FromSeconds(total);
+        duration = FromSeconds(total);
         return true;
     }
+
+    // TimeSpan.FromSeconds truncates to ticks, and a sum such as 100d…245ms lands a hair below the exact tick in
+    // floating point; round so that TryParse(Format(d)) gives d back.
+    private static TimeSpan FromSeconds(double seconds) => TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
 
     /// <summary>Formats a duration the way stack files write it (<c>1h30m</c>, <c>250ms</c>).</summary>
     public static string Format(TimeSpan duration)

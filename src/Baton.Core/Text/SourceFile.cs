@@ -7,6 +7,9 @@ public sealed class SourceFile
 {
     private readonly int[] _lineStarts;
 
+    // Positions are mostly asked for in file order; starting from the last line found makes that O(1).
+    private int _lastLine;
+
     /// <summary>Creates a source file from its text; <paramref name="path"/> is the path shown to people.</summary>
     public SourceFile(string path, string text)
     {
@@ -39,10 +42,16 @@ public sealed class SourceFile
     public SourcePosition PositionAt(int index)
     {
         index = Math.Clamp(index, 0, Text.Length);
-        var line = Array.BinarySearch(_lineStarts, index);
-        if (line < 0)
+        var line = _lastLine;
+        if (line >= _lineStarts.Length || index < _lineStarts[line] || (line + 1 < _lineStarts.Length && index >= _lineStarts[line + 1]))
         {
-            line = ~line - 1;
+            line = Array.BinarySearch(_lineStarts, index);
+            if (line < 0)
+            {
+                line = ~line - 1;
+            }
+
+            _lastLine = line;
         }
 
         return new SourcePosition(line + 1, index - _lineStarts[line] + 1);

@@ -10,14 +10,16 @@ public sealed class TextOrigin
 {
     private readonly SourcePosition _start;
     private readonly string? _text;
-    private readonly SourcePosition[]? _positions;
+    private SourcePosition[]? _positions;
+    private readonly Func<SourcePosition[]>? _map;
 
-    private TextOrigin(string file, SourcePosition start, string? text, SourcePosition[]? positions)
+    private TextOrigin(string file, SourcePosition start, string? text, SourcePosition[]? positions, Func<SourcePosition[]>? map = null)
     {
         File = file;
         _start = start;
         _text = text;
         _positions = positions;
+        _map = map;
     }
 
     /// <summary>The file the text came from.</summary>
@@ -44,6 +46,16 @@ public sealed class TextOrigin
         return new(file, positions[0], null, positions);
     }
 
+    /// <summary>
+    /// Like <see cref="Mapped"/>, but the positions are worked out only when first asked for: most scalars of a large
+    /// stack never need them, since only diagnostics look.
+    /// </summary>
+    public static TextOrigin Deferred(string file, SourcePosition start, Func<SourcePosition[]> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return new(file, start, null, null, map);
+    }
+
     /// <summary>Text that has no better origin than one position (every offset maps there).</summary>
     public static TextOrigin Fixed(string file, SourcePosition position) => new(file, position, null, null);
 
@@ -55,9 +67,11 @@ public sealed class TextOrigin
             offset = 0;
         }
 
-        if (_positions is not null)
+        // Two threads may both compute the map; they compute the same one, so the race is harmless.
+        var positions = _positions ?? (_map is null ? null : _positions = _map());
+        if (positions is not null)
         {
-            return _positions[Math.Min(offset, _positions.Length - 1)];
+            return positions[Math.Min(offset, positions.Length - 1)];
         }
 
         if (_text is null)

@@ -17,7 +17,8 @@ internal static partial class YamlReader
     /// <summary>Reads <paramref name="file"/>; returns null (with diagnostics) when it is not valid YAML.</summary>
     public static YamlNode? Read(SourceFile file, DiagnosticBag diagnostics)
     {
-        var parser = new Parser(new StringReader(file.Text));
+        var scanner = new Scanner(new StringReader(file.Text));
+        var parser = new Parser(scanner);
         var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
         try
         {
@@ -51,6 +52,17 @@ internal static partial class YamlReader
                 new SourceSpan(file.Path, position, new SourcePosition(position.Line, position.Column + 1)));
             return null;
         }
+        catch (InvalidOperationException) when (scanner.CurrentPosition.Line > 0)
+        {
+            // YamlDotNet's scanner throws this, not a YamlException, for a flow collection left open before more
+            // block content ("a: [1, 2" then "b: 3").
+            var position = file.PositionAt((int)Math.Min(scanner.CurrentPosition.Index, int.MaxValue));
+            diagnostics.Error(
+                DiagnosticCodes.YamlSyntax,
+                "invalid YAML: unexpected text; is a [ or { not closed?",
+                new SourceSpan(file.Path, position, new SourcePosition(position.Line, position.Column + 1)));
+            return null;
+        }
     }
 
     private static YamlNode ReadNode(IParser parser, SourceFile file, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics, int depth)
@@ -60,67 +72,81 @@ internal static partial class YamlReader
             throw new YamlException(parser.Current!.Start, parser.Current.End, $"nesting deeper than {MaxDepth} levels");
         }
 
-        if (parser.TryConsume<AnchorAlias>(out var alias))
-        {
-            if (anchors.TryGetValue(alias.Value.Value, out var target))
-            {
-                return target;
-            }
-
-            diagnostics.Error(DiagnosticCodes.UnsupportedYaml, $"the alias *{alias.Value.Value} names no anchor defined before it", Span(file, alias.Start, alias.End));
-            return new YamlScalar(Span(file, alias.Start, alias.End), string.Empty, true, TextOrigin.Fixed(file.Path, file.PositionAt((int)alias.Start.Index)));
-        }
-
+        // One type switch on the current event, rather than a chain of Accept/TryConsume calls: this loop runs once
+        // per YAML node, and the chain cost more than YamlDotNet's own scanning.
+        var current = parser.Current ?? throw new YamlException("unexpected end of the document");
         YamlNode node;
         NodeEvent start;
-        if (parser.TryConsume<Scalar>(out var scalar))
+        switch (current)
         {
-            start = scalar;
-            node = ReadScalar(scalar, file);
-        }
-        else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
-        {
-            start = sequenceStart;
-            var items = new List<YamlNode>();
-            while (!parser.Accept<SequenceEnd>(out _))
-            {
-                items.Add(ReadNode(parser, file, anchors, diagnostics, depth + 1));
-            }
-
-            var end = parser.Consume<SequenceEnd>();
-            node = new YamlSequence(Span(file, sequenceStart.Start, end.End), items);
-        }
-        else if (parser.TryConsume<MappingStart>(out var mappingStart))
-        {
-            start = mappingStart;
-            var entries = new List<YamlEntry>();
-            while (!parser.Accept<MappingEnd>(out _))
-            {
-                var keyNode = ReadNode(parser, file, anchors, diagnostics, depth + 1);
-                var value = ReadNode(parser, file, anchors, diagnostics, depth + 1);
-                if (keyNode is YamlScalar key)
+            case AnchorAlias alias:
+                parser.MoveNext();
+                if (anchors.TryGetValue(alias.Value.Value, out var target))
                 {
-                    if (key.IsPlain && key.Value == "<<")
+                    return target;
+                }
+
+                diagnostics.Error(DiagnosticCodes.UnsupportedYaml, $"the alias *{alias.Value.Value} names no anchor defined before it", Span(file, alias.Start, alias.End));
+                return new YamlScalar(Span(file, alias.Start, alias.End), string.Empty, true, TextOrigin.Fixed(file.Path, file.PositionAt((int)alias.Start.Index)));
+            case Scalar scalar:
+                parser.MoveNext();
+                start = scalar;
+                node = ReadScalar(scalar, file);
+                break;
+            case SequenceStart sequenceStart:
+                parser.MoveNext();
+                start = sequenceStart;
+                var items = new List<YamlNode>();
+                while (parser.Current is not SequenceEnd)
+                {
+                    items.Add(ReadNode(parser, file, anchors, diagnostics, depth + 1));
+                }
+
+                var sequenceEnd = parser.Current;
+                parser.MoveNext();
+                node = new YamlSequence(Span(file, sequenceStart.Start, sequenceEnd.End), items);
+                break;
+            case MappingStart mappingStart:
+                parser.MoveNext();
+                start = mappingStart;
+                var entries = new List<YamlEntry>();
+                HashSet<YamlEntry>? merged = null;
+                while (parser.Current is not MappingEnd)
+                {
+                    var keyNode = ReadNode(parser, file, anchors, diagnostics, depth + 1);
+                    var value = ReadNode(parser, file, anchors, diagnostics, depth + 1);
+                    if (keyNode is YamlScalar key)
                     {
-                        MergeKey(entries, value, diagnostics);
-                        continue;
+                        if (key.IsPlain && key.Value == "<<")
+                        {
+                            MergeKey(entries, value, merged ??= [], diagnostics);
+                            continue;
+                        }
+
+                        // A key written in the map wins over one merged in, whichever comes first.
+                        var replaced = merged is null ? -1 : entries.FindIndex(e => merged.Contains(e) && e.Key.Value == key.Value);
+                        if (replaced >= 0)
+                        {
+                            merged!.Remove(entries[replaced]);
+                            entries[replaced] = new YamlEntry(key, value);
+                        }
+                        else
+                        {
+                            entries.Add(new YamlEntry(key, value));
+                        }
                     }
-
-                    entries.Add(new YamlEntry(key, value));
+                    else
+                    {
+                        diagnostics.Error(DiagnosticCodes.UnsupportedYaml, $"map keys must be strings, not {keyNode.KindName}", keyNode.Span);
+                    }
                 }
-                else
-                {
-                    diagnostics.Error(DiagnosticCodes.UnsupportedYaml, $"map keys must be strings, not {keyNode.KindName}", keyNode.Span);
-                }
-            }
 
-            var end = parser.Consume<MappingEnd>();
-            node = new YamlMapping(Span(file, mappingStart.Start, end.End), entries);
-        }
-        else
-        {
-            var current = parser.Current!;
-            throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+                var mappingEnd = parser.Current;
+                parser.MoveNext();
+                node = new YamlMapping(Span(file, mappingStart.Start, mappingEnd.End), entries);
+                break;
+            default:
+                throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
         }
 
         if (!start.Tag.IsEmpty && !start.Tag.IsNonSpecific)
@@ -136,7 +162,7 @@ internal static partial class YamlReader
         return node;
     }
 
-    private static void MergeKey(List<YamlEntry> entries, YamlNode value, DiagnosticBag diagnostics)
+    private static void MergeKey(List<YamlEntry> entries, YamlNode value, HashSet<YamlEntry> merged, DiagnosticBag diagnostics)
     {
         // YAML's merge key: entries written in the mapping itself win over merged ones.
         var sources = value switch
@@ -158,6 +184,7 @@ internal static partial class YamlReader
                 if (!entries.Any(e => e.Key.Value == entry.Key.Value))
                 {
                     entries.Add(entry);
+                    merged.Add(entry);
                 }
             }
         }
@@ -176,7 +203,8 @@ internal static partial class YamlReader
         }
         else
         {
-            origin = TextOrigin.Mapped(file.Path, Align(file, scalar.Value, start, end));
+            var value = scalar.Value;
+            origin = TextOrigin.Deferred(file.Path, file.PositionAt(start), () => Align(file, value, start, end));
         }
 
         return new YamlScalar(span, scalar.Value, isPlain, origin);
