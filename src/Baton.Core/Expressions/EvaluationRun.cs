@@ -570,7 +570,10 @@ internal sealed class EvaluationRun
             return Value.Unknown(BatonType.AnyMap).WithSensitivity(sensitive || valuesSensitive);
         }
 
-        return Value.Map(entries).WithSensitivity(sensitive);
+        var result = Value.Map(entries);
+
+        // A key given twice drops the earlier value; if that one was secret, keep the map marked rather than forget it.
+        return result.WithSensitivity(sensitive || (valuesSensitive && !result.ContainsSensitive));
     }
 
     private Value Number(double number, SourceSpan span) =>

@@ -68,6 +68,7 @@ public sealed class UnknownAndSensitiveTests
     [InlineData("secret_number > 1 && true")]
     [InlineData("[1, 2][secret_number - 41]")]
     [InlineData("{ (secret) = 1 }")]
+    [InlineData("{ a = secret, a = 1 }")]
     [InlineData("format(\"%s\", secret)")]
     [InlineData("later_number + secret_number")]
     [InlineData("later_bool ? secret : \"b\"")]
