@@ -111,7 +111,7 @@ public sealed record BatonType
                         return true;
                     case ValueKind.Number:
                     case ValueKind.Bool:
-                        converted = Value.String(value.ToDisplayString()).WithSensitivity(value.IsSensitive);
+                        converted = Value.String(value.WithoutSensitivity().ToDisplayString()).WithSensitivity(value.IsSensitive);
                         return true;
                     default:
                         break;

@@ -92,6 +92,12 @@ internal static class VariableBinder
             return Value.Unknown(declaration.Type);
         }
 
+        // Mark before converting, so that not even a conversion error shows a secret.
+        if (declaration.Sensitive)
+        {
+            raw = raw.AsSensitive();
+        }
+
         if (!declaration.Type.TryConvert(raw, out var converted, out var error))
         {
             diagnostics.Add(new Diagnostic
