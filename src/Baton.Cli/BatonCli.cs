@@ -26,6 +26,7 @@ internal static class BatonCli
     public static int Run(string[] args, CliContext context)
     {
         var parse = Build(context).Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error });
+        var exit = parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error });
+        return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
     }
 }

@@ -174,7 +174,7 @@ public sealed class CommandTests
     {
         var result = CliRunner.Run(Examples, "graph", "quickstart", "--format", "svg");
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Contains("svg", result.Error, StringComparison.Ordinal);
     }
 
