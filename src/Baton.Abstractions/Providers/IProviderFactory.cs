@@ -1,0 +1,14 @@
+namespace Baton.Providers;
+
+/// <summary>
+/// Makes instances of one provider family. A provider assembly names its factory with
+/// <see cref="BatonProviderAttribute"/>; the factory needs a public parameterless constructor.
+/// </summary>
+public interface IProviderFactory
+{
+    /// <summary>The family's schema, known without configuration (used by static checks).</summary>
+    ProviderSchema Schema { get; }
+
+    /// <summary>Starts an instance with its configuration.</summary>
+    ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken);
+}

@@ -1,0 +1,16 @@
+using Baton.Values;
+
+namespace Baton.Providers;
+
+/// <summary>Run one workflow action.</summary>
+public sealed record InvokeRequest
+{
+    /// <summary>The action, such as <c>postgres.dump</c>.</summary>
+    public required string Action { get; init; }
+
+    /// <summary>Its inputs (<c>with:</c>), a map.</summary>
+    public required Value Inputs { get; init; }
+
+    /// <summary>(run id, step id, attempt): lets an action recognise a repeat.</summary>
+    public required string IdempotencyKey { get; init; }
+}

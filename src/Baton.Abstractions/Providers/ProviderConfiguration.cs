@@ -1,0 +1,26 @@
+using Baton.Values;
+
+namespace Baton.Providers;
+
+/// <summary>What a provider instance is given when it starts: its configuration and where it lives.</summary>
+public sealed record ProviderConfiguration
+{
+    /// <summary>The instance name: <c>s3</c> or <c>s3.dr</c>.</summary>
+    public required string InstanceName { get; init; }
+
+    /// <summary>The configuration from the stack file, a map (evaluated; may hold sensitive values).</summary>
+    public required Value Settings { get; init; }
+
+    /// <summary>The stack directory; relative paths in settings are relative to it.</summary>
+    public required string StackDirectory { get; init; }
+
+    /// <summary>The stack's state directory (<c>.baton/</c>), for a provider's own files such as logs.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The clock; providers never read the system clock directly.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The setting <paramref name="name"/>, or null when it is not given.</summary>
+    public Value? Setting(string name) =>
+        Settings.Kind == ValueKind.Map && Settings.AsMap().TryGetValue(name, out var value) && value.Kind != ValueKind.Null ? value : null;
+}

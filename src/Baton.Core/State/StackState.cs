@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Baton.Values;
+
+namespace Baton.State;
+
+/// <summary>A snapshot of one stack's state at one serial.</summary>
+public sealed record StackState
+{
+    /// <summary>The stack's name.</summary>
+    public required string Stack { get; init; }
+
+    /// <summary>Increases on every change of resources or outputs; 0 for a stack never applied.</summary>
+    public required long Serial { get; init; }
+
+    /// <summary>The resource objects by <see cref="ResourceState.Key"/>.</summary>
+    public required ImmutableSortedDictionary<string, ResourceState> Resources { get; init; }
+
+    /// <summary>The stack's outputs at the last apply, a map.</summary>
+    public Value Outputs { get; init; } = Value.EmptyMap;
+
+    /// <summary>The state of a stack that has never been applied.</summary>
+    public static StackState Empty(string stack) =>
+        new() { Stack = stack, Serial = 0, Resources = ImmutableSortedDictionary<string, ResourceState>.Empty.WithComparers(StringComparer.Ordinal) };
+}
