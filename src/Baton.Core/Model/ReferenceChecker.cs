@@ -188,9 +188,11 @@ internal sealed class ReferenceChecker
                 DiagnosticCodes.StepNotNeeded,
                 self
                     ? $"step \"{attribute.Name}\" cannot read its own outputs"
-                    : $"step \"{context.Step?.Id}\" reads the outputs of step \"{attribute.Name}\", which is not in its needs",
+                    : context.Step is null
+                        ? $"{context.Where} cannot read the outputs of step \"{attribute.Name}\": no step has run yet"
+                        : $"step \"{context.Step.Id}\" reads the outputs of step \"{attribute.Name}\", which is not in its needs",
                 reference.Span,
-                self ? null : $"add \"{attribute.Name}\" to needs: of step \"{context.Step?.Id}\", so it runs first");
+                self || context.Step is null ? null : $"add \"{attribute.Name}\" to needs: of step \"{context.Step.Id}\", so it runs first");
             return;
         }
 

@@ -19,7 +19,8 @@ internal static class VariableBinder
     {
         var declared = declarations.ToDictionary(d => d.Name, StringComparer.Ordinal);
         var last = new Dictionary<string, VariableInput>(StringComparer.Ordinal);
-        foreach (var input in inputs)
+        // Precedence by source, then by order given within a source: the caller's list order cannot break it.
+        foreach (var input in inputs.OrderBy(i => i.Source))
         {
             if (declared.ContainsKey(input.Name))
             {
