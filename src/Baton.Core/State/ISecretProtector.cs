@@ -1,0 +1,18 @@
+namespace Baton.State;
+
+/// <summary>
+/// Encrypts sensitive values for storage. The associated data names where the value lives (stack, resource, attribute
+/// path), so a ciphertext copied to another place fails to decrypt instead of silently moving a secret.
+/// </summary>
+public interface ISecretProtector
+{
+    /// <summary>Encrypts <paramref name="plaintext"/> into a self-describing envelope bound to <paramref name="associatedData"/>.</summary>
+    byte[] Protect(ReadOnlySpan<byte> plaintext, string associatedData);
+
+    /// <summary>
+    /// Decrypts an envelope made by <see cref="Protect"/> with the same associated data. Throws
+    /// <see cref="System.Security.Cryptography.CryptographicException"/> when the envelope was altered, was made with
+    /// another key or belongs to another place.
+    /// </summary>
+    byte[] Unprotect(ReadOnlySpan<byte> envelope, string associatedData);
+}
