@@ -20,6 +20,12 @@ public sealed record AttributeSchema
     /// <summary>Whether the provider sets it (an output, known after apply). An attribute may be both settable and computed.</summary>
     public bool Computed { get; init; }
 
+    /// <summary>For a computed attribute: whether the stack may set it too (the provider computes it when it is left out).</summary>
+    public bool Optional { get; init; }
+
+    /// <summary>Whether the stack may set it: every attribute that is not computed, and computed ones that are required or optional.</summary>
+    public bool IsInput => !Computed || Required || Optional;
+
     /// <summary>Whether a change of it replaces the resource rather than updating it.</summary>
     public bool ForceNew { get; init; }
 

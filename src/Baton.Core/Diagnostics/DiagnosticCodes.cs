@@ -108,4 +108,16 @@ public static class DiagnosticCodes
     public const string InvalidPolicy = "BT5010";
     /// <summary>A policy that denies the stack.</summary>
     public const string PolicyDenied = "BT5011";
+    /// <summary>A resource type that its provider does not offer, or a provider family that does not exist.</summary>
+    public const string UnknownResourceType = "BT5020";
+    /// <summary>A property that the resource type does not have.</summary>
+    public const string UnknownAttribute = "BT5021";
+    /// <summary>A required property that is not set.</summary>
+    public const string MissingAttribute = "BT5022";
+    /// <summary>A property value of the wrong type.</summary>
+    public const string AttributeType = "BT5023";
+    /// <summary>A plan that would delete a resource with prevent_destroy.</summary>
+    public const string PreventDestroy = "BT5024";
+    /// <summary>A provider that failed while planning or refreshing.</summary>
+    public const string ProviderFailed = "BT5030";
 }

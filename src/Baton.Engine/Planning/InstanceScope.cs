@@ -1,0 +1,32 @@
+using Baton.Expressions;
+using Baton.Model;
+using Baton.Values;
+
+namespace Baton.Engine.Planning;
+
+/// <summary>What one resource instance's expressions see: variables, <c>each</c>/<c>count</c>, the stack, and resources.</summary>
+internal sealed class InstanceScope(Value variables, Value stack, ResourceInstance? instance, InstanceValues values, IExpressionHost host) : IEvaluationScope
+{
+    public IExpressionHost Host { get; } = host;
+
+    public bool TryGetRoot(string name, out Value value)
+    {
+        switch (name)
+        {
+            case "var":
+                value = variables;
+                return true;
+            case "stack":
+                value = stack;
+                return true;
+            case "count" when instance?.Resource.Count is not null && instance.EachValue is not null:
+                value = Value.Map([KeyValuePair.Create("index", instance.EachValue)]);
+                return true;
+            case "each" when instance?.Resource.ForEach is not null && instance.EachValue is not null:
+                value = Value.Map([KeyValuePair.Create("key", Value.String(instance.Address.Key!.Text!)), KeyValuePair.Create("value", instance.EachValue)]);
+                return true;
+            default:
+                return values.TryGetResource(name, out value);
+        }
+    }
+}
