@@ -1,0 +1,617 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Baton.Diagnostics;
+using Baton.Engine.Planning;
+using Baton.Engine.Providers;
+using Baton.Expressions;
+using Baton.Model;
+using Baton.Plans;
+using Baton.Providers;
+using Baton.State;
+using Baton.Values;
+
+namespace Baton.Engine.Applying;
+
+/// <summary>
+/// Carries out a plan. Operations run as soon as the last thing they depend on finished (an eager walk of the
+/// dependency graph, no level barriers), up to the parallelism limit. Each provider call's intent is durable before
+/// the call, and its result is committed with the state change it made. A failed operation skips what depends on it;
+/// independent branches go on. Deletes run in reverse dependency order.
+/// </summary>
+public sealed class Applier
+{
+    private readonly BoundStack _stack;
+    private readonly ProviderHost _providers;
+    private readonly IStateStore _store;
+    private readonly StackLock _lease;
+    private readonly IExpressionHost _host;
+    private readonly TimeProvider _time;
+    private readonly IApplyObserver? _observer;
+    private readonly ApplyOptions _options;
+    private readonly string _stackDirectory;
+    private readonly string _applyId;
+
+    /// <summary>Creates an applier; <paramref name="lease"/> is the stack's lock, held for the whole apply.</summary>
+    public Applier(
+        BoundStack stack,
+        ProviderHost providers,
+        IStateStore store,
+        StackLock lease,
+        IExpressionHost host,
+        TimeProvider time,
+        ApplyOptions options,
+        string stackDirectory,
+        string applyId,
+        IApplyObserver? observer = null)
+    {
+        _stack = stack;
+        _providers = providers;
+        _store = store;
+        _lease = lease;
+        _host = host;
+        _time = time;
+        _options = options;
+        _stackDirectory = stackDirectory;
+        _applyId = applyId;
+        _observer = observer;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="plan"/> to <paramref name="state"/> (the state it was planned against).
+    /// <paramref name="stop"/> stops starting new operations (running ones finish and are recorded);
+    /// <paramref name="abort"/> also cancels running ones.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(Plan plan, StackState state, CancellationToken stop, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(state);
+        var nodes = plan.Changes;
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (nodes[i].Action != ChangeAction.Delete)
+            {
+                index[nodes[i].Address] = i;
+            }
+        }
+
+        var dependents = new List<int>[nodes.Length];
+        var waiting = new int[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            dependents[i] = [];
+        }
+
+        void Edge(int before, int after)
+        {
+            dependents[before].Add(after);
+            waiting[after]++;
+        }
+
+        var deletes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var change = nodes[i];
+            if (change.Action == ChangeAction.Delete)
+            {
+                if (!deletes.TryGetValue(change.Address, out var list))
+                {
+                    deletes[change.Address] = list = [];
+                }
+
+                list.Add(i);
+                continue;
+            }
+
+            foreach (var dependency in change.Dependencies)
+            {
+                if (index.TryGetValue(dependency, out var before))
+                {
+                    Edge(before, i);
+                }
+            }
+        }
+
+        // A delete waits for everything that depended on the deleted object: other deletes, and changes that drop
+        // their reference to it.
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var change = nodes[i];
+            var priorDependencies = change.Action == ChangeAction.Delete
+                ? change.Dependencies
+                : state.Resources.TryGetValue(change.Address, out var prior) ? prior.Dependencies : [];
+            foreach (var dependency in priorDependencies.Concat(change.Action == ChangeAction.Delete ? [] : change.Dependencies).Distinct())
+            {
+                if (deletes.TryGetValue(dependency, out var deleteNodes))
+                {
+                    foreach (var delete in deleteNodes)
+                    {
+                        if (delete != i)
+                        {
+                            Edge(i, delete);
+                        }
+                    }
+                }
+            }
+        }
+
+        var values = new InstanceValues(_stack.Graph.Nodes);
+        foreach (var resource in state.Resources.Values)
+        {
+            if (resource.DeposedKey is null)
+            {
+                values.Set(resource.Address, resource.Attributes);
+            }
+        }
+
+        var instances = _stack.Graph.Nodes.ToDictionary(n => n.Address.ToString(), StringComparer.Ordinal);
+        var outcomes = new (OperationOutcome Outcome, string? Error)[nodes.Length];
+        var failedUpstream = new bool[nodes.Length];
+        var ready = Channel.CreateUnbounded<int>();
+        var remaining = nodes.Length;
+        var providerLimits = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
+        await using var committer = new GroupCommitter(_store, plan.Stack, _lease.FencingToken);
+        var context = new OperationContext(this, committer, values, instances, state, abort);
+
+        void Finish(int node, OperationOutcome outcome, string? error)
+        {
+            outcomes[node] = (outcome, error);
+            foreach (var next in dependents[node])
+            {
+                if (outcome != OperationOutcome.Succeeded)
+                {
+                    Volatile.Write(ref failedUpstream[next], true);
+                }
+
+                if (Interlocked.Decrement(ref waiting[next]) == 0)
+                {
+                    ready.Writer.TryWrite(next);
+                }
+            }
+
+            if (Interlocked.Decrement(ref remaining) == 0)
+            {
+                ready.Writer.TryComplete();
+            }
+        }
+
+        if (nodes.Length == 0)
+        {
+            ready.Writer.TryComplete();
+        }
+
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (waiting[i] == 0)
+            {
+                ready.Writer.TryWrite(i);
+            }
+        }
+
+        async Task WorkerAsync()
+        {
+            await foreach (var node in ready.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                var change = nodes[node];
+                if (change.Action == ChangeAction.NoOp)
+                {
+                    Finish(node, Volatile.Read(ref failedUpstream[node]) ? OperationOutcome.Skipped : OperationOutcome.Succeeded, null);
+                    continue;
+                }
+
+                if (Volatile.Read(ref failedUpstream[node]))
+                {
+                    Finish(node, OperationOutcome.Skipped, "something it depends on did not succeed");
+                    _observer?.Finished(change, OperationOutcome.Skipped, null, TimeSpan.Zero);
+                    continue;
+                }
+
+                if (stop.IsCancellationRequested)
+                {
+                    Finish(node, OperationOutcome.Cancelled, "the apply was interrupted");
+                    continue;
+                }
+
+                var limit = _options.ProviderParallelism.TryGetValue(change.Provider, out var max)
+                    ? providerLimits.GetOrAdd(change.Provider, _ => new SemaphoreSlim(max, max))
+                    : null;
+                if (limit is not null)
+                {
+                    await limit.WaitAsync(CancellationToken.None);
+                }
+
+                try
+                {
+                    var (outcome, error) = await context.RunAsync(change);
+                    Finish(node, outcome, error);
+                }
+                finally
+                {
+                    limit?.Release();
+                }
+            }
+        }
+
+        var workers = Enumerable.Range(0, Math.Max(1, _options.Parallelism)).Select(_ => Task.Run(WorkerAsync)).ToArray();
+        await Task.WhenAll(workers);
+
+        var outputs = EvaluateOutputs(values);
+        await committer.SubmitAsync(new StateChange { Stack = plan.Stack, FencingToken = _lease.FencingToken, Outputs = outputs });
+        return new ApplyResult
+        {
+            Operations = [.. nodes.Select((change, i) => (change, outcomes[i].Outcome, outcomes[i].Error))],
+            Outputs = outputs,
+            Serial = committer.Serial,
+            Commits = committer.Commits,
+        };
+    }
+
+    private Value EvaluateOutputs(InstanceValues values)
+    {
+        var scope = new InstanceScope(Value.Map(_stack.Variables), Planner.StackValue(_stack, _stackDirectory), null, values, _host);
+        var outputs = new List<KeyValuePair<string, Value>>();
+        var diagnostics = new DiagnosticBag();
+        foreach (var output in _stack.Spec.Outputs)
+        {
+            var value = Evaluator.Evaluate(output.Value, scope, diagnostics);
+            if (value.IsWhollyKnown)
+            {
+                outputs.Add(new(output.Name, output.Sensitive ? value.AsSensitive() : value));
+            }
+        }
+
+        return Value.Map(outputs);
+    }
+
+    /// <summary>One operation: evaluate final inputs, journal, call the provider with retries, record the result.</summary>
+    private sealed class OperationContext(
+        Applier applier,
+        GroupCommitter committer,
+        InstanceValues values,
+        Dictionary<string, ResourceInstance> instances,
+        StackState state,
+        CancellationToken abort)
+    {
+        // The committer stamps every write with the stack and the lease's fencing token.
+        private string StackName => applier._stack.Spec.Name;
+
+        public async Task<(OperationOutcome, string?)> RunAsync(ResourceChange change)
+        {
+            var observer = applier._observer;
+            observer?.Started(change);
+            var clock = Stopwatch.StartNew();
+            OperationOutcome outcome;
+            string? error;
+            try
+            {
+                (outcome, error) = await ExecuteAsync(change);
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                (outcome, error) = (OperationOutcome.Cancelled, "cancelled while running");
+            }
+            catch (StaleLockException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A provider bug must not take the apply down: record it as this operation's failure.
+                (outcome, error) = (OperationOutcome.Failed, $"{ex.GetType().Name}: {ex.Message}");
+                await committer.SubmitAsync(Event(change, "resource.failed", $"{change.Address}: {error}"));
+            }
+
+            observer?.Finished(change, outcome, error, clock.Elapsed);
+            return (outcome, error);
+        }
+
+        private async Task<(OperationOutcome, string?)> ExecuteAsync(ResourceChange change)
+        {
+            var provider = await applier._providers.GetAsync(change.Provider, abort);
+            switch (change.Action)
+            {
+                case ChangeAction.Create:
+                    return await CreateAsync(provider, change, deposeFirst: null);
+                case ChangeAction.Update:
+                    return await UpdateAsync(provider, change);
+                case ChangeAction.Delete:
+                    return await DeleteAsync(provider, change, change.Id!, change.DeposedKey, change.Before ?? Value.EmptyMap, change.PriorInputs ?? Value.EmptyMap);
+                case ChangeAction.Replace when change.CreateBeforeDestroy:
+                    var depose = Guid.CreateVersion7().ToString("N")[..12];
+                    var created = await CreateAsync(provider, change, deposeFirst: depose);
+                    return created.Item1 != OperationOutcome.Succeeded
+                        ? created
+                        : await DeleteAsync(provider, change, change.Id!, depose, change.Before ?? Value.EmptyMap, change.PriorInputs ?? Value.EmptyMap);
+                case ChangeAction.Replace:
+                    var deleted = await DeleteAsync(provider, change, change.Id!, null, change.Before ?? Value.EmptyMap, change.PriorInputs ?? Value.EmptyMap);
+                    return deleted.Item1 != OperationOutcome.Succeeded ? deleted : await CreateAsync(provider, change, deposeFirst: null);
+                default:
+                    return (OperationOutcome.Succeeded, null);
+            }
+        }
+
+        private Value? FinalInputs(ResourceChange change, out string? error)
+        {
+            error = null;
+            var planned = change.Inputs ?? Value.EmptyMap;
+            if (planned.IsWhollyKnown)
+            {
+                return planned;
+            }
+
+            var instance = instances[change.Address];
+            var diagnostics = new DiagnosticBag();
+            var scope = new InstanceScope(Value.Map(applier._stack.Variables), Planner.StackValue(applier._stack, applier._stackDirectory), instance, values, applier._host);
+            var inputs = instance.Resource.Properties is null ? Value.EmptyMap : Evaluator.Evaluate(instance.Resource.Properties, scope, diagnostics);
+            if (diagnostics.HasErrors || !inputs.IsWhollyKnown)
+            {
+                error = diagnostics.FirstOrDefault(d => d.IsError)?.Message ?? "its inputs are still not known";
+                return null;
+            }
+
+            if (!Conforms(planned, inputs))
+            {
+                error = "its inputs at apply differ from the plan in values the plan already knew";
+                return null;
+            }
+
+            return inputs;
+        }
+
+        /// <summary>Whether <paramref name="actual"/> agrees with every known part of <paramref name="planned"/>.</summary>
+        private static bool Conforms(Value planned, Value actual)
+        {
+            if (!planned.IsKnown)
+            {
+                return true;
+            }
+
+            if (planned.Kind != actual.Kind)
+            {
+                return false;
+            }
+
+            return planned.Kind switch
+            {
+                ValueKind.List => planned.AsList().Length == actual.AsList().Length && planned.AsList().Zip(actual.AsList()).All(p => Conforms(p.First, p.Second)),
+                ValueKind.Map => planned.AsMap().Count == actual.AsMap().Count
+                    && planned.AsMap().All(e => actual.AsMap().TryGetValue(e.Key, out var a) && Conforms(e.Value, a)),
+                _ => planned == actual,
+            };
+        }
+
+        private async Task<(OperationOutcome, string?)> CreateAsync(IProvider provider, ResourceChange change, string? deposeFirst)
+        {
+            var inputs = FinalInputs(change, out var inputError);
+            if (inputs is null)
+            {
+                await committer.SubmitAsync(Event(change, "resource.failed", $"{change.Address}: {inputError}"));
+                return (OperationOutcome.Failed, inputError);
+            }
+
+            var operationId = NewOperationId();
+            var intent = Intent(change, operationId, JournalAction.Create, inputs, null, null);
+            var write = new StateChange { Stack = StackName, FencingToken = 0, Intents = [intent] };
+            if (deposeFirst is not null && state.Resources.TryGetValue(change.Address, out var old))
+            {
+                // The old object stays in state, under a deposed key, until its delete succeeds.
+                write = write with { Upserts = [old with { DeposedKey = deposeFirst, Status = ResourceStatus.Deposed }], Removals = [old.Key] };
+            }
+
+            await committer.SubmitAsync(write);
+            var result = await RetryAsync(change, token => provider.CreateAsync(
+                new CreateRequest { Type = change.Type, Address = change.Address, Inputs = inputs, IdempotencyKey = operationId },
+                token), r => r.Error);
+            if (result.Error is { } failure)
+            {
+                var partial = result.Id is not null && result.Attributes is not null
+                    ? ImmutableArray.Create(NewState(change, result.Id, inputs, result.Attributes, ResourceStatus.Tainted))
+                    : [];
+                await committer.SubmitAsync(new StateChange
+                {
+                    Stack = StackName,
+                    FencingToken = 0,
+                    Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
+                    Upserts = partial,
+                    Events = [EventOf(change, "resource.failed", $"create of {change.Address} failed: {failure.Message}")],
+                });
+                return (OperationOutcome.Failed, failure.Message);
+            }
+
+            var attributes = result.Attributes ?? Value.EmptyMap;
+            var created = NewState(change, result.Id ?? operationId, inputs, attributes, ResourceStatus.Ready);
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Results = [new JournalResult(operationId, JournalOutcome.Succeeded)],
+                Upserts = [created],
+                Events = [EventOf(change, "resource.created", $"created {change.Address}")],
+            });
+            values.Set(change.Address, attributes);
+            return (OperationOutcome.Succeeded, null);
+        }
+
+        private async Task<(OperationOutcome, string?)> UpdateAsync(IProvider provider, ResourceChange change)
+        {
+            var inputs = FinalInputs(change, out var inputError);
+            if (inputs is null)
+            {
+                return (OperationOutcome.Failed, inputError);
+            }
+
+            var operationId = NewOperationId();
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Intents = [Intent(change, operationId, JournalAction.Update, inputs, change.Id, null)],
+            });
+            var result = await RetryAsync(change, token => provider.UpdateAsync(
+                new UpdateRequest
+                {
+                    Type = change.Type,
+                    Address = change.Address,
+                    Id = change.Id!,
+                    PriorInputs = change.PriorInputs ?? Value.EmptyMap,
+                    PriorAttributes = change.Before ?? Value.EmptyMap,
+                    Inputs = inputs,
+                    IdempotencyKey = operationId,
+                },
+                token), r => r.Error);
+            if (result.Error is { } failure)
+            {
+                await committer.SubmitAsync(new StateChange
+                {
+                    Stack = StackName,
+                    FencingToken = 0,
+                    Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
+                    Events = [EventOf(change, "resource.failed", $"update of {change.Address} failed: {failure.Message}")],
+                });
+                return (OperationOutcome.Failed, failure.Message);
+            }
+
+            var attributes = result.Attributes ?? change.After ?? Value.EmptyMap;
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Results = [new JournalResult(operationId, JournalOutcome.Succeeded)],
+                Upserts = [NewState(change, result.Id ?? change.Id!, inputs, attributes, ResourceStatus.Ready)],
+                Events = [EventOf(change, "resource.updated", $"updated {change.Address}")],
+            });
+            values.Set(change.Address, attributes);
+            return (OperationOutcome.Succeeded, null);
+        }
+
+        private async Task<(OperationOutcome, string?)> DeleteAsync(IProvider provider, ResourceChange change, string id, string? deposedKey, Value attributes, Value inputs)
+        {
+            var operationId = NewOperationId();
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Intents = [Intent(change, operationId, JournalAction.Delete, inputs, id, deposedKey)],
+            });
+            var result = await RetryAsync(change, token => provider.DeleteAsync(
+                new DeleteRequest { Type = change.Type, Address = change.Address, Id = id, Attributes = attributes, IdempotencyKey = operationId },
+                token), r => r.Error);
+            var key = deposedKey is null ? change.Address : $"{change.Address}#{deposedKey}";
+            if (result.Error is { } failure)
+            {
+                await committer.SubmitAsync(new StateChange
+                {
+                    Stack = StackName,
+                    FencingToken = 0,
+                    Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
+                    Events = [EventOf(change, "resource.failed", $"delete of {key} failed: {failure.Message}")],
+                });
+                return (OperationOutcome.Failed, failure.Message);
+            }
+
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Results = [new JournalResult(operationId, JournalOutcome.Succeeded)],
+                Removals = [key],
+                Events = [EventOf(change, "resource.deleted", $"deleted {key}")],
+            });
+            return (OperationOutcome.Succeeded, null);
+        }
+
+        /// <summary>Calls with retries: exponential backoff with full jitter for transient errors, the far side's delay for throttling.</summary>
+        private async Task<T> RetryAsync<T>(ResourceChange change, Func<CancellationToken, ValueTask<T>> call, Func<T, ProviderError?> errorOf)
+        {
+            var options = applier._options;
+            var timeout = TimeoutFor(change) ?? options.OperationTimeout;
+            for (var attempt = 1; ; attempt++)
+            {
+                using var limit = new CancellationTokenSource(timeout, applier._time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, abort);
+                T result;
+                try
+                {
+                    result = await call(linked.Token);
+                }
+                catch (OperationCanceledException) when (limit.IsCancellationRequested && !abort.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"the provider call did not finish within {Text.Durations.Format(timeout)}");
+                }
+
+                var error = errorOf(result);
+                if (error is null || error.Kind == ProviderErrorKind.Permanent || attempt >= options.Attempts)
+                {
+                    return result;
+                }
+
+                var ceiling = Math.Min(options.RetryMax.TotalMilliseconds, options.RetryBase.TotalMilliseconds * Math.Pow(2, attempt - 1));
+                var delay = error.Kind == ProviderErrorKind.Throttled && error.RetryAfter is { } after
+                    ? after
+                    : TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+                applier._observer?.Retrying(change, attempt, delay, error.Message);
+                await Task.Delay(delay, applier._time, abort);
+            }
+        }
+
+        private TimeSpan? TimeoutFor(ResourceChange change)
+        {
+            if (!instances.TryGetValue(change.Address, out var instance) || instance.Resource.Timeouts is not { } timeouts)
+            {
+                return null;
+            }
+
+            return change.Action switch
+            {
+                ChangeAction.Create or ChangeAction.Replace => timeouts.Create,
+                ChangeAction.Update => timeouts.Update,
+                ChangeAction.Delete => timeouts.Delete,
+                _ => null,
+            };
+        }
+
+        private static ResourceState NewState(ResourceChange change, string id, Value inputs, Value attributes, ResourceStatus status) => new()
+        {
+            Address = change.Address,
+            Type = change.Type,
+            Provider = change.Provider,
+            Id = id,
+            Inputs = inputs,
+            Attributes = attributes,
+            Dependencies = change.Dependencies,
+            Status = status,
+        };
+
+        private JournalIntent Intent(ResourceChange change, string operationId, JournalAction action, Value inputs, string? id, string? deposedKey) => new()
+        {
+            OperationId = operationId,
+            Stack = applier._stack.Spec.Name,
+            Address = change.Address,
+            Type = change.Type,
+            Provider = change.Provider,
+            Action = action,
+            Inputs = inputs,
+            ResourceId = id,
+            DeposedKey = deposedKey,
+            Dependencies = change.Dependencies,
+            ApplyId = applier._applyId,
+            At = applier._time.GetUtcNow(),
+        };
+
+        private StateChange Event(ResourceChange change, string kind, string message) =>
+            new() { Stack = StackName, FencingToken = 0, Events = [EventOf(change, kind, message)] };
+
+        private StateEvent EventOf(ResourceChange change, string kind, string message) => new()
+        {
+            Stack = applier._stack.Spec.Name,
+            Kind = kind,
+            Address = change.Address,
+            Message = message,
+            At = applier._time.GetUtcNow(),
+        };
+
+        private static string NewOperationId() => Guid.CreateVersion7().ToString("N");
+    }
+}
