@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+
+namespace Baton.State.Sqlite;
+
+/// <summary>
+/// The store's tables, created or migrated on open. Statements outside this file stay portable SQL (the PostgreSQL
+/// store runs the same ones); only the DDL names SQLite types.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const int CurrentVersion = 1;
+
+    private const string Version1 = """
+        CREATE TABLE stacks (
+            name TEXT NOT NULL PRIMARY KEY,
+            serial INTEGER NOT NULL,
+            outputs TEXT NOT NULL
+        );
+        CREATE TABLE resources (
+            stack TEXT NOT NULL REFERENCES stacks (name),
+            key TEXT NOT NULL,
+            address TEXT NOT NULL,
+            type TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            id TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            attributes TEXT NOT NULL,
+            dependencies TEXT NOT NULL,
+            status TEXT NOT NULL,
+            deposed_key TEXT NULL,
+            updated_serial INTEGER NOT NULL,
+            PRIMARY KEY (stack, key)
+        );
+        CREATE TABLE journal (
+            operation_id TEXT NOT NULL PRIMARY KEY,
+            stack TEXT NOT NULL REFERENCES stacks (name),
+            address TEXT NOT NULL,
+            type TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            action TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            resource_id TEXT NULL,
+            deposed_key TEXT NULL,
+            dependencies TEXT NOT NULL,
+            apply_id TEXT NULL,
+            at INTEGER NOT NULL,
+            outcome TEXT NULL,
+            error TEXT NULL,
+            finished_at INTEGER NULL
+        );
+        CREATE INDEX journal_pending ON journal (stack, at) WHERE outcome IS NULL;
+        CREATE TABLE applies (
+            id TEXT NOT NULL PRIMARY KEY,
+            stack TEXT NOT NULL REFERENCES stacks (name),
+            kind TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER NULL,
+            status TEXT NOT NULL,
+            serial_before INTEGER NOT NULL,
+            serial_after INTEGER NULL,
+            summary TEXT NULL
+        );
+        CREATE INDEX applies_by_stack ON applies (stack, started_at);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            stack TEXT NOT NULL REFERENCES stacks (name),
+            kind TEXT NOT NULL,
+            address TEXT NULL,
+            message TEXT NOT NULL,
+            data TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX events_by_stack ON events (stack, id);
+        CREATE TABLE locks (
+            stack TEXT NOT NULL PRIMARY KEY,
+            lock_id TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            fencing_token INTEGER NOT NULL,
+            acquired_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE fencing_counters (
+            stack TEXT NOT NULL PRIMARY KEY,
+            last_token INTEGER NOT NULL
+        );
+        """;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var query = connection.CreateCommand();
+        query.Transaction = transaction;
+        query.CommandText = "SELECT MAX(version) FROM schema_version";
+        var found = query.ExecuteScalar();
+        var version = found is long v ? (int)v : 0;
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The state database has schema version {version}; this Baton understands up to {CurrentVersion}. Use a newer Baton.");
+        }
+
+        if (version < 1)
+        {
+            Execute(connection, transaction, Version1);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (1)");
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
