@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Sim;
+
+[assembly: BatonProvider(typeof(SimProviderFactory))]

@@ -1,0 +1,287 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Providers.Sim;
+
+/// <summary>
+/// The world file: what exists in the simulated cloud. One kept-open connection with prepared statements; each write
+/// is one short <c>BEGIN IMMEDIATE</c> transaction that also appends to the operations log, so several processes
+/// can share a world and a process killed after a call returns never loses what the call did.
+/// </summary>
+internal sealed class SimWorldStore : IDisposable
+{
+    private const string ObjectColumns = "id, type, address, idempotency_key, inputs, previous_inputs, created_at, updated_at, deleted, version";
+
+    private readonly Lock _lock = new();
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _findById;
+    private readonly SqliteCommand _findByKey;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _update;
+    private readonly SqliteCommand _delete;
+    private readonly SqliteCommand _log;
+
+    private SimWorldStore(SqliteConnection connection)
+    {
+        _connection = connection;
+        _findById = Prepare($"SELECT {ObjectColumns} FROM objects WHERE id = $id", "$id");
+        _findByKey = Prepare($"SELECT {ObjectColumns} FROM objects WHERE idempotency_key = $key", "$key");
+        _insert = Prepare(
+            "INSERT INTO objects (id, type, address, idempotency_key, inputs, previous_inputs, created_at, updated_at, deleted, version) VALUES ($id, $type, $address, $key, $inputs, NULL, $now, $now, 0, 1)",
+            "$id", "$type", "$address", "$key", "$inputs", "$now");
+        _update = Prepare(
+            "UPDATE objects SET previous_inputs = inputs, inputs = $inputs, updated_at = $now, version = version + 1 WHERE id = $id AND deleted = 0",
+            "$id", "$inputs", "$now");
+        _delete = Prepare(
+            "UPDATE objects SET previous_inputs = inputs, deleted = 1, updated_at = $now, version = version + 1 WHERE id = $id AND deleted = 0",
+            "$id", "$now");
+        _log = Prepare(
+            "INSERT INTO operations (at, kind, object_id, address, idempotency_key) VALUES ($now, $kind, $id, $address, $key)",
+            "$now", "$kind", "$id", "$address", "$key");
+    }
+
+    /// <summary>Opens (creating when needed) the world at <paramref name="path"/>.</summary>
+    public static SimWorldStore Open(string path, bool fullDurability)
+    {
+        var connection = OpenConnection(path, fullDurability);
+        try
+        {
+            return new SimWorldStore(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a connection to the world, creating its tables when needed.</summary>
+    public static SqliteConnection OpenConnection(string path, bool fullDurability)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 60,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 10000");
+            Execute(connection, "PRAGMA journal_mode = WAL");
+            Execute(connection, fullDurability ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS objects (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    inputs TEXT NOT NULL,
+                    previous_inputs TEXT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    deleted INTEGER NOT NULL,
+                    version INTEGER NOT NULL
+                );
+                CREATE INDEX IF NOT EXISTS objects_address ON objects (address);
+                CREATE TABLE IF NOT EXISTS operations (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    object_id TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL
+                );
+                """, transaction);
+            transaction.Commit();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The id an object made by <paramref name="idempotencyKey"/> gets: stable, so two processes agree on it.</summary>
+    public static string IdFor(string idempotencyKey) =>
+        "sim-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)).AsSpan(0, 10));
+
+    public SimRow? FindById(string id)
+    {
+        lock (_lock)
+        {
+            _findById.Parameters[0].Value = id;
+            return ReadRow(_findById);
+        }
+    }
+
+    public SimRow? FindByKey(string key)
+    {
+        lock (_lock)
+        {
+            _findByKey.Parameters[0].Value = key;
+            return ReadRow(_findByKey);
+        }
+    }
+
+    /// <summary>Makes the object of <paramref name="key"/>, or returns the one it already made (and then <paramref name="created"/> is false).</summary>
+    public SimRow Create(string type, string address, string key, string inputs, long now, out bool created)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            _findByKey.Transaction = transaction;
+            _findByKey.Parameters[0].Value = key;
+            var existing = ReadRow(_findByKey);
+            SimRow row;
+            if (existing is not null)
+            {
+                row = existing;
+                Log(transaction, now, "create_repeated", row.Id, address, key);
+                created = false;
+            }
+            else
+            {
+                row = new SimRow(IdFor(key), type, address, key, inputs, null, now, now, false, 1);
+                _insert.Transaction = transaction;
+                _insert.Parameters[0].Value = row.Id;
+                _insert.Parameters[1].Value = type;
+                _insert.Parameters[2].Value = address;
+                _insert.Parameters[3].Value = key;
+                _insert.Parameters[4].Value = inputs;
+                _insert.Parameters[5].Value = now;
+                _insert.ExecuteNonQuery();
+                Log(transaction, now, "create", row.Id, address, key);
+                created = true;
+            }
+
+            transaction.Commit();
+            return row;
+        }
+    }
+
+    /// <summary>Writes new inputs to a live object; null when it is gone.</summary>
+    public SimRow? Update(string id, string address, string key, string inputs, long now)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            _update.Transaction = transaction;
+            _update.Parameters[0].Value = id;
+            _update.Parameters[1].Value = inputs;
+            _update.Parameters[2].Value = now;
+            if (_update.ExecuteNonQuery() == 0)
+            {
+                return null;
+            }
+
+            Log(transaction, now, "update", id, address, key);
+            _findById.Transaction = transaction;
+            _findById.Parameters[0].Value = id;
+            var row = ReadRow(_findById);
+            transaction.Commit();
+            return row;
+        }
+    }
+
+    /// <summary>Deletes a live object; deleting one that is gone (or never was) is logged and succeeds.</summary>
+    public void Delete(string id, string address, string key, long now)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            _delete.Transaction = transaction;
+            _delete.Parameters[0].Value = id;
+            _delete.Parameters[1].Value = now;
+            var deleted = _delete.ExecuteNonQuery() > 0;
+            Log(transaction, now, deleted ? "delete" : "delete_of_gone", id, address, key);
+            transaction.Commit();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _findById.Dispose();
+            _findByKey.Dispose();
+            _insert.Dispose();
+            _update.Dispose();
+            _delete.Dispose();
+            _log.Dispose();
+            _connection.Dispose();
+        }
+    }
+
+    internal static SimRow? ReadRow(SqliteCommand command)
+    {
+        try
+        {
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            return new SimRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6),
+                reader.GetInt64(7),
+                reader.GetInt64(8) != 0,
+                reader.GetInt64(9));
+        }
+        finally
+        {
+            command.Transaction = null;
+        }
+    }
+
+    private void Log(SqliteTransaction transaction, long now, string kind, string id, string address, string key)
+    {
+        _log.Transaction = transaction;
+        _log.Parameters[0].Value = now;
+        _log.Parameters[1].Value = kind;
+        _log.Parameters[2].Value = id;
+        _log.Parameters[3].Value = address;
+        _log.Parameters[4].Value = key;
+        _log.ExecuteNonQuery();
+        _log.Transaction = null;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+}
