@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Baton.State.Sqlite;
+using Baton.State.Tests.Contract;
+using Baton.Values;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace Baton.State.Tests.Sqlite;
+
+public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
+{
+    private readonly ITestOutputHelper _output;
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "baton-state-" + Guid.NewGuid().ToString("N"));
+    private readonly AesGcmSecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+
+    public SqliteStateStoreTests(ITestOutputHelper output)
+    {
+        _output = output;
+        Directory.CreateDirectory(_directory);
+    }
+
+    private string DatabasePath => Path.Combine(_directory, ".baton", "state.db");
+
+    protected override async Task<IStateStore> CreateStoreAsync(TimeProvider time) =>
+        await SqliteStateStore.OpenAsync(DatabasePath, _protector, time, CancellationToken.None);
+
+    public void Dispose()
+    {
+        _protector.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Open_NewDatabase_UsesWalAndSchemaVersion1()
+    {
+        await using (await CreateStoreAsync())
+        {
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(1L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Open_NewerSchema_FailsClearly()
+    {
+        await using (await CreateStoreAsync())
+        {
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "INSERT INTO schema_version (version) VALUES (99)");
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CreateStoreAsync());
+        Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_AreNotInPlaintextAnywhereInTheDatabase()
+    {
+        const string Secret = "correct-horse-battery-staple-4711";
+        var secret = Value.String(Secret).AsSensitive();
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(
+                new StateChange
+                {
+                    Stack = "app",
+                    FencingToken = held.FencingToken,
+                    Intents = [Intent("op1") with { Inputs = Value.Map([new("password", secret)]) }],
+                    Upserts =
+                    [
+                        Resource("db", inputs: Value.Map([new("password", secret), new("list", Value.List(Value.String(Secret)).AsSensitive())])) with
+                        {
+                            Attributes = Value.Map([new("conn", Value.Map([new("dsn", secret)]))]),
+                        },
+                    ],
+                    Outputs = Value.Map([new("password", secret)]),
+                    Events = [new StateEvent { Stack = "app", Kind = "resource.created", Message = "created", Data = Value.Map([new("password", secret)]), At = DateTimeOffset.UnixEpoch }],
+                },
+                CancellationToken.None);
+
+            var state = await store.LoadAsync("app", CancellationToken.None);
+            Assert.Equal(Secret, state.Resources["db"].Inputs.AsMap()["password"].AsString());
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            var tables = new List<string>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            Assert.Contains("resources", tables);
+            var cells = 0;
+            foreach (var table in tables)
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT * FROM \"{table}\"";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                    {
+                        cells++;
+                        var text = reader.IsDBNull(i) ? string.Empty : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!;
+                        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+                    }
+                }
+            }
+
+            Assert.True(cells > 20);
+        }
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Secret)) < 0, $"plaintext secret in {file}");
+        }
+    }
+
+    [Fact]
+    public async Task Load_WithWrongKey_FailsInsteadOfReturningGarbage()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
+        }
+
+        using var otherKey = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
+        await using var reopened = await SqliteStateStore.OpenAsync(DatabasePath, otherKey, TimeProvider.System, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<CryptographicException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.Contains("different secret key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commit_ThousandUpsertsAndResults_IsFast()
+    {
+        await using var store = await CreateStoreAsync();
+        var held = await LockAsync(store);
+        var ids = Enumerable.Range(0, 1000).Select(i => $"r[{i}]").ToArray();
+        await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Intents = [.. ids.Select(id => Intent("op-" + id, id))] }, CancellationToken.None);
+        var change = new StateChange
+        {
+            Stack = "app",
+            FencingToken = held.FencingToken,
+            Results = [.. ids.Select(id => new JournalResult("op-" + id, JournalOutcome.Succeeded))],
+            Upserts = [.. ids.Select(BigResource)],
+        };
+
+        var watch = Stopwatch.StartNew();
+        await store.CommitAsync(change, CancellationToken.None);
+        watch.Stop();
+
+        _output.WriteLine($"commit of 1,000 upserts + 1,000 results: {watch.Elapsed.TotalMilliseconds:F1} ms");
+        Assert.Equal(1000, (await store.LoadAsync("app", CancellationToken.None)).Resources.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Load_HundredThousandResources_IsFast()
+    {
+        const int Total = 100_000;
+        await using var store = await CreateStoreAsync();
+        var held = await LockAsync(store);
+        var write = Stopwatch.StartNew();
+        for (var batch = 0; batch < Total / 1000; batch++)
+        {
+            var upserts = Enumerable.Range(batch * 1000, 1000).Select(i => BigResource($"r[{i}]"));
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [.. upserts] }, CancellationToken.None);
+        }
+
+        write.Stop();
+        _ = await store.LoadAsync("warm-up", CancellationToken.None);
+        var watch = Stopwatch.StartNew();
+        var state = await store.LoadAsync("app", CancellationToken.None);
+        watch.Stop();
+
+        _output.WriteLine($"write of {Total:N0} resources in 100 commits: {write.Elapsed.TotalMilliseconds:F0} ms; load: {watch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(Total, state.Resources.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"load took {watch.Elapsed}");
+    }
+
+    private static ResourceState BigResource(string address) => Resource(address, "i-" + address) with
+    {
+        Inputs = Value.Map([new("input", Value.String(address)), new("latency", Value.String("0ms")), new("tags", Value.Map([new("env", Value.String("prod")), new("team", Value.String("infra"))]))]),
+        Attributes = Value.Map([new("id", Value.String("i-" + address)), new("output", Value.String("out-" + address)), new("size", Value.Number(3))]),
+    };
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
