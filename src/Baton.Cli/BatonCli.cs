@@ -12,6 +12,10 @@ internal static class BatonCli
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(GraphCommand.Create(context));
         root.Subcommands.Add(SchemaCommand.Create(context));
+        root.Subcommands.Add(PlanCommand.Create(context));
+        root.Subcommands.Add(ApplyCommand.Create(context, destroy: false));
+        root.Subcommands.Add(ApplyCommand.Create(context, destroy: true));
+        root.Subcommands.Add(OutputCommand.Create(context));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)
@@ -26,7 +30,7 @@ internal static class BatonCli
     public static int Run(string[] args, CliContext context)
     {
         var parse = Build(context).Parse(args);
-        var exit = parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error });
+        var exit = parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = null });
         return parse.Errors.Count > 0 ? ExitCodes.Usage : exit;
     }
 }

@@ -20,6 +20,12 @@ internal sealed record CliContext
     /// <summary>Whether <see cref="Error"/> is a terminal that takes colour.</summary>
     public bool ErrorColor { get; init; }
 
+    /// <summary>Where answers to questions come from.</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
+    /// <summary>Whether a person is at a terminal to answer questions and press Ctrl-C.</summary>
+    public bool Interactive { get; init; }
+
     /// <summary>Environment variables.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 
@@ -39,6 +45,8 @@ internal sealed record CliContext
         {
             Out = Console.Out,
             Error = Console.Error,
+            In = Console.In,
+            Interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected,
             OutColor = WantsColour(environment, Console.IsOutputRedirected),
             ErrorColor = WantsColour(environment, Console.IsErrorRedirected),
             Environment = environment,

@@ -120,4 +120,8 @@ public static class DiagnosticCodes
     public const string PreventDestroy = "BT5024";
     /// <summary>A provider that failed while planning or refreshing.</summary>
     public const string ProviderFailed = "BT5030";
+
+    // BT9xxx — commands
+    /// <summary>A command that could not go on: the lock is held, the state store refused, a plan file is stale.</summary>
+    public const string CommandFailed = "BT9000";
 }

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Baton.Cli.Output;
+using Baton.Diagnostics;
+using Baton.Engine;
+using Baton.Engine.Planning;
+using Baton.Engine.Providers;
+using Baton.Engine.Secrets;
+using Baton.Model;
+using Baton.State;
+using Baton.State.Sqlite;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>
+/// What the engine commands share: the provider families built in, loading and checking the stack, opening its
+/// state store with its secret key, and turning engine failures into messages.
+/// </summary>
+internal static class Workspace
+{
+    public static ProviderRegistry Registry { get; } = ProviderRegistry.FromAssemblies(
+    [
+        typeof(Baton.Providers.Sim.SimProviderFactory).Assembly,
+        // FILE-PENDING typeof(Baton.Providers.File.FileProviderFactory).Assembly,
+    ]);
+
+    /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>
+    public static LoadedStack? LoadChecked(ParseResult parse, CliContext context, StackArguments stack, bool requireVariables)
+    {
+        var loaded = stack.Load(parse, context, new BindOptions { RequireAllVariables = requireVariables });
+        if (loaded.Spec is { } spec && !loaded.Diagnostics.HasErrors)
+        {
+            ProviderSchemaChecker.Check(spec, Registry, loaded.Diagnostics);
+        }
+
+        if (loaded.Diagnostics.HasErrors || loaded.Bound is not { IsAcyclic: true })
+        {
+            DiagnosticPrinter.Print(context, loaded.SortedDiagnostics, loaded.Spec?.Files ?? []);
+            return null;
+        }
+
+        return loaded;
+    }
+
+    public static string StackDirectory(ParseResult parse, CliContext context, StackArguments stack) => context.Resolve(parse.GetValue(stack.Directory) ?? ".");
+
+    /// <summary>Opens the state store named by --state (default: .baton/state.db in the stack directory).</summary>
+    public static async Task<(IStateStore Store, AesGcmSecretProtector Protector)> OpenStoreAsync(ParseResult parse, CliContext context, EngineArguments engine, string stackDirectory, CancellationToken cancellationToken)
+    {
+        var option = parse.GetValue(engine.State);
+        if (!StateLocation.TryResolveSqlitePath(option, stackDirectory, out var path))
+        {
+            throw new CliException($"--state \"{option}\" is not a state location; use sqlite:PATH");
+        }
+
+        var protector = Protector(context, stackDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, cancellationToken);
+        return (store, protector);
+    }
+
+    public static AesGcmSecretProtector Protector(CliContext context, string stackDirectory)
+    {
+        var keys = new SecretKeySource(
+            Path.Combine(stackDirectory, SecretKeySource.DefaultRelativePath),
+            name => context.Environment.TryGetValue(name, out var value) ? value : null);
+        try
+        {
+            return new AesGcmSecretProtector(keys.GetKey());
+        }
+        catch (SecretKeyException ex)
+        {
+            throw new CliException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>Runs an engine command body, turning expected failures into an error line and exit code 1.</summary>
+    public static async Task<int> GuardAsync(CliContext context, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception ex) when (ex is CliException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException)
+        {
+            Fail(context, ex.Message);
+            return ExitCodes.Error;
+        }
+    }
+
+    public static void Fail(CliContext context, string message) =>
+        DiagnosticPrinter.Print(context, [new Diagnostic { Severity = DiagnosticSeverity.Error, Code = DiagnosticCodes.CommandFailed, Message = message }], []);
+}

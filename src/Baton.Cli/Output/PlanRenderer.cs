@@ -1,0 +1,137 @@
+using System.Text;
+using Baton.Plans;
+using Baton.Values;
+
+namespace Baton.Cli.Output;
+
+/// <summary>
+/// Renders a plan as a diff people can review: <c>+</c> create, <c>~</c> update in place, <c>-/+</c> replace,
+/// <c>-</c> delete, with nested property changes, <c>(known after apply)</c> for unknown values, <c>(sensitive)</c> for
+/// secrets, what forces each replacement, and a summary line.
+/// </summary>
+internal static class PlanRenderer
+{
+    public static string Render(Plan plan, bool colour)
+    {
+        var builder = new StringBuilder();
+        var changes = plan.Changes.Where(c => c.Action != ChangeAction.NoOp).ToList();
+        if (changes.Count == 0)
+        {
+            builder.Append("No changes. The resources match the stack.\n");
+            return builder.ToString();
+        }
+
+        builder.Append("Baton will perform these actions:\n");
+        foreach (var change in changes)
+        {
+            builder.Append('\n');
+            RenderChange(builder, change, colour);
+        }
+
+        builder.Append('\n').Append(Summary(plan)).Append('\n');
+        return builder.ToString();
+    }
+
+    public static string Summary(Plan plan) =>
+        $"Plan: {plan.Count(ChangeAction.Create)} to create, {plan.Count(ChangeAction.Update)} to update, "
+        + $"{plan.Count(ChangeAction.Replace)} to replace, {plan.Count(ChangeAction.Delete)} to delete.";
+
+    private static void RenderChange(StringBuilder builder, ResourceChange change, bool colour)
+    {
+        var (symbol, verb, code) = change.Action switch
+        {
+            ChangeAction.Create => ("+", "will be created", "32"),
+            ChangeAction.Update => ("~", "will be updated in place", "33"),
+            ChangeAction.Replace => (change.CreateBeforeDestroy ? "+/-" : "-/+", change.CreateBeforeDestroy ? "will be replaced, the new one created first" : "must be replaced", "35"),
+            ChangeAction.Delete => ("-", "will be deleted", "31"),
+            _ => (" ", string.Empty, "0"),
+        };
+        var title = change.DeposedKey is null ? change.Address : $"{change.Address} (deposed object {change.DeposedKey})";
+        builder.Append("  ").Append(Paint(symbol, code, colour)).Append(' ').Append(Paint(title, "1", colour))
+            .Append(" (").Append(change.Type).Append(") ").Append(verb);
+        if (change.Reason is { } reason)
+        {
+            builder.Append(": ").Append(reason);
+        }
+        else if (!change.ReplaceBecause.IsEmpty)
+        {
+            builder.Append(", because ").Append(string.Join(", ", change.ReplaceBecause)).Append(change.ReplaceBecause.Length == 1 ? " changed" : " changed");
+        }
+
+        builder.Append('\n');
+        switch (change.Action)
+        {
+            case ChangeAction.Create:
+                RenderAll(builder, "+", change.After ?? change.Inputs ?? Value.EmptyMap, 6, colour, "32");
+                break;
+            case ChangeAction.Update:
+            case ChangeAction.Replace:
+                RenderDiff(builder, change.PriorInputs ?? Value.EmptyMap, change.Inputs ?? Value.EmptyMap, 6, colour, change.ReplaceBecause);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void RenderAll(StringBuilder builder, string symbol, Value map, int indent, bool colour, string code)
+    {
+        if (map.Kind != ValueKind.Map)
+        {
+            return;
+        }
+
+        var width = map.AsMap().Keys.Select(k => k.Length).DefaultIfEmpty(0).Max();
+        foreach (var (key, value) in map.AsMap())
+        {
+            if (value.Kind == ValueKind.Null)
+            {
+                continue;
+            }
+
+            builder.Append(' ', indent).Append(Paint(symbol, code, colour)).Append(' ').Append(key.PadRight(width)).Append(" = ").Append(Show(value)).Append('\n');
+        }
+    }
+
+    private static void RenderDiff(StringBuilder builder, Value before, Value after, int indent, bool colour, System.Collections.Immutable.ImmutableArray<string> forcing)
+    {
+        var old = before.Kind == ValueKind.Map ? before.AsMap() : Value.EmptyMap.AsMap();
+        var now = after.Kind == ValueKind.Map ? after.AsMap() : Value.EmptyMap.AsMap();
+        var keys = old.Keys.Union(now.Keys).Order(StringComparer.Ordinal).ToList();
+        var width = keys.Select(k => k.Length).DefaultIfEmpty(0).Max();
+        foreach (var key in keys)
+        {
+            var had = old.TryGetValue(key, out var a) && a.Kind != ValueKind.Null;
+            var has = now.TryGetValue(key, out var b) && b.Kind != ValueKind.Null;
+            var forces = forcing.Contains(key) ? Paint("  # forces replacement", "35", colour) : string.Empty;
+            if (had && has && a! == b! && a!.IsWhollyKnown)
+            {
+                continue;
+            }
+
+            var name = key.PadRight(width);
+            if (!had)
+            {
+                builder.Append(' ', indent).Append(Paint("+", "32", colour)).Append(' ').Append(name).Append(" = ").Append(Show(b!)).Append(forces).Append('\n');
+            }
+            else if (!has)
+            {
+                builder.Append(' ', indent).Append(Paint("-", "31", colour)).Append(' ').Append(name).Append(" = ").Append(Show(a!)).Append(forces).Append('\n');
+            }
+            else if (a!.Kind == ValueKind.Map && b!.Kind == ValueKind.Map && !a.IsSensitive && !b.IsSensitive)
+            {
+                builder.Append(' ', indent).Append(Paint("~", "33", colour)).Append(' ').Append(key).Append(" {").Append(forces).Append('\n');
+                RenderDiff(builder, a, b, indent + 4, colour, []);
+                builder.Append(' ', indent + 2).Append("}\n");
+            }
+            else
+            {
+                builder.Append(' ', indent).Append(Paint("~", "33", colour)).Append(' ').Append(name).Append(" = ").Append(Show(a)).Append(" → ").Append(Show(b!)).Append(forces).Append('\n');
+            }
+        }
+    }
+
+    /// <summary>A value in expression syntax: secrets as (sensitive), unknowns as (known after apply).</summary>
+    public static string Show(Value value) => value.ToString();
+
+    private static string Paint(string text, string code, bool colour) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;
+}

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using Baton.Diagnostics;
+using Baton.Engine.Applying;
+using Baton.Engine.Planning;
+using Baton.Engine.Providers;
+using Baton.Engine.Recovery;
+using Baton.Expressions;
+using Baton.Model;
+using Baton.Plans;
+using Baton.State;
+using Baton.Values;
+
+namespace Baton.Engine;
+
+/// <summary>
+/// One bound stack with its state store and providers: the steps every command composes — lock, recover, refresh,
+/// plan, apply — each a method, so the CLI and the control plane run the same code.
+/// </summary>
+public sealed class StackSession : IAsyncDisposable
+{
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a session. The store stays the caller's to dispose.</summary>
+    public StackSession(BoundStack stack, string stackDirectory, IStateStore store, ProviderRegistry registry, IExpressionHost host, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        Stack = stack;
+        StackDirectory = stackDirectory;
+        Store = store;
+        Host = host;
+        _time = time;
+        var variables = new EvaluationScope(new Dictionary<string, Value>(StringComparer.Ordinal) { ["var"] = Value.Map(stack.Variables) }, host);
+        Providers = new ProviderHost(registry, stack.Spec, variables, stackDirectory, Path.Combine(stackDirectory, ".baton"), time);
+    }
+
+    /// <summary>The bound stack.</summary>
+    public BoundStack Stack { get; }
+
+    /// <summary>The stack directory.</summary>
+    public string StackDirectory { get; }
+
+    /// <summary>The state store.</summary>
+    public IStateStore Store { get; }
+
+    /// <summary>What file() and template() may read.</summary>
+    public IExpressionHost Host { get; }
+
+    /// <summary>The stack's provider instances.</summary>
+    public ProviderHost Providers { get; }
+
+    /// <summary>The stack's name.</summary>
+    public string Name => Stack.Spec.Name;
+
+    /// <summary>Takes the stack's lock.</summary>
+    public Task<LockHolder> LockAsync(string operation, TimeSpan wait, CancellationToken cancellationToken) =>
+        LockHolder.AcquireAsync(Store, Name, operation, wait, _time, cancellationToken);
+
+    /// <summary>Resolves operations a crash interrupted (under the lock).</summary>
+    public Task<JournalRecovery.Result> RecoverAsync(LockHolder holder, CancellationToken cancellationToken) =>
+        JournalRecovery.RecoverAsync(Store, holder.Lock, Providers, _time, cancellationToken);
+
+    /// <summary>The plan, against the state as loaded and (when <paramref name="refresh"/>) refreshed.</summary>
+    public async Task<(Plan Plan, StackState State, ImmutableArray<string> Gone)> PlanAsync(PlanOptions options, bool refresh, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var state = await Store.LoadAsync(Name, cancellationToken);
+        var gone = ImmutableArray<string>.Empty;
+        if (refresh && !state.Resources.IsEmpty)
+        {
+            var refreshed = await Refresher.RefreshAsync(state, Providers, options.Parallelism, cancellationToken);
+            diagnostics.AddRange(refreshed.Diagnostics);
+            state = refreshed.State;
+            gone = refreshed.Gone;
+        }
+
+        var plan = await new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken);
+        return (plan, state, gone);
+    }
+
+    /// <summary>Applies a plan under the lock and records it in the apply history.</summary>
+    public async Task<ApplyResult> ApplyAsync(LockHolder holder, Plan plan, StackState state, ApplyOptions options, IApplyObserver? observer, CancellationToken stop, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentNullException.ThrowIfNull(plan);
+        var record = new ApplyRecord
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            Stack = Name,
+            Kind = plan.IsDestroy ? ApplyKind.Destroy : ApplyKind.Apply,
+            Owner = holder.Lock.Owner,
+            StartedAt = _time.GetUtcNow(),
+            SerialBefore = state.Serial,
+        };
+        await Store.StartApplyAsync(record, holder.Lock.FencingToken, CancellationToken.None);
+        using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, holder.Lost);
+        using var abortOrLost = CancellationTokenSource.CreateLinkedTokenSource(abort, holder.Lost);
+        var applier = new Applier(Stack, Providers, Store, holder.Lock, Host, _time, options, StackDirectory, record.Id, observer);
+        var result = await applier.ApplyAsync(plan, state, stopOrLost.Token, abortOrLost.Token);
+        var status = result.Succeeded ? ApplyStatus.Succeeded
+            : result.Count(OperationOutcome.Cancelled) > 0 ? ApplyStatus.Cancelled
+            : ApplyStatus.Failed;
+        await Store.FinishApplyAsync(
+            record with
+            {
+                FinishedAt = _time.GetUtcNow(),
+                Status = status,
+                SerialAfter = result.Serial,
+                Summary = Summary(result),
+            },
+            holder.Lock.FencingToken,
+            CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>A one-line count of what an apply did.</summary>
+    public static string Summary(ApplyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        int Done(ChangeAction action) => result.Operations.Count(o => o.Change.Action == action && o.Outcome == OperationOutcome.Succeeded);
+        return $"{Done(ChangeAction.Create)} created, {Done(ChangeAction.Update)} updated, {Done(ChangeAction.Replace)} replaced, "
+            + $"{Done(ChangeAction.Delete)} deleted, {result.Count(OperationOutcome.Failed)} failed, {result.Count(OperationOutcome.Skipped)} skipped";
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Providers.DisposeAsync();
+}
