@@ -92,8 +92,7 @@ internal sealed class SimWorldStore : IDisposable
                     updated_at INTEGER NOT NULL,
                     deleted INTEGER NOT NULL,
                     version INTEGER NOT NULL
-                );
-                CREATE INDEX IF NOT EXISTS objects_address ON objects (address);
+                ) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS operations (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     at INTEGER NOT NULL,
