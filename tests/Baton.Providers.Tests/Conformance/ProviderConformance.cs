@@ -82,7 +82,7 @@ public abstract class ProviderConformance : IAsyncLifetime
         var created = await CreateAsync(ValidInputs, NewKey());
         AssertInputsReflected(ValidInputs, created.Attributes!);
 
-        var read = await ReadAsync(created.Id!);
+        var read = await ReadAsync(created.Id!, ValidInputs, created.Attributes);
         Assert.True(read.Exists, "the created resource is not found");
         Assert.Null(read.Error);
         Assert.Equal(created.Id, read.Id);
@@ -105,12 +105,12 @@ public abstract class ProviderConformance : IAsyncLifetime
         Assert.Equal(created.Id, updated.Id);
         AssertInputsReflected(ChangedInputs, updated.Attributes!);
 
-        var reread = await ReadAsync(created.Id!);
+        var reread = await ReadAsync(created.Id!, ChangedInputs, updated.Attributes);
         Assert.True(reread.Exists);
         Assert.Equal(updated.Attributes, reread.Attributes);
 
         await DeleteAsync(created.Id!, reread.Attributes!);
-        var gone = await ReadAsync(created.Id!);
+        var gone = await ReadAsync(created.Id!, ChangedInputs, reread.Attributes);
         Assert.Null(gone.Error);
         Assert.False(gone.Exists, "the deleted resource is still found");
         AssertRealObjects(created.Id!, 0);
@@ -256,8 +256,9 @@ public abstract class ProviderConformance : IAsyncLifetime
         return result;
     }
 
-    protected async Task<ReadResult> ReadAsync(string id) =>
-        await Provider.ReadAsync(new ReadRequest { Type = ResourceType, Address = Address, Id = id }, CancellationToken.None);
+    /// <summary>Reads as the engine's refresh does: by id, with the inputs and attributes it has in state.</summary>
+    protected async Task<ReadResult> ReadAsync(string id, Value? inputs = null, Value? attributes = null) =>
+        await Provider.ReadAsync(new ReadRequest { Type = ResourceType, Address = Address, Id = id, Inputs = inputs, Attributes = attributes }, CancellationToken.None);
 
     protected async Task DeleteAsync(string id, Value attributes)
     {

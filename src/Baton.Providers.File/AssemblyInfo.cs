@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.File;
+
+[assembly: BatonProvider(typeof(FileProviderFactory))]
