@@ -16,6 +16,8 @@ internal static class BatonCli
         root.Subcommands.Add(ApplyCommand.Create(context, destroy: false));
         root.Subcommands.Add(ApplyCommand.Create(context, destroy: true));
         root.Subcommands.Add(OutputCommand.Create(context));
+        root.Subcommands.Add(StateCommand.Create(context));
+        root.Subcommands.Add(StateCommand.ForceUnlock(context));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)

@@ -34,14 +34,48 @@ public sealed class LockHolder : IAsyncDisposable
     public static async Task<LockHolder> AcquireAsync(IStateStore store, string stack, string operation, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken, TimeSpan? lease = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var length = lease ?? TimeSpan.FromSeconds(60);
-        var attempt = await store.AcquireLockAsync(stack, Owner(), operation, length, wait, cancellationToken);
+        var length = lease ?? TimeSpan.FromSeconds(30);
+        var attempt = await store.AcquireLockAsync(stack, Owner(), operation, TimeSpan.Zero.Add(length), TimeSpan.Zero, cancellationToken);
+        if (attempt.Lock is null && attempt.Holder is { } holder && IsDeadLocalHolder(holder))
+        {
+            // The holder was a process on this machine that no longer exists (killed, crashed): its lease can only
+            // be stale, so take the lock over rather than make the user wait for the lease or force-unlock.
+            await store.ForceUnlockAsync(stack, holder.LockId, cancellationToken);
+        }
+
+        if (attempt.Lock is null)
+        {
+            attempt = await store.AcquireLockAsync(stack, Owner(), operation, length, wait, cancellationToken);
+        }
+
         if (attempt.Lock is not { } held)
         {
             throw new LockUnavailableException(attempt.Holder);
         }
 
         return new LockHolder(store, held, length, time);
+    }
+
+    /// <summary>Whether <paramref name="holder"/> names a process of this machine that is gone.</summary>
+    private static bool IsDeadLocalHolder(StackLock holder)
+    {
+        var prefix = $"{Environment.UserName}@{Environment.MachineName} pid ";
+        if (!holder.Owner.StartsWith(prefix, StringComparison.Ordinal)
+            || !int.TryParse(holder.Owner.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            || pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     /// <summary>Who is asking: user, host and process id.</summary>

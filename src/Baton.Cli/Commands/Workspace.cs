@@ -20,7 +20,7 @@ internal static class Workspace
     public static ProviderRegistry Registry { get; } = ProviderRegistry.FromAssemblies(
     [
         typeof(Baton.Providers.Sim.SimProviderFactory).Assembly,
-        // FILE-PENDING typeof(Baton.Providers.File.FileProviderFactory).Assembly,
+        typeof(Baton.Providers.File.FileProviderFactory).Assembly,
     ]);
 
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>

@@ -1,0 +1,108 @@
+using Baton.Engine.Tests.Support;
+using Baton.Providers.Sim;
+using Baton.State;
+using Baton.State.Sqlite;
+using Xunit.Abstractions;
+
+namespace Baton.Engine.Tests.Recovery;
+
+/// <summary>
+/// Kills the real baton process with SIGKILL at random moments of a 300-resource apply (sim latency makes the kills
+/// land mid-flight), runs apply again each time, and finally checks against the sim's ground truth: every object that
+/// exists is in state, none was created twice, and the final state equals the desired stack.
+/// The suite runs 12 kill points; set BATON_CRASH_KILL_POINTS (bench/run-crash.sh does, with 40) for a longer run.
+/// </summary>
+public sealed class CrashRecoveryTests(ITestOutputHelper output)
+{
+    private const int Resources = 300;
+
+    [Fact]
+    public async Task Apply_KilledAtRandomMoments_RecoversWithNoOrphansAndNoDuplicates()
+    {
+        var killPoints = int.TryParse(Environment.GetEnvironmentVariable("BATON_CRASH_KILL_POINTS"), out var n) ? n : 12;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("BATON_CRASH_SEED"), out var s) ? s : 20261123;
+        var random = new Random(seed);
+        var directory = Directory.CreateTempSubdirectory("baton-crash-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "baton.yaml"), StackGenerator.Generate(Resources, seed, "{ min: 10ms, max: 60ms }"));
+            var timeout = TimeSpan.FromMinutes(3);
+            var killed = 0;
+            var completedEarly = 0;
+            while (killed < killPoints)
+            {
+                // The first ~0.4 s is process start-up; kills spread over start-up, planning and applying.
+                var delay = TimeSpan.FromMilliseconds(random.Next(150, 1800));
+                using var run = BatonProcess.Start(directory.FullName, "apply", ".", "--auto-approve", "--lock-timeout", "30s");
+                await Task.Delay(delay);
+                if (run.HasExited)
+                {
+                    var (code, _, error) = await run.WaitAsync(timeout);
+                    Assert.True(code == 0, $"an apply between kills failed (exit {code}): {error}");
+                    completedEarly++;
+
+                    // This round's kills are recovered: check it, then start over from nothing so later kills land
+                    // mid-apply again.
+                    await VerifyAsync(directory.FullName, timeout);
+                    Directory.Delete(Path.Combine(directory.FullName, ".baton"), recursive: true);
+                    continue;
+                }
+
+                run.Kill();
+                killed++;
+                AssertNoDuplicates(directory.FullName);
+            }
+
+            var (exit, stdout, stderr) = await BatonProcess.RunAsync(directory.FullName, timeout, "apply", ".", "--auto-approve");
+            Assert.True(exit == 0, $"the final apply failed (exit {exit}): {stderr}\n{stdout}");
+            output.WriteLine($"{killed} kill points, {completedEarly} applies finished before their kill, seed {seed}");
+            await VerifyAsync(directory.FullName, timeout);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Ground truth against state: all objects, each once, each in state, and nothing left to do.</summary>
+    private static async Task VerifyAsync(string directory, TimeSpan timeout)
+    {
+        {
+            using var world = SimWorld.Open(Path.Combine(directory, ".baton", "sim-world.db"));
+            var live = world.LiveObjects();
+            Assert.Equal(Resources, live.Length);
+            Assert.Empty(world.DuplicateAddresses());
+            Assert.All(world.LiveCountsByAddress(), entry => Assert.Equal(1, entry.Value));
+            Assert.All(world.CreatesByAddress(), entry => Assert.True(entry.Value == 1, $"{entry.Key} was created {entry.Value} times"));
+
+            var state = await LoadStateAsync(directory);
+            Assert.Equal(Resources, state.Resources.Count);
+            var idsInState = state.Resources.Values.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            Assert.All(live, o => Assert.Contains(o.Id, idsInState));
+
+            // The state equals the desired stack: a fresh plan has nothing to do.
+            var (planExit, planOut, planError) = await BatonProcess.RunAsync(directory, timeout, "plan", ".", "--detailed-exitcode");
+            Assert.True(planExit == 0, $"plan after recovery wants changes (exit {planExit}):\n{planOut}\n{planError}");
+        }
+    }
+
+    /// <summary>After any kill, no address may have two live objects in the simulated cloud.</summary>
+    private static void AssertNoDuplicates(string directory)
+    {
+        var path = Path.Combine(directory, ".baton", "sim-world.db");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using var world = SimWorld.Open(path);
+        Assert.Empty(world.DuplicateAddresses());
+    }
+
+    private static async Task<StackState> LoadStateAsync(string directory)
+    {
+        using var protector = new AesGcmSecretProtector(Baton.Engine.Secrets.SecretKeySource.ForStack(directory).GetKey());
+        await using var store = await SqliteStateStore.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
+        return await store.LoadAsync("generated", CancellationToken.None);
+    }
+}
