@@ -170,7 +170,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
 
         _output.WriteLine($"commit of 1,000 upserts + 1,000 results: {watch.Elapsed.TotalMilliseconds:F1} ms");
         Assert.Equal(1000, (await store.LoadAsync("app", CancellationToken.None)).Resources.Count);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        // Generous bounds: these catch regressions by orders of magnitude on a loaded CI machine; the printed figure is the measurement.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
     [Fact]
@@ -194,7 +195,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
 
         _output.WriteLine($"write of {Total:N0} resources in 100 commits: {write.Elapsed.TotalMilliseconds:F0} ms; load: {watch.Elapsed.TotalMilliseconds:F0} ms");
         Assert.Equal(Total, state.Resources.Count);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"load took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"load took {watch.Elapsed}");
     }
 
     private static ResourceState BigResource(string address) => Resource(address, "i-" + address) with
