@@ -29,6 +29,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             var timeout = TimeSpan.FromMinutes(3);
             var killed = 0;
             var completedEarly = 0;
+            var midApply = 0;
+            var recoveries = 0;
             while (killed < killPoints)
             {
                 // The first ~0.4 s is process start-up; kills spread over start-up, planning and applying.
@@ -50,12 +52,23 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
                 run.Kill();
                 killed++;
-                AssertNoDuplicates(directory.FullName);
+                var live = AssertNoDuplicates(directory.FullName);
+                if (live is > 0 and < Resources)
+                {
+                    midApply++;
+                }
+
+                var (_, _, killedError) = await run.WaitAsync(timeout);
+                recoveries += killedError.Split('\n').Count(line => line.StartsWith("recovered:", StringComparison.Ordinal));
             }
 
             var (exit, stdout, stderr) = await BatonProcess.RunAsync(directory.FullName, timeout, "apply", ".", "--auto-approve");
             Assert.True(exit == 0, $"the final apply failed (exit {exit}): {stderr}\n{stdout}");
-            output.WriteLine($"{killed} kill points, {completedEarly} applies finished before their kill, seed {seed}");
+            recoveries += stderr.Split('\n').Count(line => line.StartsWith("recovered:", StringComparison.Ordinal));
+            output.WriteLine($"{killed} kill points ({midApply} with the apply part-way), {recoveries} interrupted operations recovered, {completedEarly} applies finished before their kill, seed {seed}");
+
+            // The kills must land while resources are being made, or the test proves nothing.
+            Assert.True(midApply >= killPoints / 3, $"only {midApply} of {killPoints} kills landed mid-apply");
             await VerifyAsync(directory.FullName, timeout);
         }
         finally
@@ -86,17 +99,18 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>After any kill, no address may have two live objects in the simulated cloud.</summary>
-    private static void AssertNoDuplicates(string directory)
+    /// <summary>After any kill, no address may have two live objects in the simulated cloud. Returns the live count.</summary>
+    private static long AssertNoDuplicates(string directory)
     {
         var path = Path.Combine(directory, ".baton", "sim-world.db");
         if (!File.Exists(path))
         {
-            return;
+            return 0;
         }
 
         using var world = SimWorld.Open(path);
         Assert.Empty(world.DuplicateAddresses());
+        return world.CountLive();
     }
 
     private static async Task<StackState> LoadStateAsync(string directory)
