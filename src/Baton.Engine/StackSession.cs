@@ -95,6 +95,11 @@ public sealed class StackSession : IAsyncDisposable
         await Store.StartApplyAsync(record, holder.Lock.FencingToken, CancellationToken.None);
         using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, holder.Lost);
         using var abortOrLost = CancellationTokenSource.CreateLinkedTokenSource(abort, holder.Lost);
+        if (options.ProviderParallelism.Count == 0)
+        {
+            options = options with { ProviderParallelism = ProviderHost.ParallelismLimits(Stack.Spec) };
+        }
+
         var applier = new Applier(Stack, Providers, Store, holder.Lock, Host, _time, options, StackDirectory, record.Id, observer);
         var result = await applier.ApplyAsync(plan, state, stopOrLost.Token, abortOrLost.Token);
         var status = result.Succeeded ? ApplyStatus.Succeeded

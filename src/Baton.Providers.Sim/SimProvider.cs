@@ -94,7 +94,7 @@ internal sealed class SimProvider : IProvider
         }
 
         var inputs = Normalize(request.Inputs);
-        var row = _store.Create(request.Type, request.Address, request.IdempotencyKey, SimValueJson.ToJson(inputs), Now(), out var created);
+        var (row, created) = await _store.CreateAsync(request.Type, request.Address, request.IdempotencyKey, SimValueJson.ToJson(inputs), Now());
         if (!created)
         {
             if (row.Deleted)
@@ -158,7 +158,7 @@ internal sealed class SimProvider : IProvider
         }
 
         var inputs = Normalize(request.Inputs);
-        var row = _store.Update(request.Id, request.Address, request.IdempotencyKey, SimValueJson.ToJson(inputs), Now());
+        var row = await _store.UpdateAsync(request.Id, request.Address, request.IdempotencyKey, SimValueJson.ToJson(inputs), Now());
         return row is null
             ? ResourceResult.Failure(ProviderError.Permanent($"{request.Address}: the sim object {request.Id} does not exist"))
             : ResourceResult.Success(row.Id, Attributes(row.Id, inputs));
@@ -177,7 +177,7 @@ internal sealed class SimProvider : IProvider
             return new DeleteResult(error);
         }
 
-        _store.Delete(request.Id, request.Address, request.IdempotencyKey, Now());
+        await _store.DeleteAsync(request.Id, request.Address, request.IdempotencyKey, Now());
         return DeleteResult.Success;
     }
 

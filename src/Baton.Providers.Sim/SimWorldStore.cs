@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -13,7 +14,10 @@ internal sealed class SimWorldStore : IDisposable
 {
     private const string ObjectColumns = "id, type, address, idempotency_key, inputs, previous_inputs, created_at, updated_at, deleted, version";
 
+    private const int MaxBatch = 256;
+
     private readonly Lock _lock = new();
+    private readonly ConcurrentQueue<IPendingWrite> _pending = new();
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _findById;
     private readonly SqliteCommand _findByKey;
@@ -134,48 +138,35 @@ internal sealed class SimWorldStore : IDisposable
         }
     }
 
-    /// <summary>Makes the object of <paramref name="key"/>, or returns the one it already made (and then <paramref name="created"/> is false).</summary>
-    public SimRow Create(string type, string address, string key, string inputs, long now, out bool created)
-    {
-        lock (_lock)
+    /// <summary>Makes the object of <paramref name="key"/>, or returns the one it already made (<c>Created</c> false).</summary>
+    public Task<(SimRow Row, bool Created)> CreateAsync(string type, string address, string key, string inputs, long now) =>
+        WriteAsync(transaction =>
         {
-            using var transaction = _connection.BeginTransaction();
             _findByKey.Transaction = transaction;
             _findByKey.Parameters[0].Value = key;
-            var existing = ReadRow(_findByKey);
-            SimRow row;
-            if (existing is not null)
+            if (ReadRow(_findByKey) is { } existing)
             {
-                row = existing;
-                Log(transaction, now, "create_repeated", row.Id, address, key);
-                created = false;
-            }
-            else
-            {
-                row = new SimRow(IdFor(key), type, address, key, inputs, null, now, now, false, 1);
-                _insert.Transaction = transaction;
-                _insert.Parameters[0].Value = row.Id;
-                _insert.Parameters[1].Value = type;
-                _insert.Parameters[2].Value = address;
-                _insert.Parameters[3].Value = key;
-                _insert.Parameters[4].Value = inputs;
-                _insert.Parameters[5].Value = now;
-                _insert.ExecuteNonQuery();
-                Log(transaction, now, "create", row.Id, address, key);
-                created = true;
+                Log(transaction, now, "create_repeated", existing.Id, address, key);
+                return (existing, false);
             }
 
-            transaction.Commit();
-            return row;
-        }
-    }
+            var row = new SimRow(IdFor(key), type, address, key, inputs, null, now, now, false, 1);
+            _insert.Transaction = transaction;
+            _insert.Parameters[0].Value = row.Id;
+            _insert.Parameters[1].Value = type;
+            _insert.Parameters[2].Value = address;
+            _insert.Parameters[3].Value = key;
+            _insert.Parameters[4].Value = inputs;
+            _insert.Parameters[5].Value = now;
+            _insert.ExecuteNonQuery();
+            Log(transaction, now, "create", row.Id, address, key);
+            return (row, true);
+        });
 
     /// <summary>Writes new inputs to a live object; null when it is gone.</summary>
-    public SimRow? Update(string id, string address, string key, string inputs, long now)
-    {
-        lock (_lock)
+    public Task<SimRow?> UpdateAsync(string id, string address, string key, string inputs, long now) =>
+        WriteAsync(transaction =>
         {
-            using var transaction = _connection.BeginTransaction();
             _update.Transaction = transaction;
             _update.Parameters[0].Value = id;
             _update.Parameters[1].Value = inputs;
@@ -188,24 +179,80 @@ internal sealed class SimWorldStore : IDisposable
             Log(transaction, now, "update", id, address, key);
             _findById.Transaction = transaction;
             _findById.Parameters[0].Value = id;
-            var row = ReadRow(_findById);
-            transaction.Commit();
-            return row;
-        }
-    }
+            return ReadRow(_findById);
+        });
 
     /// <summary>Deletes a live object; deleting one that is gone (or never was) is logged and succeeds.</summary>
-    public void Delete(string id, string address, string key, long now)
-    {
-        lock (_lock)
+    public Task<bool> DeleteAsync(string id, string address, string key, long now) =>
+        WriteAsync(transaction =>
         {
-            using var transaction = _connection.BeginTransaction();
             _delete.Transaction = transaction;
             _delete.Parameters[0].Value = id;
             _delete.Parameters[1].Value = now;
             var deleted = _delete.ExecuteNonQuery() > 0;
             Log(transaction, now, deleted ? "delete" : "delete_of_gone", id, address, key);
+            return deleted;
+        });
+
+    /// <summary>
+    /// Group commit: writes that arrive while another is committing wait in a queue, and whoever next holds the
+    /// connection commits all of them in one transaction. Each write's task completes only after its commit.
+    /// </summary>
+    private Task<T> WriteAsync<T>(Func<SqliteTransaction, T> work)
+    {
+        var write = new PendingWrite<T>(work);
+        _pending.Enqueue(write);
+        while (!_pending.IsEmpty && _lock.TryEnter())
+        {
+            try
+            {
+                CommitPending();
+            }
+            finally
+            {
+                _lock.Exit();
+            }
+        }
+
+        return write.Task;
+    }
+
+    private void CommitPending()
+    {
+        var batch = new List<IPendingWrite>();
+        while (batch.Count < MaxBatch && _pending.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            foreach (var write in batch)
+            {
+                write.Run(transaction);
+            }
+
             transaction.Commit();
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        {
+            foreach (var write in batch)
+            {
+                write.Fail(exception);
+            }
+
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            write.Complete();
         }
     }
 

@@ -18,6 +18,11 @@ internal static class ValidateCommand
         command.SetAction(parse =>
         {
             var loaded = stack.Load(parse, context, new BindOptions());
+            if (loaded.Spec is { } checkedSpec && !loaded.Diagnostics.HasErrors)
+            {
+                Engine.Planning.ProviderSchemaChecker.Check(checkedSpec, Workspace.Registry, loaded.Diagnostics);
+            }
+
             var diagnostics = loaded.SortedDiagnostics;
             var failed = loaded.Diagnostics.HasErrors;
             if (parse.GetValue(json))

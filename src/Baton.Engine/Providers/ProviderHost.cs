@@ -32,6 +32,29 @@ public sealed class ProviderHost : IAsyncDisposable
         _time = time;
     }
 
+    /// <summary>The provider setting that caps how many of its operations run at once.</summary>
+    public const string ParallelismSetting = "parallelism";
+
+    /// <summary>
+    /// The per-instance caps on concurrent operations, from each configured instance's literal <c>parallelism</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, int> ParallelismLimits(StackSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var limits = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var provider in spec.Providers)
+        {
+            if (provider.Config is MapExpression map
+                && map.Entries.FirstOrDefault(e => e.Key is LiteralExpression { Value.Kind: ValueKind.String } key && key.Value.AsString() == ParallelismSetting) is { Value: LiteralExpression { Value.Kind: ValueKind.Number } limit }
+                && limit.Value.AsNumber() >= 1)
+            {
+                limits[provider.Name] = (int)Math.Min(limit.Value.AsNumber(), 10_000);
+            }
+        }
+
+        return limits;
+    }
+
     /// <summary>The registry of families.</summary>
     public ProviderRegistry Registry => _registry;
 
@@ -60,6 +83,12 @@ public sealed class ProviderHost : IAsyncDisposable
             {
                 throw new ProviderUnavailableException($"the configuration of provider \"{instanceName}\" cannot be evaluated: {diagnostics.FirstOrDefault(d => d.IsError)?.Message ?? "it depends on values not known yet"}");
             }
+        }
+
+        // "parallelism" is the engine's own setting (a cap on concurrent operations), not the provider's.
+        if (settings.Kind == ValueKind.Map && settings.AsMap().ContainsKey(ParallelismSetting))
+        {
+            settings = Value.Map(settings.AsMap().Remove(ParallelismSetting));
         }
 
         return await factory.CreateAsync(
