@@ -122,20 +122,28 @@ internal sealed class SimWorldStore : IDisposable
 
     public SimRow? FindById(string id)
     {
+        SimRow? row;
         lock (_lock)
         {
             _findById.Parameters[0].Value = id;
-            return ReadRow(_findById);
+            row = ReadRow(_findById);
         }
+
+        DrainPending();
+        return row;
     }
 
     public SimRow? FindByKey(string key)
     {
+        SimRow? row;
         lock (_lock)
         {
             _findByKey.Parameters[0].Value = key;
-            return ReadRow(_findByKey);
+            row = ReadRow(_findByKey);
         }
+
+        DrainPending();
+        return row;
     }
 
     /// <summary>Makes the object of <paramref name="key"/>, or returns the one it already made (<c>Created</c> false).</summary>
@@ -202,6 +210,13 @@ internal sealed class SimWorldStore : IDisposable
     {
         var write = new PendingWrite<T>(work);
         _pending.Enqueue(write);
+        DrainPending();
+        return write.Task;
+    }
+
+    /// <summary>Commits queued writes unless another thread holds the connection (which then commits them when it lets go).</summary>
+    private void DrainPending()
+    {
         while (!_pending.IsEmpty && _lock.TryEnter())
         {
             try
@@ -213,8 +228,6 @@ internal sealed class SimWorldStore : IDisposable
                 _lock.Exit();
             }
         }
-
-        return write.Task;
     }
 
     private void CommitPending()
@@ -240,14 +253,14 @@ internal sealed class SimWorldStore : IDisposable
 
             transaction.Commit();
         }
-        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        catch (Exception exception)
         {
             foreach (var write in batch)
             {
                 write.Fail(exception);
             }
 
-            return;
+            throw;
         }
 
         foreach (var write in batch)
