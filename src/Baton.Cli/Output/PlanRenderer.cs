@@ -55,7 +55,7 @@ internal static class PlanRenderer
         }
         else if (!change.ReplaceBecause.IsEmpty)
         {
-            builder.Append(", because ").Append(string.Join(", ", change.ReplaceBecause)).Append(change.ReplaceBecause.Length == 1 ? " changed" : " changed");
+            builder.Append(", because ").Append(string.Join(", ", change.ReplaceBecause)).Append(" changed");
         }
 
         builder.Append('\n');

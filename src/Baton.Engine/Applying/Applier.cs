@@ -548,9 +548,16 @@ public sealed class Applier
                 }
 
                 var ceiling = Math.Min(options.RetryMax.TotalMilliseconds, options.RetryBase.TotalMilliseconds * Math.Pow(2, attempt - 1));
+                double draw;
+                lock (options.Jitter)
+                {
+                    // Random is not thread-safe (a seeded one from a test is used by every worker).
+                    draw = options.Jitter.NextDouble();
+                }
+
                 var delay = error.Kind == ProviderErrorKind.Throttled && error.RetryAfter is { } after
                     ? after
-                    : TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+                    : TimeSpan.FromMilliseconds(draw * ceiling);
                 applier._observer?.Retrying(change, attempt, delay, error.Message);
                 await Task.Delay(delay, applier._time, abort);
             }

@@ -18,6 +18,9 @@ public sealed record ApplyOptions
     /// <summary>The limit for one provider call when the resource sets none in <c>timeouts</c>. Default: 20 minutes.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>Where retry jitter comes from (tests pass a seeded one). Default: <see cref="Random.Shared"/>.</summary>
+    public Random Jitter { get; init; } = Random.Shared;
+
     /// <summary>The most operations at once per provider instance, by instance name (from its <c>parallelism</c> setting).</summary>
     public IReadOnlyDictionary<string, int> ProviderParallelism { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
 }
