@@ -93,6 +93,7 @@ public sealed class StackSession : IAsyncDisposable
             SerialBefore = state.Serial,
         };
         await Store.StartApplyAsync(record, holder.Lock.FencingToken, CancellationToken.None);
+        await Store.CommitAsync(Event(holder, plan.IsDestroy ? "destroy.started" : "apply.started", $"{(plan.IsDestroy ? "destroy" : "apply")} {record.Id} started by {record.Owner}"), CancellationToken.None);
         using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, holder.Lost);
         using var abortOrLost = CancellationTokenSource.CreateLinkedTokenSource(abort, holder.Lost);
         if (options.ProviderParallelism.Count == 0)
@@ -115,8 +116,16 @@ public sealed class StackSession : IAsyncDisposable
             },
             holder.Lock.FencingToken,
             CancellationToken.None);
+        await Store.CommitAsync(Event(holder, plan.IsDestroy ? "destroy.finished" : "apply.finished", $"{(plan.IsDestroy ? "destroy" : "apply")} {record.Id} {status.ToString().ToLowerInvariant()}: {Summary(result)}"), CancellationToken.None);
         return result;
     }
+
+    private StateChange Event(LockHolder holder, string kind, string message) => new()
+    {
+        Stack = Name,
+        FencingToken = holder.Lock.FencingToken,
+        Events = [new StateEvent { Stack = Name, Kind = kind, Message = message, At = _time.GetUtcNow() }],
+    };
 
     /// <summary>A one-line count of what an apply did.</summary>
     public static string Summary(ApplyResult result)
