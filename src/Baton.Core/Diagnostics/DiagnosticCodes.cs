@@ -121,6 +121,19 @@ public static class DiagnosticCodes
     /// <summary>A provider that failed while planning or refreshing.</summary>
     public const string ProviderFailed = "BT5030";
 
+    // BT51xx–BT52xx — built-in providers. They reference only the SDK, so each declares its codes itself; they are
+    // listed here so no code is handed out twice.
+    /// <summary>sim: an input of the wrong shape (Baton.Providers.Sim.SimProvider.InvalidInputCode).</summary>
+    public const string SimInvalidInput = "BT5101";
+    /// <summary>file: a path that leaves the provider's roots (Baton.Providers.File.FileProvider.PathEscapeCode).</summary>
+    public const string FilePathEscape = "BT5201";
+    /// <summary>file: a mode that is not an octal string such as "0644".</summary>
+    public const string FileInvalidMode = "BT5202";
+    /// <summary>file: a template that does not render.</summary>
+    public const string FileTemplate = "BT5203";
+    /// <summary>file: another invalid input.</summary>
+    public const string FileInvalidInput = "BT5204";
+
     // BT9xxx — commands
     /// <summary>A command that could not go on: the lock is held, the state store refused, a plan file is stale.</summary>
     public const string CommandFailed = "BT9000";
