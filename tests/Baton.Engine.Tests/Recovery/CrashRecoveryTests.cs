@@ -33,10 +33,26 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             var recoveries = 0;
             while (killed < killPoints)
             {
-                // The first ~0.4 s is process start-up; kills spread over start-up, planning and applying.
-                var delay = TimeSpan.FromMilliseconds(random.Next(150, 1800));
+                // A quarter of the kills land at a random moment (start-up, recovery, refresh, planning); the rest wait
+                // until this run has made something in the simulated cloud, then land a random moment later, so they
+                // hit the apply mid-flight however fast or loaded the machine is.
+                var liveBefore = LiveCount(directory.FullName);
                 using var run = BatonProcess.Start(directory.FullName, "apply", ".", "--auto-approve", "--lock-timeout", "30s");
-                await Task.Delay(delay);
+                if (random.Next(4) == 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 2000)));
+                }
+                else
+                {
+                    var waited = System.Diagnostics.Stopwatch.StartNew();
+                    while (!run.HasExited && LiveCount(directory.FullName) <= liveBefore && waited.Elapsed < TimeSpan.FromSeconds(60))
+                    {
+                        await Task.Delay(20);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(random.Next(0, 500)));
+                }
+
                 if (run.HasExited)
                 {
                     var (code, _, error) = await run.WaitAsync(timeout);
@@ -96,6 +112,26 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             // The state equals the desired stack: a fresh plan has nothing to do.
             var (planExit, planOut, planError) = await BatonProcess.RunAsync(directory, timeout, "plan", ".", "--detailed-exitcode");
             Assert.True(planExit == 0, $"plan after recovery wants changes (exit {planExit}):\n{planOut}\n{planError}");
+        }
+    }
+
+    private static long LiveCount(string directory)
+    {
+        var path = Path.Combine(directory, ".baton", "sim-world.db");
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        try
+        {
+            using var world = SimWorld.Open(path);
+            return world.CountLive();
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The world is being created by the running process; nothing is live yet.
+            return 0;
         }
     }
 
