@@ -55,7 +55,7 @@ internal sealed class LiveProgress : IApplyObserver, IAsyncDisposable
 
     private async Task RunAsync()
     {
-        await _console.Live(Render()).AutoClear(false).StartAsync(async live =>
+        await _console.Live(Render()).AutoClear(true).StartAsync(async live =>
         {
             while (!_done.IsCancellationRequested)
             {
@@ -71,8 +71,11 @@ internal sealed class LiveProgress : IApplyObserver, IAsyncDisposable
             }
 
             Flush();
-            live.UpdateTarget(Render());
         });
+
+        // The live panel is gone; leave its last counts as one line.
+        _console.Write(Header());
+        _console.WriteLine();
     }
 
     private void Flush()
@@ -83,20 +86,33 @@ internal sealed class LiveProgress : IApplyObserver, IAsyncDisposable
         }
     }
 
-    private Rows Render()
+    private Markup Header()
     {
         var done = _succeeded + _failed + _skipped;
+        return new Markup(
+            $"[bold]{done}/{_total}[/] done · [green]{_succeeded} ok[/] · [red]{_failed} failed[/] · {_skipped} skipped · {_running.Count} running · {_total - done - _running.Count} pending · {_clock.Elapsed.TotalSeconds:0.0}s");
+    }
+
+    private Rows Render()
+    {
         var table = new Table().Border(TableBorder.None).HideHeaders().AddColumn(string.Empty).AddColumn(string.Empty);
         foreach (var (key, (change, started)) in _running.OrderBy(r => r.Value.Started).Take(12))
         {
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            table.AddRow($"[blue]{LineProgress.Symbol(change.Action)}[/] {Markup.Escape(key)}", $"[grey]{LineProgress.Verb(change.Action)}ing… {seconds:0.0}s[/]");
+            table.AddRow($"[blue]{LineProgress.Symbol(change.Action)}[/] {Markup.Escape(key)}", $"[grey]{Progressive(change.Action)}… {seconds:0.0}s[/]");
         }
 
-        var header = new Markup(
-            $"[bold]{done}/{_total}[/] done · [green]{_succeeded} ok[/] · [red]{_failed} failed[/] · {_skipped} skipped · {_running.Count} running · {_total - done - _running.Count} pending · {_clock.Elapsed.TotalSeconds:0.0}s");
-        return new Rows(header, table);
+        return new Rows(Header(), table);
     }
+
+    private static string Progressive(Plans.ChangeAction action) => action switch
+    {
+        Plans.ChangeAction.Create => "creating",
+        Plans.ChangeAction.Update => "updating",
+        Plans.ChangeAction.Replace => "replacing",
+        Plans.ChangeAction.Delete => "deleting",
+        _ => "reading",
+    };
 
     public async ValueTask DisposeAsync()
     {
