@@ -163,8 +163,11 @@ public sealed class Planner
             return null;
         }
 
+        // A tainted object will be replaced whatever the provider says, so its successor is planned as a new object:
+        // what the provider computes (an id) is unknown until it exists, and dependents are planned against that.
+        var live = prior is { Status: not ResourceStatus.Tainted } ? prior : null;
         var result = await provider.PlanAsync(
-            new PlanRequest { Type = resource.Type, Address = address, Inputs = inputs, PriorInputs = prior?.Inputs, PriorAttributes = prior?.Attributes },
+            new PlanRequest { Type = resource.Type, Address = address, Inputs = inputs, PriorInputs = live?.Inputs, PriorAttributes = live?.Attributes },
             cancellationToken);
         diagnostics.AddRange(result.Diagnostics);
         if (result.Diagnostics.Any(d => d.IsError))
