@@ -68,74 +68,12 @@ public sealed class Applier
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(state);
         var nodes = plan.Changes;
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            if (nodes[i].Action != ChangeAction.Delete)
-            {
-                index[nodes[i].Address] = i;
-            }
-        }
-
-        var dependents = new List<int>[nodes.Length];
-        var waiting = new int[nodes.Length];
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            dependents[i] = [];
-        }
-
-        void Edge(int before, int after)
-        {
-            dependents[before].Add(after);
-            waiting[after]++;
-        }
-
-        var deletes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            var change = nodes[i];
-            if (change.Action == ChangeAction.Delete)
-            {
-                if (!deletes.TryGetValue(change.Address, out var list))
-                {
-                    deletes[change.Address] = list = [];
-                }
-
-                list.Add(i);
-                continue;
-            }
-
-            foreach (var dependency in change.Dependencies)
-            {
-                if (index.TryGetValue(dependency, out var before))
-                {
-                    Edge(before, i);
-                }
-            }
-        }
-
-        // A delete waits for everything that depended on the deleted object: other deletes, and changes that drop
-        // their reference to it.
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            var change = nodes[i];
-            var priorDependencies = change.Action == ChangeAction.Delete
-                ? change.Dependencies
-                : state.Resources.TryGetValue(change.Address, out var prior) ? prior.Dependencies : [];
-            foreach (var dependency in priorDependencies.Concat(change.Action == ChangeAction.Delete ? [] : change.Dependencies).Distinct())
-            {
-                if (deletes.TryGetValue(dependency, out var deleteNodes))
-                {
-                    foreach (var delete in deleteNodes)
-                    {
-                        if (delete != i)
-                        {
-                            Edge(i, delete);
-                        }
-                    }
-                }
-            }
-        }
+        var graph = StepGraph.Build(nodes, state);
+        var steps = graph.Steps;
+        var dependents = graph.Dependents;
+        var waiting = graph.Waiting;
+        var stepsLeft = (int[])graph.StepsPerChange.Clone();
+        var deposeKeys = nodes.Select(c => c.Action == ChangeAction.Replace && c.CreateBeforeDestroy ? Guid.CreateVersion7().ToString("N")[..12] : null).ToArray();
 
         var values = new InstanceValues(_stack.Graph.Nodes);
         foreach (var resource in state.Resources.Values)
@@ -148,17 +86,37 @@ public sealed class Applier
 
         var instances = _stack.Graph.Nodes.ToDictionary(n => n.Address.ToString(), StringComparer.Ordinal);
         var outcomes = new (OperationOutcome Outcome, string? Error)[nodes.Length];
-        var failedUpstream = new bool[nodes.Length];
+        var failedUpstream = new bool[steps.Count];
         var ready = Channel.CreateUnbounded<int>();
-        var remaining = nodes.Length;
+        var remaining = steps.Count;
         var providerLimits = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
         await using var committer = new GroupCommitter(_store, plan.Stack, _lease.FencingToken);
         var context = new OperationContext(this, committer, values, instances, state, abort);
 
-        void Finish(int node, OperationOutcome outcome, string? error)
+        // A change's outcome is its first step's that did not succeed, else success; it is reported once, when its
+        // last step ends or a step of it fails.
+        var settled = new bool[nodes.Length];
+        void Finish(int step, OperationOutcome outcome, string? error, TimeSpan elapsed)
         {
-            outcomes[node] = (outcome, error);
-            foreach (var next in dependents[node])
+            var change = steps[step].Change;
+            var report = false;
+            lock (settled)
+            {
+                stepsLeft[change]--;
+                if (!settled[change] && (outcome != OperationOutcome.Succeeded || stepsLeft[change] == 0))
+                {
+                    settled[change] = true;
+                    outcomes[change] = (outcome, error);
+                    report = true;
+                }
+            }
+
+            if (report && nodes[change].Action != ChangeAction.NoOp && outcome != OperationOutcome.Cancelled)
+            {
+                _observer?.Finished(nodes[change], outcome, error, elapsed);
+            }
+
+            foreach (var next in dependents[step])
             {
                 if (outcome != OperationOutcome.Succeeded)
                 {
@@ -177,40 +135,40 @@ public sealed class Applier
             }
         }
 
-        if (nodes.Length == 0)
+        if (steps.Count == 0)
         {
             ready.Writer.TryComplete();
         }
 
-        for (var i = 0; i < nodes.Length; i++)
+        for (var s = 0; s < steps.Count; s++)
         {
-            if (waiting[i] == 0)
+            if (waiting[s] == 0)
             {
-                ready.Writer.TryWrite(i);
+                ready.Writer.TryWrite(s);
             }
         }
 
         async Task WorkerAsync()
         {
-            await foreach (var node in ready.Reader.ReadAllAsync(CancellationToken.None))
+            await foreach (var step in ready.Reader.ReadAllAsync(CancellationToken.None))
             {
-                var change = nodes[node];
+                var (index, kind) = steps[step];
+                var change = nodes[index];
                 if (change.Action == ChangeAction.NoOp)
                 {
-                    Finish(node, Volatile.Read(ref failedUpstream[node]) ? OperationOutcome.Skipped : OperationOutcome.Succeeded, null);
+                    Finish(step, Volatile.Read(ref failedUpstream[step]) ? OperationOutcome.Skipped : OperationOutcome.Succeeded, null, TimeSpan.Zero);
                     continue;
                 }
 
-                if (Volatile.Read(ref failedUpstream[node]))
+                if (Volatile.Read(ref failedUpstream[step]))
                 {
-                    Finish(node, OperationOutcome.Skipped, "something it depends on did not succeed");
-                    _observer?.Finished(change, OperationOutcome.Skipped, null, TimeSpan.Zero);
+                    Finish(step, OperationOutcome.Skipped, "something it depends on did not succeed", TimeSpan.Zero);
                     continue;
                 }
 
                 if (stop.IsCancellationRequested)
                 {
-                    Finish(node, OperationOutcome.Cancelled, "the apply was interrupted");
+                    Finish(step, OperationOutcome.Cancelled, "the apply was interrupted", TimeSpan.Zero);
                     continue;
                 }
 
@@ -224,8 +182,8 @@ public sealed class Applier
 
                 try
                 {
-                    var (outcome, error) = await context.RunAsync(change);
-                    Finish(node, outcome, error);
+                    var (outcome, error, elapsed) = await context.RunAsync(change, kind, deposeKeys[index], announce: IsFirstStep(change, kind));
+                    Finish(step, outcome, error, elapsed);
                 }
                 finally
                 {
@@ -247,6 +205,10 @@ public sealed class Applier
             Commits = committer.Commits,
         };
     }
+
+    /// <summary>Whether <paramref name="kind"/> is the step a change starts with (the observer hears of it then).</summary>
+    private static bool IsFirstStep(ResourceChange change, StepKind kind) =>
+        kind == StepKind.Whole || (kind == StepKind.CreateNew) == change.CreateBeforeDestroy;
 
     private Value EvaluateOutputs(InstanceValues values)
     {
@@ -277,16 +239,19 @@ public sealed class Applier
         // The committer stamps every write with the stack and the lease's fencing token.
         private string StackName => applier._stack.Spec.Name;
 
-        public async Task<(OperationOutcome, string?)> RunAsync(ResourceChange change)
+        public async Task<(OperationOutcome, string?, TimeSpan)> RunAsync(ResourceChange change, StepKind kind, string? deposeKey, bool announce)
         {
-            var observer = applier._observer;
-            observer?.Started(change);
+            if (announce)
+            {
+                applier._observer?.Started(change);
+            }
+
             var clock = Stopwatch.StartNew();
             OperationOutcome outcome;
             string? error;
             try
             {
-                (outcome, error) = await ExecuteAsync(change);
+                (outcome, error) = await ExecuteAsync(change, kind, deposeKey);
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
@@ -303,33 +268,23 @@ public sealed class Applier
                 await committer.SubmitAsync(Event(change, "resource.failed", $"{change.Address}: {error}"));
             }
 
-            observer?.Finished(change, outcome, error, clock.Elapsed);
-            return (outcome, error);
+            return (outcome, error, clock.Elapsed);
         }
 
-        private async Task<(OperationOutcome, string?)> ExecuteAsync(ResourceChange change)
+        private async Task<(OperationOutcome, string?)> ExecuteAsync(ResourceChange change, StepKind kind, string? deposeKey)
         {
             var provider = await applier._providers.GetAsync(change.Provider, abort);
-            switch (change.Action)
+            var before = change.Before ?? Value.EmptyMap;
+            var priorInputs = change.PriorInputs ?? Value.EmptyMap;
+            return (change.Action, kind) switch
             {
-                case ChangeAction.Create:
-                    return await CreateAsync(provider, change, deposeFirst: null);
-                case ChangeAction.Update:
-                    return await UpdateAsync(provider, change);
-                case ChangeAction.Delete:
-                    return await DeleteAsync(provider, change, change.Id!, change.DeposedKey, change.Before ?? Value.EmptyMap, change.PriorInputs ?? Value.EmptyMap);
-                case ChangeAction.Replace when change.CreateBeforeDestroy:
-                    var depose = Guid.CreateVersion7().ToString("N")[..12];
-                    var created = await CreateAsync(provider, change, deposeFirst: depose);
-                    return created.Item1 != OperationOutcome.Succeeded
-                        ? created
-                        : await DeleteAsync(provider, change, change.Id!, depose, change.Before ?? Value.EmptyMap, change.PriorInputs ?? Value.EmptyMap);
-                case ChangeAction.Replace:
-                    var deleted = await DeleteAsync(provider, change, change.Id!, null, change.Before ?? Value.EmptyMap, change.PriorInputs ?? Value.EmptyMap);
-                    return deleted.Item1 != OperationOutcome.Succeeded ? deleted : await CreateAsync(provider, change, deposeFirst: null);
-                default:
-                    return (OperationOutcome.Succeeded, null);
-            }
+                (ChangeAction.Create, _) => await CreateAsync(provider, change, deposeFirst: null),
+                (ChangeAction.Update, _) => await UpdateAsync(provider, change),
+                (ChangeAction.Delete, _) => await DeleteAsync(provider, change, change.Id!, change.DeposedKey, before, priorInputs),
+                (ChangeAction.Replace, StepKind.CreateNew) => await CreateAsync(provider, change, deposeFirst: deposeKey),
+                (ChangeAction.Replace, StepKind.DeleteOld) => await DeleteAsync(provider, change, change.Id!, deposeKey, before, priorInputs),
+                _ => (OperationOutcome.Succeeded, null),
+            };
         }
 
         private Value? FinalInputs(ResourceChange change, out string? error)
@@ -351,35 +306,13 @@ public sealed class Applier
                 return null;
             }
 
-            if (!Conforms(planned, inputs))
+            if (!KnownParts.Match(planned, inputs))
             {
                 error = "its inputs at apply differ from the plan in values the plan already knew";
                 return null;
             }
 
             return inputs;
-        }
-
-        /// <summary>Whether <paramref name="actual"/> agrees with every known part of <paramref name="planned"/>.</summary>
-        private static bool Conforms(Value planned, Value actual)
-        {
-            if (!planned.IsKnown)
-            {
-                return true;
-            }
-
-            if (planned.Kind != actual.Kind)
-            {
-                return false;
-            }
-
-            return planned.Kind switch
-            {
-                ValueKind.List => planned.AsList().Length == actual.AsList().Length && planned.AsList().Zip(actual.AsList()).All(p => Conforms(p.First, p.Second)),
-                ValueKind.Map => planned.AsMap().Count == actual.AsMap().Count
-                    && planned.AsMap().All(e => actual.AsMap().TryGetValue(e.Key, out var a) && Conforms(e.Value, a)),
-                _ => planned == actual,
-            };
         }
 
         private async Task<(OperationOutcome, string?)> CreateAsync(IProvider provider, ResourceChange change, string? deposeFirst)

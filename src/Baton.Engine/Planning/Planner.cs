@@ -196,6 +196,12 @@ public sealed class Planner
         {
             action = ChangeAction.Update;
         }
+        else if (!KnownParts.Match(result.PlannedAttributes, prior.Attributes))
+        {
+            // The inputs are as applied, but refresh found the object changed outside Baton: put it back.
+            action = ChangeAction.Update;
+            reason = "changed outside Baton";
+        }
         else
         {
             action = ChangeAction.NoOp;
