@@ -22,8 +22,8 @@ echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| resources | parallelism | critical path ms | total latency ms | lower bound ms | apply ms (median) | ratio | runs | peak working set MB |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| resources | parallelism | critical path ms | total latency ms | lower bound ms | ideal eager schedule ms (÷ bound) | apply ms (median) | ratio apply ÷ bound | apply ÷ ideal schedule | runs | peak working set MB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 "${bench[@]}" apply --resources 2000 --latency 10ms-200ms --parallelism 32 --repeat "$repeat_schedule" --format markdown
 "${bench[@]}" apply --resources 2000 --latency 10ms-200ms --parallelism 0 --repeat "$repeat_schedule" --format markdown
 echo

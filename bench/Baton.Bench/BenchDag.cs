@@ -76,6 +76,71 @@ internal sealed class BenchDag
         return longest;
     }
 
+    /// <summary>
+    /// The wall time of an ideal eager scheduler with no overhead: at most <paramref name="parallelism"/> nodes at
+    /// once (0 is unlimited), each started the moment a slot is free, in the order they became ready (as the engine's
+    /// queue does). The gap between this and the lower bound is the policy's; the rest is the engine's overhead.
+    /// </summary>
+    public long GreedyScheduleMs(int parallelism, bool longestPathFirst = false)
+    {
+        // With longestPathFirst, a free slot goes to the ready node with the longest chain still behind it.
+        var tail = new long[Count];
+        for (var i = Count - 1; i >= 0; i--)
+        {
+            tail[i] += LatencyMs[i];
+            foreach (var d in Dependencies[i])
+            {
+                tail[d] = Math.Max(tail[d], tail[i]);
+            }
+        }
+
+        var slots = parallelism <= 0 ? int.MaxValue : parallelism;
+        var dependents = new List<int>[Count];
+        var waiting = new int[Count];
+        var ready = new PriorityQueue<int, (long, long)>();
+        long order = 0;
+        (long, long) Priority(int node) => (longestPathFirst ? -tail[node] : 0, order++);
+        for (var i = 0; i < Count; i++)
+        {
+            dependents[i] = [];
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            waiting[i] = Dependencies[i].Length;
+            foreach (var d in Dependencies[i])
+            {
+                dependents[d].Add(i);
+            }
+
+            if (waiting[i] == 0)
+            {
+                ready.Enqueue(i, Priority(i));
+            }
+        }
+
+        var running = new PriorityQueue<int, long>();
+        long now = 0;
+        while (ready.Count > 0 || running.Count > 0)
+        {
+            while (running.Count < slots && ready.TryDequeue(out var next, out _))
+            {
+                running.Enqueue(next, now + LatencyMs[next]);
+            }
+
+            running.TryDequeue(out var done, out now);
+            foreach (var after in dependents[done])
+            {
+                if (--waiting[after] == 0)
+                {
+                    ready.Enqueue(after, Priority(after));
+                }
+            }
+        }
+
+        return now;
+    }
+
     public long TotalLatencyMs() => LatencyMs.Sum(l => (long)l);
 
     /// <summary>The lower bound on apply wall time: max(critical path, total latency ÷ parallelism); 0 parallelism is unlimited.</summary>
