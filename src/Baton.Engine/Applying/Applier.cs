@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Baton.Diagnostics;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
@@ -16,7 +15,8 @@ namespace Baton.Engine.Applying;
 
 /// <summary>
 /// Carries out a plan. Operations run as soon as the last thing they depend on finished (an eager walk of the
-/// dependency graph, no level barriers), up to the parallelism limit. Each provider call's intent is durable before
+/// dependency graph, no level barriers), up to the parallelism limit (0 = unlimited); when more are ready than can
+/// run, those with the longest chain of work behind them go first. Each provider call's intent is durable before
 /// the call, and its result is committed with the state change it made. A failed operation skips what depends on it;
 /// independent branches go on. Deletes run in reverse dependency order.
 /// </summary>
@@ -87,7 +87,8 @@ public sealed class Applier
         var instances = _stack.Graph.Nodes.ToDictionary(n => n.Address.ToString(), StringComparer.Ordinal);
         var outcomes = new (OperationOutcome Outcome, string? Error)[nodes.Length];
         var failedUpstream = new bool[steps.Count];
-        var ready = Channel.CreateUnbounded<int>();
+        using var ready = new ReadyQueue(ReadyQueue.ChainLengths(dependents, waiting));
+        var workerCount = _options.Parallelism <= 0 ? Math.Max(1, steps.Count) : _options.Parallelism;
         var remaining = steps.Count;
         var providerLimits = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
         await using var committer = new GroupCommitter(_store, plan.Stack, _lease.FencingToken);
@@ -125,32 +126,32 @@ public sealed class Applier
 
                 if (Interlocked.Decrement(ref waiting[next]) == 0)
                 {
-                    ready.Writer.TryWrite(next);
+                    ready.Add(next);
                 }
             }
 
             if (Interlocked.Decrement(ref remaining) == 0)
             {
-                ready.Writer.TryComplete();
+                ready.Complete(workerCount);
             }
         }
 
         if (steps.Count == 0)
         {
-            ready.Writer.TryComplete();
+            ready.Complete(workerCount);
         }
 
         for (var s = 0; s < steps.Count; s++)
         {
             if (waiting[s] == 0)
             {
-                ready.Writer.TryWrite(s);
+                ready.Add(s);
             }
         }
 
         async Task WorkerAsync()
         {
-            await foreach (var step in ready.Reader.ReadAllAsync(CancellationToken.None))
+            while (await ready.TakeAsync() is var step and >= 0)
             {
                 var (index, kind) = steps[step];
                 var change = nodes[index];
@@ -192,7 +193,7 @@ public sealed class Applier
             }
         }
 
-        var workers = Enumerable.Range(0, Math.Max(1, _options.Parallelism)).Select(_ => Task.Run(WorkerAsync)).ToArray();
+        var workers = Enumerable.Range(0, workerCount).Select(_ => Task.Run(WorkerAsync)).ToArray();
         await Task.WhenAll(workers);
 
         var outputs = EvaluateOutputs(values);

@@ -79,6 +79,7 @@ public sealed class Planner
             }
         }
 
+        var specs = _stack.Spec.Resources.ToDictionary(r => r.Name, StringComparer.Ordinal);
         foreach (var resource in state.Resources.Values)
         {
             var current = resource.DeposedKey is null && planned.Contains(resource.Address);
@@ -87,7 +88,7 @@ public sealed class Planner
                 continue;
             }
 
-            var spec = _stack.Spec.Resources.FirstOrDefault(r => r.Name == NameOf(resource.Address));
+            var spec = specs.GetValueOrDefault(NameOf(resource.Address));
             if (spec?.Lifecycle.PreventDestroy == true && resource.DeposedKey is null)
             {
                 diagnostics.Add(new Diagnostic

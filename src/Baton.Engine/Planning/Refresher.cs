@@ -23,7 +23,7 @@ public static class Refresher
         var objects = state.Resources.Values.ToList();
         var results = new ReadResult?[objects.Count];
         var errors = new string?[objects.Count];
-        await Parallel.ForAsync(0, objects.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken }, async (i, token) =>
+        await Parallel.ForAsync(0, objects.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism <= 0 ? -1 : parallelism, CancellationToken = cancellationToken }, async (i, token) =>
         {
             var resource = objects[i];
             try
