@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -41,117 +40,18 @@ internal static class EncodingFunctions
         }
     }
 
-    private static Value JsonEncode(FunctionCall call)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
-        {
-            Write(writer, call.Arguments[0]);
-        }
-
-        return Value.String(Encoding.UTF8.GetString(buffer.WrittenSpan));
-    }
-
-    private static void Write(Utf8JsonWriter writer, Value value)
-    {
-        switch (value.Kind)
-        {
-            case ValueKind.Bool:
-                writer.WriteBooleanValue(value.AsBool());
-                break;
-            case ValueKind.Number:
-                var number = value.AsNumber();
-                if (number == Math.Floor(number) && Math.Abs(number) < 9007199254740992)
-                {
-                    writer.WriteNumberValue((long)number);
-                }
-                else
-                {
-                    writer.WriteNumberValue(number);
-                }
-
-                break;
-            case ValueKind.String:
-                writer.WriteStringValue(value.AsString());
-                break;
-            case ValueKind.List:
-                writer.WriteStartArray();
-                foreach (var item in value.AsList())
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case ValueKind.Map:
-                writer.WriteStartObject();
-                foreach (var (key, item) in value.AsMap())
-                {
-                    writer.WritePropertyName(key);
-                    Write(writer, item);
-                }
-
-                writer.WriteEndObject();
-                break;
-            default:
-                writer.WriteNullValue();
-                break;
-        }
-    }
+    private static Value JsonEncode(FunctionCall call) => Value.String(PlainJson.ToJson(call.Arguments[0]));
 
     private static Value JsonDecode(FunctionCall call)
     {
         try
         {
             using var document = JsonDocument.Parse(call.Arguments[0].AsString());
-            return Read(document.RootElement) ?? call.Fail("a number in the JSON is too large", 0);
+            return PlainJson.Read(document.RootElement) ?? call.Fail("a number in the JSON is too large", 0);
         }
         catch (JsonException exception)
         {
             return call.Fail($"the argument is not valid JSON: {FirstSentence(exception.Message)}", 0);
-        }
-    }
-
-    private static Value? Read(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var entries = new List<KeyValuePair<string, Value>>();
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (Read(property.Value) is not { } value)
-                    {
-                        return null;
-                    }
-
-                    entries.Add(new(property.Name, value));
-                }
-
-                return Value.Map(entries);
-            case JsonValueKind.Array:
-                var items = new List<Value>();
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (Read(item) is not { } value)
-                    {
-                        return null;
-                    }
-
-                    items.Add(value);
-                }
-
-                return Value.List(items);
-            case JsonValueKind.String:
-                return Value.String(element.GetString() ?? string.Empty);
-            case JsonValueKind.Number:
-                return element.TryGetDouble(out var number) && double.IsFinite(number) ? Value.Number(number) : null;
-            case JsonValueKind.True:
-                return Value.True;
-            case JsonValueKind.False:
-                return Value.False;
-            default:
-                return Value.Null;
         }
     }
 

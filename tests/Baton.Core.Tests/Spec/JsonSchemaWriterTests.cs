@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Baton.Diagnostics;
 using Baton.Spec;
@@ -181,53 +180,7 @@ public sealed class JsonSchemaWriterTests
         Assert.False(diagnostics.HasErrors);
         var value = YamlExpressions.Literal(root!);
         Assert.NotNull(value);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            WriteJson(writer, value);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void WriteJson(Utf8JsonWriter writer, Value value)
-    {
-        switch (value.Kind)
-        {
-            case ValueKind.Null:
-                writer.WriteNullValue();
-                break;
-            case ValueKind.Bool:
-                writer.WriteBooleanValue(value.AsBool());
-                break;
-            case ValueKind.Number:
-                writer.WriteNumberValue(value.AsNumber());
-                break;
-            case ValueKind.String:
-                writer.WriteStringValue(value.AsString());
-                break;
-            case ValueKind.List:
-                writer.WriteStartArray();
-                foreach (var item in value.AsList())
-                {
-                    WriteJson(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case ValueKind.Map:
-                writer.WriteStartObject();
-                foreach (var (key, item) in value.AsMap())
-                {
-                    writer.WritePropertyName(key);
-                    WriteJson(writer, item);
-                }
-
-                writer.WriteEndObject();
-                break;
-            default:
-                throw new InvalidOperationException($"no JSON for {value.Kind}");
-        }
+        return PlainJson.ToJson(value);
     }
 
     private static string RepositoryRoot()
