@@ -112,18 +112,11 @@ internal static class ShapeChecker
             return;
         }
 
-        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
-        foreach (var entry in mapping.Entries)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in FirstOfEachKey(mapping, diagnostics, key => ($"the key \"{key}\" is given twice in {where}", "first given here")))
         {
             var key = entry.Key.Value;
-            if (seen.TryGetValue(key, out var first))
-            {
-                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DuplicateName, $"the key \"{key}\" is given twice in {where}", entry.Key.Span)
-                    .WithNote("first given here", first.Span));
-                continue;
-            }
-
-            seen.Add(key, entry.Key);
+            seen.Add(key);
             var field = shape.Field(key);
             if (field is null)
             {
@@ -141,7 +134,7 @@ internal static class ShapeChecker
 
         foreach (var field in shape.Fields)
         {
-            if (field.Required && !seen.ContainsKey(field.Name))
+            if (field.Required && !seen.Contains(field.Name))
             {
                 var span = where.Owner ?? new SourceSpan(mapping.Span.File, mapping.Span.Start, new SourcePosition(mapping.Span.Start.Line, mapping.Span.Start.Column + 1));
                 diagnostics.Error(DiagnosticCodes.MissingKey, $"{where} is missing the required key \"{field.Name}\"", span);
@@ -162,18 +155,9 @@ internal static class ShapeChecker
             return;
         }
 
-        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
-        foreach (var entry in mapping.Entries)
+        foreach (var entry in FirstOfEachKey(mapping, diagnostics, key => ($"the {shape.KeyNoun} \"{key}\" is defined twice", "first defined here")))
         {
             var key = entry.Key.Value;
-            if (seen.TryGetValue(key, out var first))
-            {
-                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DuplicateName, $"the {shape.KeyNoun} \"{key}\" is defined twice", entry.Key.Span)
-                    .WithNote("first defined here", first.Span));
-                continue;
-            }
-
-            seen.Add(key, entry.Key);
             if (shape.KeysAreNames && !IsValidKey(key, shape.KeysMayHaveAlias))
             {
                 diagnostics.Error(
@@ -184,6 +168,24 @@ internal static class ShapeChecker
             }
 
             Check(entry.Value, shape.Values, diagnostics, new Place($"{shape.KeyNoun} \"{key}\"", string.Empty, entry.Key.Span));
+        }
+    }
+
+    /// <summary>The entries of a mapping, the first of each key; every repeat is a duplicate-name error pointing at both.</summary>
+    private static IEnumerable<YamlEntry> FirstOfEachKey(YamlMapping mapping, DiagnosticBag diagnostics, Func<string, (string Message, string Note)> duplicate)
+    {
+        var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Entries)
+        {
+            if (seen.TryGetValue(entry.Key.Value, out var first))
+            {
+                var (message, note) = duplicate(entry.Key.Value);
+                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.DuplicateName, message, entry.Key.Span).WithNote(note, first.Span));
+                continue;
+            }
+
+            seen.Add(entry.Key.Value, entry.Key);
+            yield return entry;
         }
     }
 
