@@ -343,15 +343,7 @@ public sealed class Applier
                 var partial = result.Id is not null && result.Attributes is not null
                     ? ImmutableArray.Create(NewState(change, result.Id, inputs, result.Attributes, ResourceStatus.Tainted))
                     : [];
-                await committer.SubmitAsync(new StateChange
-                {
-                    Stack = StackName,
-                    FencingToken = 0,
-                    Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
-                    Upserts = partial,
-                    Events = [EventOf(change, "resource.failed", $"create of {change.Address} failed: {failure.Message}")],
-                });
-                return (OperationOutcome.Failed, failure.Message);
+                return await FailedAsync(change, operationId, $"create of {change.Address}", failure, partial);
             }
 
             var attributes = result.Attributes ?? Value.EmptyMap;
@@ -397,14 +389,7 @@ public sealed class Applier
                 token), r => r.Error);
             if (result.Error is { } failure)
             {
-                await committer.SubmitAsync(new StateChange
-                {
-                    Stack = StackName,
-                    FencingToken = 0,
-                    Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
-                    Events = [EventOf(change, "resource.failed", $"update of {change.Address} failed: {failure.Message}")],
-                });
-                return (OperationOutcome.Failed, failure.Message);
+                return await FailedAsync(change, operationId, $"update of {change.Address}", failure, []);
             }
 
             var attributes = result.Attributes ?? change.After ?? Value.EmptyMap;
@@ -435,14 +420,7 @@ public sealed class Applier
             var key = deposedKey is null ? change.Address : $"{change.Address}#{deposedKey}";
             if (result.Error is { } failure)
             {
-                await committer.SubmitAsync(new StateChange
-                {
-                    Stack = StackName,
-                    FencingToken = 0,
-                    Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
-                    Events = [EventOf(change, "resource.failed", $"delete of {key} failed: {failure.Message}")],
-                });
-                return (OperationOutcome.Failed, failure.Message);
+                return await FailedAsync(change, operationId, $"delete of {key}", failure, []);
             }
 
             await committer.SubmitAsync(new StateChange
@@ -454,6 +432,20 @@ public sealed class Applier
                 Events = [EventOf(change, "resource.deleted", $"deleted {key}")],
             });
             return (OperationOutcome.Succeeded, null);
+        }
+
+        /// <summary>Records a failed call: its journal result, what it left (a tainted object, if any), and an event.</summary>
+        private async Task<(OperationOutcome, string?)> FailedAsync(ResourceChange change, string operationId, string what, ProviderError failure, ImmutableArray<ResourceState> left)
+        {
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Results = [new JournalResult(operationId, JournalOutcome.Failed, failure.Message)],
+                Upserts = left,
+                Events = [EventOf(change, "resource.failed", $"{what} failed: {failure.Message}")],
+            });
+            return (OperationOutcome.Failed, failure.Message);
         }
 
         /// <summary>Calls with retries: exponential backoff with full jitter for transient errors, the far side's delay for throttling.</summary>
