@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Http;
+
+[assembly: BatonProvider(typeof(HttpProviderFactory))]
