@@ -18,6 +18,7 @@ internal static class BatonCli
         root.Subcommands.Add(OutputCommand.Create(context));
         root.Subcommands.Add(StateCommand.Create(context));
         root.Subcommands.Add(StateCommand.ForceUnlock(context));
+        root.Subcommands.Add(ProvidersCommand.Create(context));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)
