@@ -14,6 +14,20 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# Debian packages the tests drive for real (a command and the package that provides it).
+need_packages=()
+for pair in "python3:python3" "setsid:util-linux"; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || need_packages+=("${pair#*:}")
+done
+if [ "${#need_packages[@]}" -gt 0 ]; then
+  echo "==> installing ${need_packages[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
+  fi
+fi
+
 echo "==> restore and build (warnings are errors)"
 if ! dotnet build Baton.slnx -c Release -nologo -v:q -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"
