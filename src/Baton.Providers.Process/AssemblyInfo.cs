@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Process;
+
+[assembly: BatonProvider(typeof(ProcessProviderFactory))]

@@ -1,0 +1,389 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Baton.Diagnostics;
+using Baton.Values;
+
+namespace Baton.Providers.Process;
+
+/// <summary>
+/// <c>process.service</c>: replicas of a local command, started detached (see <see cref="ReplicaLauncher"/>) and
+/// remembered in a registry (see <see cref="ServiceRegistry"/>) by pid and start time, so they are found again by a
+/// later baton run and a reused pid is never mistaken for, or signalled as, a replica. Read reports each replica's
+/// liveness (and health when a check is configured); a dead replica is drift that the next update restarts.
+/// </summary>
+internal sealed class ProcessProvider : IProvider
+{
+    /// <summary>A resource type the process provider does not offer, or an input it cannot use.</summary>
+    public const string InvalidInputCode = "BT5301";
+
+    /// <summary>Inputs whose change restarts every replica; a change of <c>replicas</c> alone only scales.</summary>
+    private static readonly string[] ReplacingInputs = ["command", "env", "working_dir", "port"];
+
+    private static readonly string[] ComputedOutputs = ["endpoints", "pids", "replicas_state"];
+
+    private readonly string _stackDirectory;
+    private readonly string _logDirectory;
+    private readonly ServiceRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly HttpClient _http = new();
+    private readonly HealthProbe _probe;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    public ProcessProvider(string stackDirectory, string stateDirectory, TimeProvider time)
+    {
+        _stackDirectory = stackDirectory;
+        _logDirectory = Path.Combine(stateDirectory, "process");
+        _registry = new ServiceRegistry(Path.Combine(stateDirectory, "process", "registry"));
+        _time = time;
+        _probe = new HealthProbe(_http);
+    }
+
+    public ProviderSchema Schema => ProcessSchema.Provider;
+
+    public ValueTask<ValidateResult> ValidateAsync(ValidateRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new ValidateResult(Check(request.Type, request.Address, request.Inputs)));
+
+    public ValueTask<PlanResult> PlanAsync(PlanRequest request, CancellationToken cancellationToken)
+    {
+        var diagnostics = Check(request.Type, request.Address, request.Inputs);
+        if (request.Type != ProcessSchema.ServiceType)
+        {
+            return ValueTask.FromResult(new PlanResult { PlannedAttributes = Value.EmptyMap, Diagnostics = diagnostics });
+        }
+
+        var plan = ResourcePlanning.Plan(ProcessSchema.Service, request);
+        if (request.PriorAttributes is not { Kind: ValueKind.Map } prior)
+        {
+            return ValueTask.FromResult(plan with { Diagnostics = diagnostics });
+        }
+
+        // Any input change, or a replica found dead, makes the replica outputs unknown until apply.
+        var planned = plan.PlannedAttributes.AsMap();
+        var priorMap = prior.AsMap();
+        var changed = ProcessSchema.Service.Attributes.Where(a => !a.Computed)
+            .Any(a => !planned[a.Name].IsWhollyKnown || !priorMap.TryGetValue(a.Name, out var before) || before != planned[a.Name]);
+        if (changed || HasDeadReplica(prior))
+        {
+            var builder = planned.ToBuilder();
+            foreach (var name in ComputedOutputs)
+            {
+                builder[name] = Value.Unknown(ProcessSchema.Service.Attribute(name)!.Type);
+            }
+
+            plan = plan with { PlannedAttributes = Value.Map(builder) };
+        }
+
+        return ValueTask.FromResult(plan with { Diagnostics = diagnostics });
+    }
+
+    public async ValueTask<ResourceResult> CreateAsync(CreateRequest request, CancellationToken cancellationToken)
+    {
+        if (Parse(request.Type, request.Address, request.Inputs) is { Error: { } parseError })
+        {
+            return ResourceResult.Failure(parseError);
+        }
+
+        var spec = Parse(request.Type, request.Address, request.Inputs).Spec!;
+        var id = ServiceRegistry.IdFor(request.IdempotencyKey);
+        var gate = _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_registry.Find(id) is { } existing)
+            {
+                return ResourceResult.Success(id, await AttributesAsync(existing, probe: false, cancellationToken));
+            }
+
+            if (Prepare(request.Address, spec) is { } prepareError)
+            {
+                return ResourceResult.Failure(prepareError);
+            }
+
+            var record = new ServiceRecord { Id = id, Address = request.Address, Inputs = Normalize(request.Inputs), Replicas = [] };
+            _registry.Save(record);
+            var (started, error) = await StartReplicasAsync(record, spec, Enumerable.Range(0, spec.Replicas), [], cancellationToken);
+            if (error is not null)
+            {
+                await StopAllAsync(started, spec, cancellationToken);
+                _registry.Remove(id);
+                return ResourceResult.Failure(error);
+            }
+
+            return ResourceResult.Success(id, await AttributesAsync(record with { Replicas = started }, probe: false, cancellationToken));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Type != ProcessSchema.ServiceType)
+        {
+            return ReadResult.Failure(ProviderError.Permanent($"the process provider has no resource type \"{request.Type}\""));
+        }
+
+        var id = request.Id ?? (request.IdempotencyKey is { } key ? ServiceRegistry.IdFor(key) : null);
+        if (id is null || _registry.Find(id) is not { } record)
+        {
+            return ReadResult.Gone;
+        }
+
+        return ReadResult.Found(id, await AttributesAsync(record, probe: true, cancellationToken));
+    }
+
+    public async ValueTask<ResourceResult> UpdateAsync(UpdateRequest request, CancellationToken cancellationToken)
+    {
+        var (spec, parseError) = Parse(request.Type, request.Address, request.Inputs);
+        if (parseError is not null)
+        {
+            return ResourceResult.Failure(parseError);
+        }
+
+        var gate = _locks.GetOrAdd(request.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_registry.Find(request.Id) is not { } record)
+            {
+                return ResourceResult.Failure(ProviderError.Permanent($"{request.Address}: the service {request.Id} is gone; it must be created again"));
+            }
+
+            var inputs = Normalize(request.Inputs);
+            var replace = ReplacingInputs.Any(name => inputs.AsMap()[name] != (record.Inputs.AsMap().TryGetValue(name, out var old) ? old : Value.Null));
+            var oldSpec = ServiceSpec.Read(record.Inputs, []);
+            var keep = new List<ReplicaRecord>();
+            var stop = new List<ReplicaRecord>();
+            foreach (var replica in record.Replicas)
+            {
+                (replace || replica.Index >= spec!.Replicas || !replica.IsAlive ? stop : keep).Add(replica);
+            }
+
+            // Stop the highest indexes first, as a scale-down should.
+            await StopAllAsync([.. stop.OrderByDescending(r => r.Index)], oldSpec, cancellationToken);
+            record = record with { Inputs = inputs, Replicas = [.. keep] };
+            _registry.Save(record);
+            if (Prepare(request.Address, spec!) is { } prepareError)
+            {
+                return ResourceResult.Failure(prepareError);
+            }
+
+            var missing = Enumerable.Range(0, spec!.Replicas).Where(i => keep.All(r => r.Index != i));
+            var reusePorts = replace ? new Dictionary<int, int>() : stop.Where(r => r.Port is not null).ToDictionary(r => r.Index, r => r.Port!.Value);
+            var (replicas, error) = await StartReplicasAsync(record, spec, missing, reusePorts, cancellationToken);
+            if (error is not null)
+            {
+                return ResourceResult.Failure(error);
+            }
+
+            return ResourceResult.Success(record.Id, await AttributesAsync(record with { Replicas = replicas }, probe: false, cancellationToken));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask<DeleteResult> DeleteAsync(DeleteRequest request, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(request.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_registry.Find(request.Id) is not { } record)
+            {
+                return DeleteResult.Success;
+            }
+
+            await StopAllAsync(record.Replicas, ServiceSpec.Read(record.Inputs, []), cancellationToken);
+            _registry.Remove(record.Id);
+            return DeleteResult.Success;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new InvokeResult { Error = ProviderError.Permanent($"the process provider has no action \"{request.Action}\"") });
+
+    public ValueTask DisposeAsync()
+    {
+        // Replicas are detached and keep running; only the provider's own resources go.
+        _http.Dispose();
+        foreach (var gate in _locks.Values)
+        {
+            gate.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static ImmutableArray<Diagnostic> Check(string type, string address, Value inputs)
+    {
+        if (type != ProcessSchema.ServiceType)
+        {
+            return [Diagnostic.Error(InvalidInputCode, $"the process provider has no resource type \"{type}\"") with { Subject = address }];
+        }
+
+        var errors = new List<string>();
+        ServiceSpec.Read(inputs, errors);
+        return [.. errors.Select(e => Diagnostic.Error(InvalidInputCode, e) with { Subject = address })];
+    }
+
+    private static (ServiceSpec? Spec, ProviderError? Error) Parse(string type, string address, Value inputs)
+    {
+        if (type != ProcessSchema.ServiceType)
+        {
+            return (null, ProviderError.Permanent($"the process provider has no resource type \"{type}\""));
+        }
+
+        var errors = new List<string>();
+        var spec = ServiceSpec.Read(inputs, errors);
+        return errors.Count > 0 ? (null, ProviderError.Permanent($"{address}: {string.Join("; ", errors)}")) : (spec, null);
+    }
+
+    private static bool HasDeadReplica(Value attributes) =>
+        attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List
+        && states.AsList().Any(s => s.Kind == ValueKind.Map && s.AsMap().TryGetValue("alive", out var alive) && alive == Value.False);
+
+    private static Value Normalize(Value inputs)
+    {
+        var planned = ResourcePlanning.Plan(ProcessSchema.Service, new PlanRequest { Type = ProcessSchema.ServiceType, Address = "", Inputs = inputs });
+        var map = planned.PlannedAttributes.AsMap();
+        return Value.Map(ProcessSchema.Service.Attributes.Where(a => !a.Computed).Select(a => new KeyValuePair<string, Value>(a.Name, map[a.Name])));
+    }
+
+    private string WorkingDirectory(ServiceSpec spec) => Path.GetFullPath(Path.Combine(_stackDirectory, spec.WorkingDir ?? "."));
+
+    private string LogPath(string address, int index)
+    {
+        var safe = string.Concat(address.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+        return Path.Combine(_logDirectory, safe, $"{index}.log");
+    }
+
+    /// <summary>Checks what only the machine can tell, before anything starts: the directory, the program, a fixed port.</summary>
+    private ProviderError? Prepare(string address, ServiceSpec spec)
+    {
+        var workingDir = WorkingDirectory(spec);
+        if (!Directory.Exists(workingDir))
+        {
+            return ProviderError.Permanent($"{address}: working_dir \"{workingDir}\" does not exist");
+        }
+
+        if (spec.Replicas > 0 && !ReplicaLauncher.CanRun(spec.Command[0], workingDir, spec.Env))
+        {
+            return ProviderError.Permanent($"{address}: command \"{spec.Command[0]}\" is not found (not a file, and not on PATH)");
+        }
+
+        return null;
+    }
+
+    private async Task<(ImmutableArray<ReplicaRecord> Replicas, ProviderError? Error)> StartReplicasAsync(
+        ServiceRecord record, ServiceSpec spec, IEnumerable<int> indexes, Dictionary<int, int> reusePorts, CancellationToken cancellationToken)
+    {
+        var workingDir = WorkingDirectory(spec);
+        var started = new List<ReplicaRecord>();
+        var all = record.Replicas.ToList();
+        foreach (var index in indexes)
+        {
+            int? port = spec.FixedPort ?? (spec.AutoPort ? (reusePorts.TryGetValue(index, out var old) && !ReplicaLauncher.PortInUse(old) ? old : ReplicaLauncher.FreePort()) : null);
+            if (spec.FixedPort is { } fixedPort && ReplicaLauncher.PortInUse(fixedPort))
+            {
+                return (Sorted(all), ProviderError.Permanent($"{record.Address}: port {fixedPort} is already in use"));
+            }
+
+            var logPath = LogPath(record.Address, index);
+            var (replica, error) = ReplicaLauncher.Start(index, spec.Command, spec.Env, workingDir, port, logPath);
+            if (replica is null)
+            {
+                return (Sorted(all), ProviderError.Permanent($"{record.Address}: replica {index}: {error}\n{ReplicaLauncher.Tail(logPath)}"));
+            }
+
+            started.Add(replica);
+            all.Add(replica);
+
+            // Remembered at once, so a crash from here on leaves no replica the registry does not know.
+            _registry.Save(record with { Replicas = Sorted(all) });
+        }
+
+        var failures = await Task.WhenAll(started.Select(r => WaitReadyAsync(record.Address, r, spec, workingDir, cancellationToken)));
+        var failure = failures.FirstOrDefault(f => f is not null);
+        return (Sorted(all), failure is null ? null : ProviderError.Permanent(failure));
+    }
+
+    /// <summary>
+    /// Waits until a new replica is healthy (its health check passes healthy_threshold times in a row) or, without a
+    /// check, is still alive a moment after start. A replica that exits, or is not healthy within start_period plus
+    /// timeout, fails with the last lines of its log.
+    /// </summary>
+    private async Task<string?> WaitReadyAsync(string address, ReplicaRecord replica, ServiceSpec spec, string workingDir, CancellationToken cancellationToken)
+    {
+        var logPath = LogPath(address, replica.Index);
+        string Failure(string what) => $"{address}: replica {replica.Index} (pid {replica.Pid}) {what}; last log lines:\n{ReplicaLauncher.Tail(logPath)}";
+        if (spec.Health is not { } check)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
+            return replica.IsAlive ? null : Failure("exited right after start");
+        }
+
+        var deadline = _time.GetUtcNow() + check.StartPeriod + check.Timeout;
+        var passes = 0;
+        while (true)
+        {
+            if (!replica.IsAlive)
+            {
+                return Failure("exited before it became healthy");
+            }
+
+            passes = await _probe.CheckAsync(check, replica, workingDir, cancellationToken) ? passes + 1 : 0;
+            if (passes >= check.HealthyThreshold)
+            {
+                return null;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                return Failure($"did not become healthy within {check.StartPeriod + check.Timeout}");
+            }
+
+            await Task.Delay(passes > 0 ? check.Interval : TimeSpan.FromMilliseconds(Math.Min(check.Interval.TotalMilliseconds, 200)), _time, cancellationToken);
+        }
+    }
+
+    private async Task StopAllAsync(IReadOnlyCollection<ReplicaRecord> replicas, ServiceSpec spec, CancellationToken cancellationToken) =>
+        await Task.WhenAll(replicas.Select(r => ReplicaLauncher.StopAsync(r, spec.StopSignal, spec.StopTimeout, _time, cancellationToken)));
+
+    private async Task<Value> AttributesAsync(ServiceRecord record, bool probe, CancellationToken cancellationToken)
+    {
+        var spec = ServiceSpec.Read(record.Inputs, []);
+        var workingDir = WorkingDirectory(spec);
+        var states = await Task.WhenAll(record.Replicas.Select(async replica =>
+        {
+            var alive = replica.IsAlive;
+            var healthy = spec.Health is not { } check ? Value.Null
+                : !alive ? Value.False
+                : !probe || await _probe.CheckAsync(check, replica, workingDir, cancellationToken) ? Value.True
+                : Value.False;
+            return Value.Map(
+            [
+                new("index", Value.Number(replica.Index)),
+                new("pid", Value.Number(replica.Pid)),
+                new("start_time", Value.Number(replica.StartTicks)),
+                new("port", replica.Port is { } port ? Value.Number(port) : Value.Null),
+                new("alive", Value.Bool(alive)),
+                new("healthy", healthy),
+            ]);
+        }));
+        var builder = record.Inputs.AsMap().ToBuilder();
+        builder["id"] = Value.String(record.Id);
+        builder["pids"] = Value.List(record.Replicas.Select(r => Value.Number(r.Pid)));
+        builder["endpoints"] = Value.List(record.Replicas.Where(r => r.Port is not null).Select(r => Value.String($"127.0.0.1:{r.Port}")));
+        builder["replicas_state"] = Value.List(states);
+        return Value.Map(builder);
+    }
+
+    private static ImmutableArray<ReplicaRecord> Sorted(IEnumerable<ReplicaRecord> replicas) => [.. replicas.OrderBy(r => r.Index)];
+}

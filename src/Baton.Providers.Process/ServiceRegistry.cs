@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Baton.Providers.Process;
+
+/// <summary>
+/// One small JSON file per service under <c>STATE/process/registry/</c>, named by its id. The id is derived from the
+/// create's idempotency key, so a read by key after a crash, and a retried create, find the same file. Files are
+/// written to a temp file and renamed, so a crash leaves the old or the new version, never half of one.
+/// </summary>
+internal sealed class ServiceRegistry(string directory)
+{
+    private readonly Lock _lock = new();
+
+    public static string IdFor(string idempotencyKey) =>
+        "proc-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))[..20];
+
+    public static bool IsValidId(string id) =>
+        id.Length == 25 && id.StartsWith("proc-", StringComparison.Ordinal) && id[5..].All(char.IsAsciiHexDigitLower);
+
+    public ServiceRecord? Find(string id)
+    {
+        if (!IsValidId(id))
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(PathOf(id));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var root = JsonNode.Parse(text)!.AsObject();
+        var replicas = root["replicas"]!.AsArray().Select(r => new ReplicaRecord(
+            (int)r!["index"]!,
+            (int)r["pid"]!,
+            (long)r["start_ticks"]!,
+            r["port"] is { } port ? (int)port : null));
+        return new ServiceRecord
+        {
+            Id = (string)root["id"]!,
+            Address = (string)root["address"]!,
+            Inputs = ValueJson.FromJson(root["inputs"]),
+            Replicas = [.. replicas],
+        };
+    }
+
+    public void Save(ServiceRecord record)
+    {
+        var replicas = new JsonArray();
+        foreach (var replica in record.Replicas)
+        {
+            replicas.Add(new JsonObject
+            {
+                ["index"] = replica.Index,
+                ["pid"] = replica.Pid,
+                ["start_ticks"] = replica.StartTicks,
+                ["port"] = replica.Port,
+            });
+        }
+
+        var root = new JsonObject
+        {
+            ["id"] = record.Id,
+            ["address"] = record.Address,
+            ["inputs"] = ValueJson.ToJson(record.Inputs),
+            ["replicas"] = replicas,
+        };
+        lock (_lock)
+        {
+            Directory.CreateDirectory(directory);
+            var path = PathOf(record.Id);
+            var temp = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+            File.WriteAllText(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.Move(temp, path, overwrite: true);
+        }
+    }
+
+    public void Remove(string id)
+    {
+        if (IsValidId(id))
+        {
+            File.Delete(PathOf(id));
+        }
+    }
+
+    private string PathOf(string id) => Path.Combine(directory, id + ".json");
+}
