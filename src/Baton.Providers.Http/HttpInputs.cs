@@ -241,7 +241,7 @@ internal sealed record HttpInputs
             return fallback;
         }
 
-        if (!HttpDuration.TryParse(value, out var duration, out var error))
+        if (!Baton.Text.Durations.TryParse(value, out var duration, out var error))
         {
             errors.Add($"{name}: {error}");
             return fallback;

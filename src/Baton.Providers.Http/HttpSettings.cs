@@ -20,7 +20,7 @@ internal sealed record HttpSettings
         var timeout = TimeSpan.FromSeconds(10);
         if (configuration.Setting("timeout") is { } timeoutValue)
         {
-            if (!HttpDuration.TryParse(timeoutValue, out timeout, out var error))
+            if (!Baton.Text.Durations.TryParse(timeoutValue, out timeout, out var error))
             {
                 throw new ProviderConfigurationException(instance, "timeout", error);
             }

@@ -61,12 +61,12 @@ internal sealed record SimKnobs(TimeSpan MinLatency, TimeSpan MaxLatency, double
                 return;
             }
 
-            if (!SimDuration.TryParse(low, out min, out var lowError))
+            if (!Baton.Text.Durations.TryParse(low, out min, out var lowError))
             {
                 errors.Add($"latency.min: {lowError}");
             }
 
-            if (!SimDuration.TryParse(high, out max, out var highError))
+            if (!Baton.Text.Durations.TryParse(high, out max, out var highError))
             {
                 errors.Add($"latency.max: {highError}");
             }
@@ -79,7 +79,7 @@ internal sealed record SimKnobs(TimeSpan MinLatency, TimeSpan MaxLatency, double
             return;
         }
 
-        if (SimDuration.TryParse(latency, out var fixedLatency, out var error))
+        if (Baton.Text.Durations.TryParse(latency, out var fixedLatency, out var error))
         {
             min = max = fixedLatency;
         }

@@ -70,7 +70,7 @@ internal sealed record SimSettings
             return fallback;
         }
 
-        return SimDuration.TryParse(value, out var duration, out var error)
+        return Baton.Text.Durations.TryParse(value, out var duration, out var error)
             ? duration
             : throw new ProviderConfigurationException(configuration.InstanceName, name, error);
     }

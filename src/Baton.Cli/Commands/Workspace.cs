@@ -21,6 +21,7 @@ internal static class Workspace
     [
         typeof(Baton.Providers.Sim.SimProviderFactory).Assembly,
         typeof(Baton.Providers.File.FileProviderFactory).Assembly,
+        typeof(Baton.Providers.Http.HttpProviderFactory).Assembly,
     ]);
 
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>

@@ -1,10 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using Baton.Values;
 
 namespace Baton.Text;
 
-/// <summary>Durations as written in stack files: <c>150ms</c>, <c>2s</c>, <c>5m</c>, <c>1h30m</c>, <c>1d</c>, or a bare number of seconds.</summary>
+/// <summary>
+/// Durations as written in stack files and provider properties: <c>250us</c>, <c>150ms</c>, <c>2s</c>, <c>5m</c>,
+/// <c>1h30m</c>, <c>1d</c>, or a bare number of seconds. One parser, so a duration means the same everywhere.
+/// </summary>
 public static class Durations
 {
     /// <summary>Parses a duration; false for anything else, including negative durations.</summary>
@@ -44,13 +48,14 @@ public static class Durations
             }
 
             var unitStart = position;
-            while (position < text.Length && char.IsAsciiLetter(text[position]))
+            while (position < text.Length && (char.IsAsciiLetter(text[position]) || text[position] == 'µ'))
             {
                 position++;
             }
 
             double? unit = text[unitStart..position] switch
             {
+                "us" or "µs" => 0.000001,
                 "ms" => 0.001,
                 "s" => 1,
                 "m" => 60,
@@ -78,6 +83,30 @@ public static class Durations
     // TimeSpan.FromSeconds truncates to ticks, and a sum such as 100d…245ms lands a hair below the exact tick in
     // floating point; round so that TryParse(Format(d)) gives d back.
     private static TimeSpan FromSeconds(double seconds) => TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+
+    /// <summary>
+    /// Reads a duration from a value: a string as above, a number of seconds, or null (zero). The error names the
+    /// value and the accepted forms.
+    /// </summary>
+    public static bool TryParse(Value value, out TimeSpan duration, [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        duration = TimeSpan.Zero;
+        error = null;
+        switch (value.Kind)
+        {
+            case ValueKind.Null:
+                return true;
+            case ValueKind.Number when value.AsNumber() >= 0 && value.AsNumber() <= TimeSpan.MaxValue.TotalSeconds / 2:
+                duration = TimeSpan.FromSeconds(value.AsNumber());
+                return true;
+            case ValueKind.String when TryParse(value.AsString(), out duration):
+                return true;
+            default:
+                error = $"{value} is not a duration such as \"150ms\", \"2s\" or \"1m\"";
+                return false;
+        }
+    }
 
     /// <summary>Formats a duration the way stack files write it (<c>1h30m</c>, <c>250ms</c>).</summary>
     public static string Format(TimeSpan duration)
