@@ -150,6 +150,12 @@ internal sealed class ProcessProvider : IProvider
                 return ResourceResult.Failure(ProviderError.Permanent($"{request.Address}: the service {request.Id} is gone; it must be created again"));
             }
 
+            // Checked before anything stops, so a bad new command leaves the old replicas running.
+            if (Prepare(request.Address, spec!) is { } prepareError)
+            {
+                return ResourceResult.Failure(prepareError);
+            }
+
             var inputs = Normalize(request.Inputs);
             var replace = ReplacingInputs.Any(name => inputs.AsMap()[name] != (record.Inputs.AsMap().TryGetValue(name, out var old) ? old : Value.Null));
             var oldSpec = ServiceSpec.Read(record.Inputs, []);
@@ -164,11 +170,6 @@ internal sealed class ProcessProvider : IProvider
             await StopAllAsync([.. stop.OrderByDescending(r => r.Index)], oldSpec, cancellationToken);
             record = record with { Inputs = inputs, Replicas = [.. keep] };
             _registry.Save(record);
-            if (Prepare(request.Address, spec!) is { } prepareError)
-            {
-                return ResourceResult.Failure(prepareError);
-            }
-
             var missing = Enumerable.Range(0, spec!.Replicas).Where(i => keep.All(r => r.Index != i));
             var reusePorts = replace ? new Dictionary<int, int>() : stop.Where(r => r.Port is not null).ToDictionary(r => r.Index, r => r.Port!.Value);
             var (replicas, error) = await StartReplicasAsync(record, spec, missing, reusePorts, cancellationToken);

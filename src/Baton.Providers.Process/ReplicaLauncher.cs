@@ -66,7 +66,7 @@ internal static class ReplicaLauncher
         var pid = process.Id;
         if (ProcessIdentity.StartTicks(pid) is not { } ticks)
         {
-            return (null, $"replica {index} exited at once");
+            return (null, "exited at once");
         }
 
         return (new ReplicaRecord(index, pid, ticks, port), null);

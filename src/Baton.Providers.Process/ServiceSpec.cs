@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Baton.Text;
 using Baton.Values;
 
 namespace Baton.Providers.Process;
@@ -178,7 +179,7 @@ internal sealed record ServiceSpec
 
         if (Get("stop_timeout") is { IsKnown: true } stopTimeout)
         {
-            if (Durations.TryParse(stopTimeout, out var timeout))
+            if (Durations.TryParse(stopTimeout, out var timeout, out _))
             {
                 spec = spec with { StopTimeout = timeout };
             }
@@ -233,7 +234,7 @@ internal sealed record ServiceSpec
                     errors.Add("health.exec must be an argument list, not a shell string");
                     break;
                 case "interval" or "timeout" or "start_period":
-                    if (!Durations.TryParse(value, out var duration))
+                    if (!Durations.TryParse(value, out var duration, out _))
                     {
                         errors.Add($"health.{name} must be a duration such as \"1s\"");
                     }

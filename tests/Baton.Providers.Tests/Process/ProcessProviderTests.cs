@@ -171,6 +171,27 @@ public sealed class ProcessProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Health_Exec_SeesThePort()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var created = await CreateAsync(provider, V.Map(("command", Argv("sleep", "300")), ("port", "auto"), ("health", V.Map(("exec", Argv("sh", "-c", "test -n \"$PORT\""))))));
+        Assert.Null(created.Error);
+        Assert.Equal(Value.True, States(created.Attributes!)[0].AsMap()["healthy"]);
+    }
+
+    [Fact]
+    public async Task Update_MissingProgram_FailsAndLeavesTheOldReplicasRunning()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var before = V.Map(("command", Argv("sleep", "300")));
+        var created = await CreateAsync(provider, before);
+        var updated = await UpdateAsync(provider, created, before, V.Map(("command", Argv("no-such-program-baton"))));
+        Assert.NotNull(updated.Error);
+        var (pid, ticks) = Identities(created.Attributes!)[0];
+        Assert.True(ProcessIdentity.IsAlive(pid, ticks));
+    }
+
+    [Fact]
     public async Task Health_CommandExitsAtOnce_FailsWithTheLogTailAndLeavesNothing()
     {
         await using var provider = await _fixture.StartAsync();
@@ -179,7 +200,8 @@ public sealed class ProcessProviderTests : IDisposable
             ("port", "auto"),
             ("health", V.Map(("http", "/healthz"), ("start_period", "5s")))));
         Assert.NotNull(created.Error);
-        Assert.Contains("exited before it became healthy", created.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("replica 0", created.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("exited", created.Error.Message, StringComparison.Ordinal);
         Assert.Contains("listening failed: boom", created.Error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_fixture.Registry));
     }
