@@ -22,6 +22,7 @@ internal static class Workspace
         typeof(Baton.Providers.Sim.SimProviderFactory).Assembly,
         typeof(Baton.Providers.File.FileProviderFactory).Assembly,
         typeof(Baton.Providers.Http.HttpProviderFactory).Assembly,
+        typeof(Baton.Providers.Process.ProcessProviderFactory).Assembly,
     ]);
 
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>
