@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Nginx;
+
+[assembly: BatonProvider(typeof(NginxProviderFactory))]
