@@ -210,6 +210,33 @@ public sealed class NginxProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_MasterStoppedOutside_IsDrift_AndUpdateStartsItAgain()
+    {
+        var a = _fixture.Backend("a");
+        await using var provider = await _fixture.StartAsync();
+        var inputs = V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)));
+        var created = await CreateAsync(provider, inputs);
+        Assert.Null(created.Error);
+        var master = _fixture.Master()!.Value;
+        MasterIdentity.Send(master.Pid, MasterIdentity.Quit);
+        for (var i = 0; i < 200 && MasterIdentity.IsAlive(master.Pid, master.Ticks); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        var read = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, Id = created.Id, Inputs = inputs }, CancellationToken.None);
+        Assert.True(read.Exists);
+        var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = read.Attributes }, CancellationToken.None);
+        Assert.False(plan.PlannedAttributes.AsMap()["config_sha256"].IsKnown);
+
+        var healed = await UpdateAsync(provider, created with { Attributes = read.Attributes }, inputs, inputs);
+        Assert.Null(healed.Error);
+        Assert.Equal(created.Attributes, healed.Attributes);
+        Assert.NotNull(_fixture.Master());
+        Assert.All(await AnswersAsync(created.Attributes!.AsMap()["url"].AsString(), 2), answer => Assert.Equal("a", answer));
+    }
+
+    [Fact]
     public async Task Validate_BadInputs_AreDiagnostics()
     {
         await using var provider = await _fixture.StartAsync();
