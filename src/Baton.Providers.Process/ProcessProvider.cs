@@ -40,6 +40,9 @@ internal sealed class ProcessProvider : IProvider
 
     public ProviderSchema Schema => ProcessSchema.Provider;
 
+    /// <summary>Called after every step of a rolling update (replicas started and healthy, or old ones stopped), with the update paused.</summary>
+    internal Func<CancellationToken, Task>? RolloutStepObserver { get; set; }
+
     public ValueTask<ValidateResult> ValidateAsync(ValidateRequest request, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new ValidateResult(Check(request.Type, request.Address, request.Inputs)));
 
@@ -101,7 +104,7 @@ internal sealed class ProcessProvider : IProvider
 
             var record = new ServiceRecord { Id = id, Address = request.Address, Inputs = Normalize(request.Inputs), Replicas = [] };
             _registry.Save(record);
-            var (started, error) = await StartReplicasAsync(record, spec, Enumerable.Range(0, spec.Replicas), [], cancellationToken);
+            var (started, _, error) = await StartReplicasAsync(record, spec, Enumerable.Range(0, spec.Replicas), [], rollout: false, cancellationToken);
             if (error is not null)
             {
                 await StopAllAsync(started, spec, cancellationToken);
@@ -157,7 +160,12 @@ internal sealed class ProcessProvider : IProvider
             }
 
             var inputs = Normalize(request.Inputs);
-            var replace = ReplacingInputs.Any(name => inputs.AsMap()[name] != (record.Inputs.AsMap().TryGetValue(name, out var old) ? old : Value.Null));
+            var replace = !SameReplacingInputs(record.Inputs, inputs);
+            if (replace || record.Replicas.Any(r => r.Rollout))
+            {
+                return await RollOutAsync(record, inputs, spec!, cancellationToken);
+            }
+
             var oldSpec = ServiceSpec.Read(record.Inputs, []);
             var keep = new List<ReplicaRecord>();
             var stop = new List<ReplicaRecord>();
@@ -172,7 +180,7 @@ internal sealed class ProcessProvider : IProvider
             _registry.Save(record);
             var missing = Enumerable.Range(0, spec!.Replicas).Where(i => keep.All(r => r.Index != i));
             var reusePorts = replace ? new Dictionary<int, int>() : stop.Where(r => r.Port is not null).ToDictionary(r => r.Index, r => r.Port!.Value);
-            var (replicas, error) = await StartReplicasAsync(record, spec, missing, reusePorts, cancellationToken);
+            var (replicas, _, error) = await StartReplicasAsync(record, spec, missing, reusePorts, rollout: false, cancellationToken);
             if (error is not null)
             {
                 return ResourceResult.Failure(error);
@@ -282,8 +290,106 @@ internal sealed class ProcessProvider : IProvider
         return null;
     }
 
-    private async Task<(ImmutableArray<ReplicaRecord> Replicas, ProviderError? Error)> StartReplicasAsync(
-        ServiceRecord record, ServiceSpec spec, IEnumerable<int> indexes, Dictionary<int, int> reusePorts, CancellationToken cancellationToken)
+    private static bool SameReplacingInputs(Value a, Value b) =>
+        ReplacingInputs.All(name => (a.AsMap().TryGetValue(name, out var x) ? x : Value.Null) == (b.AsMap().TryGetValue(name, out var y) ? y : Value.Null));
+
+    /// <summary>
+    /// Replaces the replicas whose command, env, working_dir or port differ from <paramref name="inputs"/> step by step:
+    /// at most <c>replicas + max_surge</c> run, at least <c>replicas - max_unavailable</c> serve (a new replica counts once
+    /// it is healthy). The registry is saved after every step, so a crash mid-rollout leaves the replicas it knows of,
+    /// marked with which inputs they run. A new replica that fails stops the rollout: it is stopped, the old replicas still
+    /// running stay, and the mixed state is what Read reports (the old inputs, so the next plan shows the change again).
+    /// A fixed port cannot be held twice, so with one the old replica stops before the new one starts.
+    /// </summary>
+    private async Task<ResourceResult> RollOutAsync(ServiceRecord record, Value inputs, ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        var replicas = spec.Replicas;
+        var maxSurge = spec.FixedPort is null ? spec.MaxSurge : 0;
+        var maxUnavailable = spec.FixedPort is null ? spec.MaxUnavailable : Math.Max(1, spec.MaxUnavailable);
+        var oldSpec = ServiceSpec.Read(record.Inputs, []);
+
+        // Replicas of an earlier, unfinished rollout to these same inputs are kept: the rollout resumes.
+        var current = new List<ReplicaRecord>();
+        var old = new List<ReplicaRecord>();
+        foreach (var replica in record.Replicas.OrderBy(r => r.Rollout ? 0 : 1))
+        {
+            var matches = replica.IsAlive && replica.Index < replicas && SameReplacingInputs(record.InputsOf(replica), inputs)
+                && current.All(c => c.Index != replica.Index);
+            (matches ? current : old).Add(replica);
+        }
+
+        current = [.. current.Select(r => r with { Rollout = true })];
+        old = [.. old.Select(r => r with { Rollout = false })];
+        record = record with { RolloutInputs = inputs };
+        ServiceRecord Snapshot() => record with { Replicas = Sorted(old.Concat(current)) };
+        _registry.Save(Snapshot());
+
+        while (true)
+        {
+            old.RemoveAll(r => !r.IsAlive);
+            var missing = Enumerable.Range(0, replicas).Where(i => current.All(c => c.Index != i)).ToList();
+            var serving = old.Count + current.Count;
+            var stopCount = missing.Count == 0 ? old.Count : Math.Max(0, serving - (replicas - maxUnavailable));
+            if (stopCount > 0)
+            {
+                // Surplus indexes first, then old replicas already replaced, then in index order (the order new ones start).
+                var victims = old
+                    .OrderBy(r => r.Index >= replicas ? 0 : current.Any(c => c.Index == r.Index) ? 1 : 2)
+                    .ThenBy(r => r.Index)
+                    .Take(stopCount)
+                    .ToList();
+                await StopAllAsync(victims, oldSpec, cancellationToken);
+                old.RemoveAll(victims.Contains);
+                _registry.Save(Snapshot());
+                await ObserveStepAsync(cancellationToken);
+            }
+
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            var startCount = Math.Min(missing.Count, replicas + maxSurge - (old.Count + current.Count));
+            if (startCount <= 0)
+            {
+                if (stopCount > 0)
+                {
+                    continue;
+                }
+
+                return ResourceResult.Failure(ProviderError.Permanent($"{record.Address}: the rolling update cannot proceed with max_surge {maxSurge} and max_unavailable {maxUnavailable}"));
+            }
+
+            var before = Snapshot();
+            var (all, failed, error) = await StartReplicasAsync(before, spec, missing.Take(startCount), [], rollout: true, cancellationToken);
+            var started = all.Except(before.Replicas).ToList();
+            current.AddRange(started.Where(r => !failed.Contains(r)));
+            if (error is not null)
+            {
+                await StopAllAsync(failed, spec, cancellationToken);
+                _registry.Save(Snapshot());
+                return ResourceResult.Failure(error with { Message = $"rolling update stopped: {error.Message}" });
+            }
+
+            _registry.Save(Snapshot());
+            await ObserveStepAsync(cancellationToken);
+        }
+
+        record = record with { Inputs = inputs, RolloutInputs = null, Replicas = Sorted(current.Select(r => r with { Rollout = false })) };
+        _registry.Save(record);
+        return ResourceResult.Success(record.Id, await AttributesAsync(record, probe: false, cancellationToken));
+    }
+
+    private async Task ObserveStepAsync(CancellationToken cancellationToken)
+    {
+        if (RolloutStepObserver is { } observer)
+        {
+            await observer(cancellationToken);
+        }
+    }
+
+    private async Task<(ImmutableArray<ReplicaRecord> Replicas, ImmutableArray<ReplicaRecord> Failed, ProviderError? Error)> StartReplicasAsync(
+        ServiceRecord record, ServiceSpec spec, IEnumerable<int> indexes, Dictionary<int, int> reusePorts, bool rollout, CancellationToken cancellationToken)
     {
         var workingDir = WorkingDirectory(spec);
         var started = new List<ReplicaRecord>();
@@ -293,18 +399,18 @@ internal sealed class ProcessProvider : IProvider
             int? port = spec.FixedPort ?? (spec.AutoPort ? (reusePorts.TryGetValue(index, out var old) && !ReplicaLauncher.PortInUse(old) ? old : ReplicaLauncher.FreePort()) : null);
             if (spec.FixedPort is { } fixedPort && ReplicaLauncher.PortInUse(fixedPort))
             {
-                return (Sorted(all), ProviderError.Permanent($"{record.Address}: port {fixedPort} is already in use"));
+                return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: port {fixedPort} is already in use"));
             }
 
             var logPath = LogPath(record.Address, index);
             var (replica, error) = ReplicaLauncher.Start(index, spec.Command, spec.Env, workingDir, port, logPath);
             if (replica is null)
             {
-                return (Sorted(all), ProviderError.Permanent($"{record.Address}: replica {index}: {error}\n{ReplicaLauncher.Tail(logPath)}"));
+                return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: replica {index}: {error}\n{ReplicaLauncher.Tail(logPath)}"));
             }
 
-            started.Add(replica);
-            all.Add(replica);
+            started.Add(replica with { Rollout = rollout });
+            all.Add(replica with { Rollout = rollout });
 
             // Remembered at once, so a crash from here on leaves no replica the registry does not know.
             _registry.Save(record with { Replicas = Sorted(all) });
@@ -312,7 +418,8 @@ internal sealed class ProcessProvider : IProvider
 
         var failures = await Task.WhenAll(started.Select(r => WaitReadyAsync(record.Address, r, spec, workingDir, cancellationToken)));
         var failure = failures.FirstOrDefault(f => f is not null);
-        return (Sorted(all), failure is null ? null : ProviderError.Permanent(failure));
+        ImmutableArray<ReplicaRecord> failed = [.. started.Where((_, i) => failures[i] is not null)];
+        return (Sorted(all), failed, failure is null ? null : ProviderError.Permanent(failure));
     }
 
     /// <summary>
@@ -359,10 +466,15 @@ internal sealed class ProcessProvider : IProvider
 
     private async Task<Value> AttributesAsync(ServiceRecord record, bool probe, CancellationToken cancellationToken)
     {
-        var spec = ServiceSpec.Read(record.Inputs, []);
-        var workingDir = WorkingDirectory(spec);
+        var specs = new Dictionary<bool, ServiceSpec>
+        {
+            [false] = ServiceSpec.Read(record.Inputs, []),
+            [true] = ServiceSpec.Read(record.RolloutInputs ?? record.Inputs, []),
+        };
         var states = await Task.WhenAll(record.Replicas.Select(async replica =>
         {
+            var spec = specs[replica.Rollout];
+            var workingDir = WorkingDirectory(spec);
             var alive = replica.IsAlive;
             var healthy = spec.Health is not { } check ? Value.Null
                 : !alive ? Value.False
@@ -376,6 +488,7 @@ internal sealed class ProcessProvider : IProvider
                 new("port", replica.Port is { } port ? Value.Number(port) : Value.Null),
                 new("alive", Value.Bool(alive)),
                 new("healthy", healthy),
+                new("rollout", Value.Bool(replica.Rollout)),
             ]);
         }));
         var builder = record.Inputs.AsMap().ToBuilder();
@@ -386,5 +499,5 @@ internal sealed class ProcessProvider : IProvider
         return Value.Map(builder);
     }
 
-    private static ImmutableArray<ReplicaRecord> Sorted(IEnumerable<ReplicaRecord> replicas) => [.. replicas.OrderBy(r => r.Index)];
+    private static ImmutableArray<ReplicaRecord> Sorted(IEnumerable<ReplicaRecord> replicas) => [.. replicas.OrderBy(r => r.Index).ThenBy(r => r.Rollout)];
 }

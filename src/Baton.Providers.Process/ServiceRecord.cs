@@ -13,4 +13,10 @@ internal sealed record ServiceRecord
     public required Value Inputs { get; init; }
 
     public required ImmutableArray<ReplicaRecord> Replicas { get; init; }
+
+    /// <summary>The inputs of an unfinished rolling update, run by the replicas marked <see cref="ReplicaRecord.Rollout"/>.</summary>
+    public Value? RolloutInputs { get; init; }
+
+    /// <summary>The inputs <paramref name="replica"/> was started with.</summary>
+    public Value InputsOf(ReplicaRecord replica) => replica.Rollout && RolloutInputs is { } rollout ? rollout : Inputs;
 }

@@ -43,13 +43,15 @@ internal sealed class ServiceRegistry(string directory)
             (int)r!["index"]!,
             (int)r["pid"]!,
             (long)r["start_ticks"]!,
-            r["port"] is { } port ? (int)port : null));
+            r["port"] is { } port ? (int)port : null,
+            r["rollout"] is { } rollout && (bool)rollout));
         return new ServiceRecord
         {
             Id = (string)root["id"]!,
             Address = (string)root["address"]!,
             Inputs = ValueJson.FromJson(root["inputs"]),
             Replicas = [.. replicas],
+            RolloutInputs = root["rollout_inputs"] is { } rolloutInputs ? ValueJson.FromJson(rolloutInputs) : null,
         };
     }
 
@@ -58,13 +60,19 @@ internal sealed class ServiceRegistry(string directory)
         var replicas = new JsonArray();
         foreach (var replica in record.Replicas)
         {
-            replicas.Add(new JsonObject
+            var entry = new JsonObject
             {
                 ["index"] = replica.Index,
                 ["pid"] = replica.Pid,
                 ["start_ticks"] = replica.StartTicks,
                 ["port"] = replica.Port,
-            });
+            };
+            if (replica.Rollout)
+            {
+                entry["rollout"] = true;
+            }
+
+            replicas.Add(entry);
         }
 
         var root = new JsonObject
@@ -74,6 +82,11 @@ internal sealed class ServiceRegistry(string directory)
             ["inputs"] = ValueJson.ToJson(record.Inputs),
             ["replicas"] = replicas,
         };
+        if (record.RolloutInputs is { } rolloutInputs)
+        {
+            root["rollout_inputs"] = ValueJson.ToJson(rolloutInputs);
+        }
+
         lock (_lock)
         {
             Directory.CreateDirectory(directory);

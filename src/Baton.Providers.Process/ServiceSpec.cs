@@ -27,6 +27,12 @@ internal sealed record ServiceSpec
 
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many replicas a rolling update may start above <see cref="Replicas"/>.</summary>
+    public int MaxSurge { get; init; } = 1;
+
+    /// <summary>How many replicas below <see cref="Replicas"/> may be not serving during a rolling update.</summary>
+    public int MaxUnavailable { get; init; }
+
     public bool HasPort => AutoPort || FixedPort is not null;
 
     /// <summary>Reads <paramref name="inputs"/>; the errors say what is wrong, in the user's terms.</summary>
@@ -187,6 +193,61 @@ internal sealed record ServiceSpec
             {
                 errors.Add("stop_timeout must be a duration such as \"10s\"");
             }
+        }
+
+        if (Get("rollout") is { IsKnown: true } rollout)
+        {
+            spec = ReadRollout(spec, rollout, Get("replicas") is not { IsKnown: false }, errors);
+        }
+
+        return spec;
+    }
+
+    private static ServiceSpec ReadRollout(ServiceSpec spec, Value rollout, bool replicasKnown, List<string> errors)
+    {
+        if (rollout.Kind != ValueKind.Map)
+        {
+            errors.Add("rollout must be a map");
+            return spec;
+        }
+
+        var known = true;
+        foreach (var (name, value) in rollout.AsMap())
+        {
+            if (!value.IsKnown)
+            {
+                known = false;
+                continue;
+            }
+
+            if (value.Kind == ValueKind.Null)
+            {
+                continue;
+            }
+
+            if (name is not ("max_surge" or "max_unavailable"))
+            {
+                errors.Add($"rollout has no setting \"{name}\"");
+            }
+            else if (value.Kind != ValueKind.Number || !value.IsInteger || value.AsNumber() is < 0 or > 1000)
+            {
+                errors.Add($"rollout.{name} must be a whole number from 0 to 1000");
+                known = false;
+            }
+            else
+            {
+                spec = name == "max_surge" ? spec with { MaxSurge = (int)value.AsNumber() } : spec with { MaxUnavailable = (int)value.AsNumber() };
+            }
+        }
+
+        if (known && spec.MaxSurge == 0 && spec.MaxUnavailable == 0)
+        {
+            errors.Add("rollout.max_surge and rollout.max_unavailable must not both be 0: the rollout could never replace a replica");
+        }
+
+        if (known && replicasKnown && spec.MaxUnavailable > spec.Replicas)
+        {
+            errors.Add($"rollout.max_unavailable ({spec.MaxUnavailable}) must not exceed replicas ({spec.Replicas})");
         }
 
         return spec;
