@@ -41,6 +41,7 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
         var builder = plan.PlannedAttributes.AsMap().ToBuilder();
         var spec = SiteSpec.Read(request.Inputs, []);
         builder["url"] = spec is not null ? Value.String(spec.Url) : Value.Unknown(BatonType.String);
+        builder["status_url"] = spec is null ? Value.Unknown(BatonType.String) : spec.StatusUrl is { } statusUrl ? Value.String(statusUrl) : Value.Null;
         if (request.PriorAttributes is { Kind: ValueKind.Map } prior && prior.AsMap().TryGetValue("id", out var id) && id.Kind == ValueKind.String)
         {
             // The file the inputs render to, against the one last seen: a difference (new inputs, or drift) is an update.
@@ -164,6 +165,7 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
 
         builder["id"] = Value.String(id);
         builder["url"] = Value.String(spec.Url);
+        builder["status_url"] = spec.StatusUrl is { } statusUrl ? Value.String(statusUrl) : Value.Null;
         builder["config_file"] = Value.String(server.SiteFile(id));
         builder["config_sha256"] = Value.String(hash);
         return Value.Map(builder);

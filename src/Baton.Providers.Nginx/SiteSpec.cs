@@ -23,6 +23,10 @@ internal sealed record SiteSpec
 
     public required TimeSpan FailTimeout { get; init; }
 
+    public string? StatusPath { get; init; }
+
+    public string? StatusUrl => StatusPath is null ? null : Url + StatusPath;
+
     public string Url => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? "[" + Address + "]" : Address)}:{Listen.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>
@@ -164,13 +168,29 @@ internal sealed record SiteSpec
                 break;
         }
 
+        string? statusPath = null;
+        switch (Get("status_path"))
+        {
+            case null:
+                break;
+            case { IsKnown: false }:
+                complete = false;
+                break;
+            case { Kind: ValueKind.String } p when p.AsString().Length > 1 && p.AsString()[0] == '/' && !p.AsString().Any(c => char.IsControl(c) || char.IsWhiteSpace(c)):
+                statusPath = p.AsString();
+                break;
+            case var other:
+                errors.Add($"status_path must be a path such as \"/nginx_status\" (not \"/\", no spaces), got {other}");
+                break;
+        }
+
         if (Get("locations") is { IsKnown: true } locations && locations.Kind != ValueKind.Map)
         {
             errors.Add($"locations must be a map of path to {{}}, got {locations}");
         }
 
         return complete
-            ? new SiteSpec { Listen = listen, Address = address, Upstream = upstream, Balance = balance, MaxFails = maxFails, FailTimeout = failTimeout }
+            ? new SiteSpec { Listen = listen, Address = address, Upstream = upstream, Balance = balance, MaxFails = maxFails, FailTimeout = failTimeout, StatusPath = statusPath }
             : null;
     }
 
@@ -199,6 +219,17 @@ internal sealed record SiteSpec
         builder.Append("server {\n");
         var bind = Address.Contains(':', StringComparison.Ordinal) ? "[" + Address + "]" : Address;
         builder.Append("    listen ").Append(bind).Append(':').Append(Listen.ToString(CultureInfo.InvariantCulture)).Append(";\n");
+        if (StatusPath is not null)
+        {
+            builder.Append("    location = ").Append(Quote(StatusPath)).Append(" {\n");
+            builder.Append("        stub_status;\n");
+            builder.Append("        access_log off;\n");
+            builder.Append("        allow 127.0.0.1;\n");
+            builder.Append("        allow ::1;\n");
+            builder.Append("        deny all;\n");
+            builder.Append("    }\n");
+        }
+
         builder.Append("    location / {\n");
         builder.Append("        proxy_pass http://").Append(name).Append(";\n");
         builder.Append("        proxy_http_version 1.1;\n");

@@ -20,11 +20,11 @@ public sealed class NginxConformanceTests : ProviderConformance, IConformanceObs
 
     protected override Value ValidInputs => V.Map(("listen", _port), ("upstream", Value.List(Value.String(_backend))));
 
-    protected override Value ChangedInputs => V.Map(("listen", _port), ("upstream", Value.List(Value.String(_backend))), ("balance", "least_conn"), ("max_fails", 3));
+    protected override Value ChangedInputs => V.Map(("listen", _port), ("upstream", Value.List(Value.String(_backend))), ("balance", "least_conn"), ("max_fails", 3), ("status_path", "/nginx_status"));
 
     protected override string MissingId => "site-00000000000000000000";
 
-    protected override IReadOnlySet<string> ComputedKnownAtPlan => new HashSet<string>(StringComparer.Ordinal) { "url" };
+    protected override IReadOnlySet<string> ComputedKnownAtPlan => new HashSet<string>(StringComparer.Ordinal) { "url", "status_url" };
 
     public int CountRealObjects(string address, string id) =>
         System.IO.File.Exists(Path.Combine(_fixture.BaseDirectory, "sites", id + ".conf")) && _fixture.Master() is not null ? 1 : 0;

@@ -237,6 +237,23 @@ public sealed class NginxProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_StatusPath_AnswersStubStatusWithRequestCounts()
+    {
+        var a = _fixture.Backend("a");
+        await using var provider = await _fixture.StartAsync();
+        var created = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)), ("status_path", "/nginx_status")));
+        Assert.Null(created.Error);
+        var map = created.Attributes!.AsMap();
+        Assert.Equal(map["url"].AsString() + "/nginx_status", map["status_url"].AsString());
+        await AnswersAsync(map["url"].AsString(), 3);
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var status = await client.GetStringAsync(map["status_url"].AsString());
+        Assert.Contains("Active connections:", status, StringComparison.Ordinal);
+        Assert.Contains("server accepts handled requests", status, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_BadInputs_AreDiagnostics()
     {
         await using var provider = await _fixture.StartAsync();
