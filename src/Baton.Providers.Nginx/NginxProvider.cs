@@ -216,10 +216,9 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
             // A port some other socket holds would only fail at reload, after nginx -t passed: check it first. When
             // this site already listens there (our nginx holds it), the port is ours.
             var ours = running && previous is not null && previous.Contains(ListenLine(spec), StringComparison.Ordinal);
-            if (!ours && !NginxServer.PortFree(spec.Address, spec.Listen))
+            if (!ours && NginxServer.CannotBind(spec.Address, spec.Listen) is { } unavailable)
             {
-                return ResourceResult.Failure(ProviderError.Permanent(
-                    $"{address}: port {spec.Listen} on {spec.Address} is already in use by another process; nothing was changed"));
+                return ResourceResult.Failure(ProviderError.Permanent($"{address}: {unavailable}; nothing was changed"));
             }
 
             NginxServer.WriteAtomically(file, text);

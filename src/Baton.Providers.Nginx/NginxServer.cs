@@ -127,19 +127,23 @@ internal sealed class NginxServer(string binary, string baseDirectory, TimeProvi
         File.Delete(IdentityFile);
     }
 
-    /// <summary>Whether <paramref name="address"/>:<paramref name="port"/> can be bound right now.</summary>
-    public static bool PortFree(string address, int port)
+    /// <summary>Null when <paramref name="address"/>:<paramref name="port"/> can be bound right now, else why not.</summary>
+    public static string? CannotBind(string address, int port)
     {
         try
         {
             using var listener = new TcpListener(IPAddress.Parse(address), port);
             listener.Start();
             listener.Stop();
-            return true;
+            return null;
         }
-        catch (SocketException)
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            return false;
+            return $"port {port} on {address} is already in use by another process";
+        }
+        catch (SocketException exception)
+        {
+            return $"port {port} on {address} cannot be bound: {exception.Message}";
         }
     }
 

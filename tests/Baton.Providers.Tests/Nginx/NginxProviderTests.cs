@@ -151,6 +151,21 @@ public sealed class NginxProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_AddressNotOnThisHost_FailsNamingThePort_AndAppliesNothing()
+    {
+        var a = _fixture.Backend("a");
+        await using var provider = await _fixture.StartAsync();
+        var port = NginxFixture.FreePort();
+
+        // TEST-NET-1 (RFC 5737) is never a local address.
+        var created = await CreateAsync(provider, V.Map(("listen", port), ("address", "192.0.2.1"), ("upstream", Upstream(a))));
+        Assert.NotNull(created.Error);
+        Assert.Contains($"port {port} on 192.0.2.1 cannot be bound", created.Error!.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_fixture.BaseDirectory, "sites")));
+        Assert.Null(_fixture.Master());
+    }
+
+    [Fact]
     public async Task Delete_LastSite_PortRefusesAndMasterStops_ThenReadIsGone()
     {
         var a = _fixture.Backend("a");
