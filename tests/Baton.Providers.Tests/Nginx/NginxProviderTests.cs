@@ -166,6 +166,32 @@ public sealed class NginxProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Reload_PortTakenAfterTheCheck_ReportsNginxBindErrorAndKeepsServing()
+    {
+        var a = _fixture.Backend("a");
+        await using var provider = await _fixture.StartAsync();
+        var created = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a))));
+        Assert.Null(created.Error);
+
+        // A port taken between the provider's check and the reload: nginx -t passes, the master's reload fails.
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var server = new NginxServer("/usr/sbin/nginx", _fixture.BaseDirectory, TimeProvider.System);
+        var extra = server.SiteFile("site-ffffffffffffffffffff");
+        var spec = new SiteSpec { Listen = port, Address = "127.0.0.1", Upstream = [a], Balance = "round_robin", MaxFails = 1, FailTimeout = TimeSpan.FromSeconds(10) };
+        NginxServer.WriteAtomically(extra, spec.Render("site-ffffffffffffffffffff"));
+        Assert.Null(await server.TestAsync(CancellationToken.None));
+
+        var failure = await server.StartOrReloadAsync(CancellationToken.None);
+        Assert.NotNull(failure);
+        Assert.Contains("[emerg]", failure, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", failure, StringComparison.Ordinal);
+        Assert.All(await AnswersAsync(created.Attributes!.AsMap()["url"].AsString(), 2), answer => Assert.Equal("a", answer));
+        System.IO.File.Delete(extra);
+    }
+
+    [Fact]
     public async Task Delete_LastSite_PortRefusesAndMasterStops_ThenReadIsGone()
     {
         var a = _fixture.Backend("a");
