@@ -24,16 +24,20 @@ public sealed class ProcessRolloutTests : IDisposable
 
     private const string Serve = "mkdir -p \"www/$PORT\" && echo \"$VERSION\" > \"www/$PORT/version\" && exec python3 -m http.server --bind 127.0.0.1 --directory \"www/$PORT\" \"$PORT\"";
 
-    private static Value Inputs(string version, int replicas, Value rollout, string script = Serve) => V.Map(
+    // A generous start period: a healthy replica passes as soon as it answers, so only a failing one waits it out.
+    private static Value Inputs(string version, int replicas, Value rollout, string script = Serve, string startPeriod = "10s") => V.Map(
         ("command", Argv("sh", "-c", script)),
         ("env", V.Map(("VERSION", version))),
         ("replicas", replicas),
         ("port", "auto"),
         ("stop_timeout", "2s"),
         ("rollout", rollout),
-        ("health", V.Map(("http", "/version"), ("interval", "100ms"), ("timeout", "1s"), ("start_period", "2s"))));
+        ("health", V.Map(("http", "/version"), ("interval", "100ms"), ("timeout", "1s"), ("start_period", startPeriod))));
 
     private static ImmutableArray<Value> States(Value attributes) => attributes.AsMap()["replicas_state"].AsList();
+
+    private static (int Pid, long Ticks)[] Identities(Value attributes) =>
+        [.. States(attributes).Select(s => ((int)s.AsMap()["pid"].AsNumber(), (long)s.AsMap()["start_time"].AsNumber()))];
 
     private static string[] Endpoints(Value attributes) => [.. attributes.AsMap()["endpoints"].AsList().Select(e => e.AsString())];
 
@@ -87,7 +91,6 @@ public sealed class ProcessRolloutTests : IDisposable
 
         var endpoints = Endpoints(updated.Attributes!);
         Assert.Equal(3, endpoints.Length);
-        Assert.Empty(endpoints.Intersect(Endpoints(created.Attributes!)));
         Assert.Equal(States(updated.Attributes!).Select(s => $"127.0.0.1:{s.AsMap()["port"].AsNumber()}"), endpoints);
         Assert.Equal([0, 1, 2], States(updated.Attributes!).Select(s => (int)s.AsMap()["index"].AsNumber()));
         foreach (var endpoint in endpoints)
@@ -95,10 +98,7 @@ public sealed class ProcessRolloutTests : IDisposable
             Assert.Equal("v2", await VersionAsync(endpoint, CancellationToken.None));
         }
 
-        foreach (var endpoint in Endpoints(created.Attributes!))
-        {
-            Assert.Null(await VersionAsync(endpoint, CancellationToken.None));
-        }
+        Assert.All(Identities(created.Attributes!), id => Assert.False(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
 
         var record = new ServiceRegistry(_fixture.Registry).Find(created.Id!)!;
         Assert.Null(record.RolloutInputs);
@@ -116,7 +116,7 @@ public sealed class ProcessRolloutTests : IDisposable
 
         // The first new replica comes up; the second never answers.
         var broken = "if [ -e second-start ]; then echo 'v2 cannot start twice' >&2; exec sleep 300; fi; touch second-start; " + Serve;
-        var v2 = Inputs("v2", 3, rollout, broken);
+        var v2 = Inputs("v2", 3, rollout, broken, startPeriod: "3s");
         var updated = await UpdateAsync(provider, created, v1, v2);
         Assert.NotNull(updated.Error);
         Assert.Equal(ProviderErrorKind.Permanent, updated.Error!.Kind);
@@ -126,7 +126,8 @@ public sealed class ProcessRolloutTests : IDisposable
 
         // Old replicas 1 and 2 still serve v1, new replica 0 serves v2; the failed one is gone.
         var oldEndpoints = Endpoints(created.Attributes!);
-        Assert.Null(await VersionAsync(oldEndpoints[0], CancellationToken.None));
+        var oldIds = Identities(created.Attributes!);
+        Assert.False(ProcessIdentity.IsAlive(oldIds[0].Pid, oldIds[0].Ticks));
         Assert.Equal("v1", await VersionAsync(oldEndpoints[1], CancellationToken.None));
         Assert.Equal("v1", await VersionAsync(oldEndpoints[2], CancellationToken.None));
         var read = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, Id = created.Id! }, CancellationToken.None);
@@ -138,6 +139,7 @@ public sealed class ProcessRolloutTests : IDisposable
         Assert.Equal([(0, true), (1, false), (2, false)], states.Select(s => ((int)s["index"].AsNumber(), s["rollout"].AsBool())));
         Assert.Equal(v1.AsMap()["env"], read.Attributes!.AsMap()["env"]);
         var newEndpoint = Endpoints(read.Attributes!)[0];
+        var newId = Identities(read.Attributes!)[0];
         Assert.Equal("v2", await VersionAsync(newEndpoint, CancellationToken.None));
 
         // The next plan sees the change still to make.
@@ -153,7 +155,8 @@ public sealed class ProcessRolloutTests : IDisposable
             Assert.Equal("v3", await VersionAsync(endpoint, CancellationToken.None));
         }
 
-        Assert.Null(await VersionAsync(newEndpoint, CancellationToken.None));
+        Assert.False(ProcessIdentity.IsAlive(newId.Pid, newId.Ticks));
+        Assert.All(oldIds, id => Assert.False(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
         Assert.Equal(3, new ServiceRegistry(_fixture.Registry).Find(created.Id!)!.Replicas.Length);
     }
 
