@@ -23,6 +23,7 @@ internal static class Workspace
         typeof(Baton.Providers.File.FileProviderFactory).Assembly,
         typeof(Baton.Providers.Http.HttpProviderFactory).Assembly,
         typeof(Baton.Providers.Process.ProcessProviderFactory).Assembly,
+        typeof(Baton.Providers.Nginx.NginxProviderFactory).Assembly,
     ]);
 
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>
