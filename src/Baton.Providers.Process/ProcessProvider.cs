@@ -394,6 +394,9 @@ internal sealed class ProcessProvider : IProvider
         var workingDir = WorkingDirectory(spec);
         var started = new List<ReplicaRecord>();
         var all = record.Replicas.ToList();
+
+        // Where each new replica's output starts: the log is shared with the replica it replaces.
+        var logStarts = new Dictionary<int, long>();
         foreach (var index in indexes)
         {
             int? port = spec.FixedPort ?? (spec.AutoPort ? (reusePorts.TryGetValue(index, out var old) && !ReplicaLauncher.PortInUse(old) ? old : ReplicaLauncher.FreePort()) : null);
@@ -403,10 +406,11 @@ internal sealed class ProcessProvider : IProvider
             }
 
             var logPath = LogPath(record.Address, index);
+            logStarts[index] = LogLength(logPath);
             var (replica, error) = ReplicaLauncher.Start(index, spec.Command, spec.Env, workingDir, port, logPath);
             if (replica is null)
             {
-                return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: replica {index}: {error}\n{ReplicaLauncher.Tail(logPath)}"));
+                return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: replica {index}: {error}\n{ReplicaLauncher.Tail(logPath, logStarts[index])}"));
             }
 
             started.Add(replica with { Rollout = rollout });
@@ -416,7 +420,7 @@ internal sealed class ProcessProvider : IProvider
             _registry.Save(record with { Replicas = Sorted(all) });
         }
 
-        var failures = await Task.WhenAll(started.Select(r => WaitReadyAsync(record.Address, r, spec, workingDir, cancellationToken)));
+        var failures = await Task.WhenAll(started.Select(r => WaitReadyAsync(record.Address, r, spec, workingDir, logStarts[r.Index], cancellationToken)));
         var failure = failures.FirstOrDefault(f => f is not null);
         ImmutableArray<ReplicaRecord> failed = [.. started.Where((_, i) => failures[i] is not null)];
         return (Sorted(all), failed, failure is null ? null : ProviderError.Permanent(failure));
@@ -427,10 +431,10 @@ internal sealed class ProcessProvider : IProvider
     /// check, is still alive a moment after start. A replica that exits, or is not healthy within start_period plus
     /// timeout, fails with the last lines of its log.
     /// </summary>
-    private async Task<string?> WaitReadyAsync(string address, ReplicaRecord replica, ServiceSpec spec, string workingDir, CancellationToken cancellationToken)
+    private async Task<string?> WaitReadyAsync(string address, ReplicaRecord replica, ServiceSpec spec, string workingDir, long logStart, CancellationToken cancellationToken)
     {
         var logPath = LogPath(address, replica.Index);
-        string Failure(string what) => $"{address}: replica {replica.Index} (pid {replica.Pid}) {what}; last log lines:\n{ReplicaLauncher.Tail(logPath)}";
+        string Failure(string what) => $"{address}: replica {replica.Index} (pid {replica.Pid}) {what}; last log lines:\n{ReplicaLauncher.Tail(logPath, logStart)}";
         if (spec.Health is not { } check)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
@@ -460,6 +464,8 @@ internal sealed class ProcessProvider : IProvider
             await Task.Delay(passes > 0 ? check.Interval : TimeSpan.FromMilliseconds(Math.Min(check.Interval.TotalMilliseconds, 200)), _time, cancellationToken);
         }
     }
+
+    private static long LogLength(string logPath) => File.Exists(logPath) ? new FileInfo(logPath).Length : 0;
 
     private async Task StopAllAsync(IReadOnlyCollection<ReplicaRecord> replicas, ServiceSpec spec, CancellationToken cancellationToken) =>
         await Task.WhenAll(replicas.Select(r => ReplicaLauncher.StopAsync(r, spec.StopSignal, spec.StopTimeout, _time, cancellationToken)));

@@ -97,12 +97,20 @@ internal static class ReplicaLauncher
         await WaitGoneAsync(replica, TimeSpan.FromSeconds(5), time, cancellationToken);
     }
 
-    /// <summary>The last <paramref name="lines"/> lines of a replica's log.</summary>
-    public static string Tail(string logPath, int lines = 20)
+    /// <summary>The last <paramref name="lines"/> lines of a replica's log written from byte <paramref name="from"/> on.</summary>
+    public static string Tail(string logPath, long from = 0, int lines = 20)
     {
         try
         {
-            var all = File.ReadAllLines(logPath, Encoding.UTF8);
+            using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var all = reader.ReadToEnd().Split('\n');
+            if (all.Length > 0 && all[^1].Length == 0)
+            {
+                all = all[..^1];
+            }
+
             return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -124,6 +124,10 @@ public sealed class ProcessRolloutTests : IDisposable
         Assert.Contains("replica 1", updated.Error.Message, StringComparison.Ordinal);
         Assert.Contains("v2 cannot start twice", updated.Error.Message, StringComparison.Ordinal);
 
+        // The tail is the new replica's own: the old replica 1 it shares the log with answered health checks there.
+        Assert.Contains("GET /version", System.IO.File.ReadAllText(Path.Combine(_fixture.State, "process", "process.service.web", "1.log")), StringComparison.Ordinal);
+        Assert.DoesNotContain("GET /version", updated.Error.Message, StringComparison.Ordinal);
+
         // Old replicas 1 and 2 still serve v1, new replica 0 serves v2; the failed one is gone.
         var oldEndpoints = Endpoints(created.Attributes!);
         var oldIds = Identities(created.Attributes!);
