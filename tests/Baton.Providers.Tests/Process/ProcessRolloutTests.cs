@@ -187,6 +187,20 @@ public sealed class ProcessRolloutTests : IDisposable
     }
 
     [Fact]
+    public async Task Update_FixedPort_StopsTheOldReplicaBeforeStartingTheNewOne()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var port = ReplicaLauncher.FreePort();
+        Value Fixed(string version) => Value.Map(Inputs(version, 1, V.Map(("max_surge", 1))).AsMap().SetItem("port", Value.Number(port)));
+        var created = await CreateAsync(provider, Fixed("v1"));
+        Assert.Null(created.Error);
+        var updated = await UpdateAsync(provider, created, Fixed("v1"), Fixed("v2"));
+        Assert.Null(updated.Error);
+        Assert.Equal([$"127.0.0.1:{port}"], Endpoints(updated.Attributes!));
+        Assert.Equal("v2", await VersionAsync($"127.0.0.1:{port}", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Update_RolloutOnlyChanged_RestartsNothing()
     {
         await using var provider = await _fixture.StartAsync();
