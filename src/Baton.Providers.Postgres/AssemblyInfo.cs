@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Postgres;
+
+[assembly: BatonProvider(typeof(PostgresProviderFactory))]

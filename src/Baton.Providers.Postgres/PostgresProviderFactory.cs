@@ -1,0 +1,20 @@
+namespace Baton.Providers.Postgres;
+
+/// <summary>
+/// Makes <c>postgres</c> provider instances. Settings (all optional): <c>host</c> (127.0.0.1), <c>port</c> (5432),
+/// <c>user</c> (postgres), <c>password</c> (sensitive), <c>database</c> (postgres), <c>sslmode</c> (prefer, disable,
+/// require). A bad setting throws <see cref="ProviderConfigurationException"/> naming it; the server is first
+/// contacted by the first call that needs it.
+/// </summary>
+public sealed class PostgresProviderFactory : IProviderFactory
+{
+    /// <inheritdoc />
+    public ProviderSchema Schema => PostgresSchema.Provider;
+
+    /// <inheritdoc />
+    public ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return ValueTask.FromResult<IProvider>(new PostgresProvider(PostgresSettings.From(configuration)));
+    }
+}
