@@ -24,6 +24,7 @@ internal static class Workspace
         typeof(Baton.Providers.Http.HttpProviderFactory).Assembly,
         typeof(Baton.Providers.Process.ProcessProviderFactory).Assembly,
         typeof(Baton.Providers.Nginx.NginxProviderFactory).Assembly,
+        typeof(Baton.Providers.Postgres.PostgresProviderFactory).Assembly,
     ]);
 
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>

@@ -121,7 +121,7 @@ public static class DiagnosticCodes
     /// <summary>A provider that failed while planning or refreshing.</summary>
     public const string ProviderFailed = "BT5030";
 
-    // BT51xx–BT55xx — built-in providers. They reference only the SDK, so each declares its codes itself; they are
+    // BT51xx–BT59xx — built-in providers. They reference only the SDK, so each declares its codes itself; they are
     // listed here so no code is handed out twice.
     /// <summary>sim: an input of the wrong shape (Baton.Providers.Sim.SimProvider.InvalidInputCode).</summary>
     public const string SimInvalidInput = "BT5101";
@@ -139,6 +139,8 @@ public static class DiagnosticCodes
     public const string HttpInvalidInput = "BT5401";
     /// <summary>nginx: an invalid input (a port out of range, an empty upstream, …).</summary>
     public const string NginxInvalidInput = "BT5501";
+    /// <summary>postgres: an invalid input (a name holding NUL, a bad setting, …).</summary>
+    public const string PostgresInvalidInput = "BT5601";
 
     // BT9xxx — commands
     /// <summary>A command that could not go on: the lock is held, the state store refused, a plan file is stale.</summary>
