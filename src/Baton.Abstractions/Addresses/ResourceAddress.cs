@@ -14,7 +14,12 @@ public sealed record ResourceAddress : IComparable<ResourceAddress>
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         Key = key;
+
+        // Addresses are keys of every map the engine keeps per instance: print once, not on every lookup.
+        _text = key is null ? name : name + key;
     }
+
+    private readonly string _text;
 
     /// <summary>The resource's name in the stack file.</summary>
     public string Name { get; }
@@ -113,5 +118,5 @@ public sealed record ResourceAddress : IComparable<ResourceAddress>
     }
 
     /// <inheritdoc />
-    public override string ToString() => Key is null ? Name : Name + Key;
+    public override string ToString() => _text;
 }
