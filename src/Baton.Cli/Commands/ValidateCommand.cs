@@ -38,7 +38,7 @@ internal static class ValidateCommand
                     $"Stack \"{spec.Name}\" is valid: {DiagnosticPrinter.Plural(spec.Resources.Length, "resource")} "
                     + $"({DiagnosticPrinter.Plural(bound.Graph.NodeCount, "instance")}), "
                     + $"{DiagnosticPrinter.Plural(spec.Workflows.Length, "workflow")}, "
-                    + $"{DiagnosticPrinter.Plural(spec.Policies.Length, "policy").Replace("policys", "policies", StringComparison.Ordinal)}.");
+                    + $"{DiagnosticPrinter.Plural(spec.Policies.Length, "policy", "policies")}.");
             }
 
             return failed ? ExitCodes.Error : ExitCodes.Ok;

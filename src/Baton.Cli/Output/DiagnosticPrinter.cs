@@ -24,7 +24,8 @@ internal static class DiagnosticPrinter
         context.Error.WriteLine(context.ErrorColor && errors > 0 ? Colour(summary, DiagnosticStyle.Error) : summary);
     }
 
-    public static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count:N0} {noun}s";
+    /// <summary>"1 policy", "3 policies": the count with its noun; <paramref name="plural"/> where adding "s" is wrong.</summary>
+    public static string Plural(int count, string noun, string? plural = null) => count == 1 ? $"1 {noun}" : $"{count:N0} {plural ?? noun + "s"}";
 
     private static readonly Dictionary<DiagnosticStyle, (string Prefix, string Suffix)> Escapes = [];
 
