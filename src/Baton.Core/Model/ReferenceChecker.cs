@@ -124,40 +124,32 @@ internal sealed class ReferenceChecker
         }
     }
 
-    private void CheckVariable(Reference reference, Traversal? first)
+    private void CheckVariable(Reference reference, Traversal? first) =>
+        CheckDeclared(reference, first, DiagnosticCodes.UnknownVariable, "var must be followed by a variable name, as in var.replicas", _variables.ContainsKey, _variables.Keys, name => $"unknown variable \"{name}\"", "declare it under variables:");
+
+    private void CheckInput(Reference reference, Traversal? first, WorkflowSpec workflow) =>
+        CheckDeclared(
+            reference,
+            first,
+            DiagnosticCodes.UnknownInput,
+            "inputs must be followed by an input name, as in inputs.keep",
+            name => workflow.Inputs.Any(i => i.Name == name),
+            workflow.Inputs.Select(i => i.Name),
+            name => $"workflow \"{workflow.Name}\" has no input \"{name}\"",
+            $"declare it under workflows.{workflow.Name}.inputs");
+
+    /// <summary>A root such as <c>var</c> or <c>inputs</c> followed by the name of something declared.</summary>
+    private void CheckDeclared(Reference reference, Traversal? first, string code, string shapeMessage, Func<string, bool> isDeclared, IEnumerable<string> declared, Func<string, string> unknownMessage, string declareHint)
     {
         if (first is not AttributeTraversal attribute)
         {
-            _diagnostics.Error(DiagnosticCodes.UnknownVariable, "var must be followed by a variable name, as in var.replicas", reference.Span);
+            _diagnostics.Error(code, shapeMessage, reference.Span);
             return;
         }
 
-        if (!_variables.ContainsKey(attribute.Name))
+        if (!isDeclared(attribute.Name))
         {
-            _diagnostics.Error(
-                DiagnosticCodes.UnknownVariable,
-                $"unknown variable \"{attribute.Name}\"",
-                reference.Span,
-                Suggestions.DidYouMean(attribute.Name, _variables.Keys) ?? "declare it under variables:");
-        }
-    }
-
-    private void CheckInput(Reference reference, Traversal? first, WorkflowSpec workflow)
-    {
-        var names = workflow.Inputs.Select(i => i.Name).ToList();
-        if (first is not AttributeTraversal attribute)
-        {
-            _diagnostics.Error(DiagnosticCodes.UnknownInput, "inputs must be followed by an input name, as in inputs.keep", reference.Span);
-            return;
-        }
-
-        if (!names.Contains(attribute.Name))
-        {
-            _diagnostics.Error(
-                DiagnosticCodes.UnknownInput,
-                $"workflow \"{workflow.Name}\" has no input \"{attribute.Name}\"",
-                reference.Span,
-                Suggestions.DidYouMean(attribute.Name, names) ?? $"declare it under workflows.{workflow.Name}.inputs");
+            _diagnostics.Error(code, unknownMessage(attribute.Name), reference.Span, Suggestions.DidYouMean(attribute.Name, declared) ?? declareHint);
         }
     }
 
