@@ -141,6 +141,10 @@ public static class DiagnosticCodes
     public const string NginxInvalidInput = "BT5501";
     /// <summary>postgres: an invalid input (a name holding NUL, a bad setting, …).</summary>
     public const string PostgresInvalidInput = "BT5601";
+    /// <summary>s3: an invalid input (a bucket name S3 refuses, a key too long, both content and source, …) (Baton.Providers.S3.S3Provider.InvalidInputCode).</summary>
+    public const string S3InvalidInput = "BT5701";
+    /// <summary>s3: a local file path that leaves the provider's file_root (Baton.Providers.S3.S3Provider.PathEscapeCode).</summary>
+    public const string S3PathEscape = "BT5702";
 
     // BT9xxx — commands
     /// <summary>A command that could not go on: the lock is held, the state store refused, a plan file is stale.</summary>

@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.S3;
+
+[assembly: BatonProvider(typeof(S3ProviderFactory))]
