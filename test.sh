@@ -16,7 +16,7 @@ fi
 
 # Debian packages the tests drive for real (a command and the package that provides it).
 need_packages=()
-for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql"; do
+for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_packages+=("${pair#*:}")
 done
 if [ "${#need_packages[@]}" -gt 0 ]; then
@@ -26,6 +26,12 @@ if [ "${#need_packages[@]}" -gt 0 ]; then
   else
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}"
   fi
+fi
+
+# The S3 tests run s3rver, pinned by tests/tools/s3rver/package-lock.json.
+if [ ! -d tests/tools/s3rver/node_modules ]; then
+  echo "==> installing s3rver (npm ci)"
+  (cd tests/tools/s3rver && npm ci --no-audit --no-fund)
 fi
 
 echo "==> restore and build (warnings are errors)"
