@@ -36,7 +36,7 @@ internal sealed class S3Actions(S3Endpoint endpoint, AmazonS3Client client, Path
                 _ => Failed(ProviderError.Permanent($"the s3 provider has no action \"{action}\"")),
             };
         }
-        catch (Exception exception) when (S3Errors.Classify(exception, endpoint, action, bucket) is { } error)
+        catch (Exception exception) when (S3Errors.Classify(exception, endpoint, action, bucket, cancellationToken) is { } error)
         {
             return Failed(error);
         }
@@ -306,7 +306,7 @@ internal sealed class S3Actions(S3Endpoint endpoint, AmazonS3Client client, Path
                 var (etag, size) = await Transfers.UploadFileAsync(targetClient, temporary, toBucket!, toKey!, contentType, sha256, cancellationToken);
                 return Copied(toBucket!, toKey!, etag, size);
             }
-            catch (Exception exception) when (S3Errors.Classify(exception, target, action, toBucket) is { } error)
+            catch (Exception exception) when (S3Errors.Classify(exception, target, action, toBucket, cancellationToken) is { } error)
             {
                 return Failed(error);
             }

@@ -19,9 +19,17 @@ internal static class S3Errors
 
     public static bool IsNoSuchBucket(AmazonS3Exception exception) => exception.ErrorCode == "NoSuchBucket";
 
-    /// <summary>The error for <paramref name="exception"/>, or null when it is not a failure talking to S3 (a bug, which propagates).</summary>
-    public static ProviderError? Classify(Exception exception, S3Endpoint endpoint, string subject, string? bucket)
+    /// <summary>
+    /// The error for <paramref name="exception"/>, or null when it is a bug or the caller's cancellation, which
+    /// propagate. A local file that cannot be read or written is permanent.
+    /// </summary>
+    public static ProviderError? Classify(Exception exception, S3Endpoint endpoint, string subject, string? bucket, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+
         var where = $"S3 endpoint {endpoint.Display}";
         if (exception is AmazonS3Exception s3 && (s3.StatusCode != 0 || s3.ErrorCode is not null))
         {
@@ -49,15 +57,19 @@ internal static class S3Errors
                     return ProviderError.Transient($"{subject}: cannot reach {where}: {http.Message}");
                 case TimeoutException or TaskCanceledException:
                     return ProviderError.Transient($"{subject}: {where} did not answer in time");
-                case IOException io when inner != exception || exception is not FileNotFoundException:
+                case IOException io when inner != exception:
+                    // An I/O failure under the SDK or HTTP stack is the connection's.
                     return ProviderError.Transient($"{subject}: the connection to {where} failed: {io.Message}");
                 default:
                     break;
             }
         }
 
-        return exception is AmazonServiceException or AmazonClientException
-            ? ProviderError.Transient($"{subject}: {where}: {exception.Message}")
-            : null;
+        return exception switch
+        {
+            AmazonServiceException or AmazonClientException => ProviderError.Transient($"{subject}: {where}: {exception.Message}"),
+            IOException or UnauthorizedAccessException => ProviderError.Permanent($"{subject}: a local file: {exception.Message}"),
+            _ => null,
+        };
     }
 }

@@ -126,7 +126,7 @@ internal sealed class S3Provider : IProvider
             {
                 return await ReadBucketAsync(name, forceDestroy, cancellationToken) is { } bucket ? ReadResult.Found(name, bucket) : ReadResult.Gone;
             }
-            catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, request.Address, name) is { } error)
+            catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, request.Address, name, cancellationToken) is { } error)
             {
                 return ReadResult.Failure(error);
             }
@@ -162,7 +162,7 @@ internal sealed class S3Provider : IProvider
                 ? ReadResult.Found(bucketName + "/" + key, found)
                 : ReadResult.Gone;
         }
-        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, request.Address, bucketName) is { } error)
+        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, request.Address, bucketName, cancellationToken) is { } error)
         {
             return ReadResult.Failure(error);
         }
@@ -207,7 +207,7 @@ internal sealed class S3Provider : IProvider
         {
             return DeleteResult.Success;
         }
-        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, request.Address, bucket) is { } error)
+        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, request.Address, bucket, cancellationToken) is { } error)
         {
             return new DeleteResult(error);
         }
@@ -324,7 +324,7 @@ internal sealed class S3Provider : IProvider
                 : $"refused to set bucket {feature} ({exception.ErrorCode}: {exception.Message}); it may not support it";
             return ResourceResult.Failure(ProviderError.Permanent($"{address}: the S3 endpoint {_endpoint.Display} {why}; leave {attribute} out for this endpoint"));
         }
-        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, address, name) is { } error)
+        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, address, name, cancellationToken) is { } error)
         {
             return ResourceResult.Failure(error);
         }
@@ -470,6 +470,7 @@ internal sealed class S3Provider : IProvider
         var versionsListed = true;
         try
         {
+            (string?, string?) previous = default;
             while (true)
             {
                 var page = await _client.ListVersionsAsync(new ListVersionsRequest { BucketName = name, MaxKeys = 1000 }, cancellationToken);
@@ -479,6 +480,7 @@ internal sealed class S3Provider : IProvider
                     break;
                 }
 
+                previous = NotStuck(name, previous, (versions[0].Key, versions[0].VersionId));
                 await DeleteBatchAsync(name, [.. versions.Select(v => new KeyVersion { Key = v.Key, VersionId = v.VersionId is null or "null" ? null : v.VersionId })], cancellationToken);
             }
         }
@@ -492,6 +494,7 @@ internal sealed class S3Provider : IProvider
             return;
         }
 
+        (string?, string?) last = default;
         while (true)
         {
             var page = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = name, MaxKeys = 1000 }, cancellationToken);
@@ -501,11 +504,18 @@ internal sealed class S3Provider : IProvider
                 return;
             }
 
+            last = NotStuck(name, last, (objects[0].Key, null));
             await DeleteBatchAsync(name, [.. objects.Select(o => new KeyVersion { Key = o.Key })], cancellationToken);
         }
     }
 
-    internal async Task DeleteBatchAsync(string bucket, List<KeyVersion> objects, CancellationToken cancellationToken)
+    /// <summary>Stops emptying a bucket whose listing starts with what was just deleted (a server that drops deletes).</summary>
+    private static (string?, string?) NotStuck(string bucket, (string?, string?) previous, (string?, string?) first) =>
+        previous != default && previous == first
+            ? throw new AmazonS3Exception($"the bucket \"{bucket}\" still lists \"{first.Item1}\" after it was deleted") { ErrorCode = "DeleteNotApplied" }
+            : first;
+
+    private async Task DeleteBatchAsync(string bucket, List<KeyVersion> objects, CancellationToken cancellationToken)
     {
         var response = await _client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = objects, Quiet = true }, cancellationToken);
         if (response.DeleteErrors is { Count: > 0 } errors)
@@ -550,7 +560,7 @@ internal sealed class S3Provider : IProvider
                 ? ResourceResult.Success(bucket + "/" + key, found)
                 : ResourceResult.Failure(ProviderError.Transient($"{address}: the object \"{key}\" vanished from the bucket \"{bucket}\" right after it was written"));
         }
-        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, address, bucket) is { } error)
+        catch (Exception exception) when (S3Errors.Classify(exception, _endpoint, address, bucket, cancellationToken) is { } error)
         {
             return ResourceResult.Failure(error);
         }
