@@ -67,7 +67,10 @@ internal static class S3Errors
 
         return exception switch
         {
-            AmazonServiceException or AmazonClientException => ProviderError.Transient($"{subject}: {where}: {exception.Message}"),
+            AmazonServiceException => ProviderError.Transient($"{subject}: {where}: {exception.Message}"),
+
+            // The client failed before talking to the endpoint: no credentials found, a bad configuration.
+            AmazonClientException => ProviderError.Permanent($"{subject}: {where}: {exception.Message}"),
             IOException or UnauthorizedAccessException => ProviderError.Permanent($"{subject}: a local file: {exception.Message}"),
             _ => null,
         };
