@@ -76,7 +76,7 @@ internal sealed class S3Provider : IProvider
 
             var sha256 = await PlannedSha256Async(inputs, cancellationToken);
             planned["content_sha256"] = sha256 is null ? Value.Unknown(BatonType.String) : Value.String(sha256);
-            var unchanged = sha256 is not null && !plan.RequiresReplace.Any()
+            var unchanged = sha256 is not null && plan.RequiresReplace.IsEmpty
                 && prior.TryGetValue("content_sha256", out var priorSha256) && priorSha256 == Value.String(sha256)
                 && prior.TryGetValue("content_type", out var priorType) && priorType == planned["content_type"];
             if (!unchanged)
