@@ -23,6 +23,8 @@ internal sealed class PostgresProvider : IProvider
     private readonly PostgresConnections _connections;
     private readonly GrantResource _grants;
     private readonly ExtensionResource _extensions;
+    private readonly DumpActions _dumps;
+    private readonly SqlAction _sql;
 
     public PostgresProvider(PostgresSettings settings)
     {
@@ -30,6 +32,8 @@ internal sealed class PostgresProvider : IProvider
         _connections = new PostgresConnections(settings);
         _grants = new GrantResource(_connections);
         _extensions = new ExtensionResource(_connections);
+        _dumps = new DumpActions(_connections, new PostgresTools(settings));
+        _sql = new SqlAction(_connections);
     }
 
     public ProviderSchema Schema => PostgresSchema.Provider;
@@ -210,10 +214,29 @@ internal sealed class PostgresProvider : IProvider
         }
     }
 
-    public ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
+    public async ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(new InvokeResult { Error = ProviderError.Permanent($"the postgres provider has no action \"{request.Action}\"") });
+        if (request.Inputs.Kind != ValueKind.Map)
+        {
+            return new InvokeResult { Error = ProviderError.Permanent($"{request.Action}: the inputs must be a map") };
+        }
+
+        var inputs = request.Inputs.AsMap();
+        try
+        {
+            return request.Action switch
+            {
+                PostgresSchema.DumpAction => await _dumps.DumpAsync(inputs, cancellationToken),
+                PostgresSchema.RestoreAction => await _dumps.RestoreAsync(inputs, cancellationToken),
+                PostgresSchema.SqlAction => await _sql.InvokeAsync(inputs, cancellationToken),
+                _ => new InvokeResult { Error = ProviderError.Permanent($"the postgres provider has no action \"{request.Action}\"") },
+            };
+        }
+        catch (Exception exception) when (Classify(exception, request.Action) is { } error)
+        {
+            return new InvokeResult { Error = error };
+        }
     }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();

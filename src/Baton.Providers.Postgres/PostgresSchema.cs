@@ -9,6 +9,12 @@ internal static class PostgresSchema
     public const string RoleType = "postgres.role";
     public const string GrantType = "postgres.grant";
     public const string ExtensionType = "postgres.extension";
+    public const string DumpAction = "postgres.dump";
+    public const string RestoreAction = "postgres.restore";
+    public const string SqlAction = "postgres.sql";
+
+    /// <summary>The most rows postgres.sql returns.</summary>
+    public const int MaxRows = 10_000;
 
     public static ResourceTypeSchema Database { get; } = new()
     {
@@ -75,10 +81,67 @@ internal static class PostgresSchema
         ],
     };
 
+    public static ActionSchema Dump { get; } = new()
+    {
+        Name = DumpAction,
+        Description = "Dumps a database with pg_dump into a file under dump_root. The dump is written next to the file and renamed over it only when pg_dump succeeds.",
+        Inputs =
+        [
+            AttributeSchema.Input("database", BatonType.String, "The database to dump.") with { Required = true },
+            AttributeSchema.Input("file", BatonType.String, "The dump file, relative to the stack directory; it must resolve inside dump_root. An existing file is replaced.") with { Required = true },
+            AttributeSchema.Input("format", BatonType.String, "custom, tar or plain (SQL text; postgres.restore takes custom and tar).") with { Default = Value.String("custom") },
+        ],
+        Outputs =
+        [
+            AttributeSchema.Output("file", BatonType.String, "The dump file's absolute path."),
+            AttributeSchema.Output("bytes", BatonType.Int, "Its size."),
+            AttributeSchema.Output("sha256", BatonType.String, "Its SHA-256, lower-case hex."),
+        ],
+    };
+
+    public static ActionSchema Restore { get; } = new()
+    {
+        Name = RestoreAction,
+        Description = "Restores a custom or tar dump under dump_root with pg_restore, in one transaction, into a database that is created when missing.",
+        Inputs =
+        [
+            AttributeSchema.Input("file", BatonType.String, "The dump file, relative to the stack directory; it must resolve inside dump_root.") with { Required = true },
+            AttributeSchema.Input("database", BatonType.String, "The database to restore into.") with { Required = true },
+            AttributeSchema.Input("owner", BatonType.String, "The role that owns a database this action creates and every restored object; the dump's owners when left out."),
+            AttributeSchema.Input("clean", BatonType.Bool, "Drop the dump's objects before recreating them.") with { Default = Value.False },
+        ],
+        Outputs =
+        [
+            AttributeSchema.Output("database", BatonType.String, "The database restored into."),
+            AttributeSchema.Output("created", BatonType.Bool, "Whether this action created the database."),
+            AttributeSchema.Output("tables", BatonType.Int, "How many tables the database holds afterwards, system schemas left out."),
+        ],
+    };
+
+    public static ActionSchema Sql { get; } = new()
+    {
+        Name = SqlAction,
+        Description = "Runs one SQL statement. Parameters are sent separately as $1, $2, … (never spliced into the text), with their types inferred by the server.",
+        Inputs =
+        [
+            AttributeSchema.Input("database", BatonType.String, "The database; the provider's when left out."),
+            AttributeSchema.Input("query", BatonType.String, "The statement, with $1, $2, … for the parameters.") with { Required = true },
+            AttributeSchema.Input("params", BatonType.AnyList, "The parameter values: strings, numbers, bools, null; lists and maps are sent as JSON text."),
+            AttributeSchema.Input("max_rows", BatonType.Int, "The most rows returned (at most 10000); more set truncated.") with { Default = Value.Number(MaxRows) },
+        ],
+        Outputs =
+        [
+            AttributeSchema.Output("rows", BatonType.ListOf(BatonType.AnyMap), "The rows, each a map of column to value: numbers, bools, strings (dates and times as ISO 8601, bytea as base64), lists for arrays, json as values."),
+            AttributeSchema.Output("columns", BatonType.ListOf(BatonType.String), "The column names in order."),
+            AttributeSchema.Output("row_count", BatonType.Int, "The rows returned, or for a statement without rows those it affected."),
+            AttributeSchema.Output("truncated", BatonType.Bool, "Whether more rows than max_rows were left out."),
+        ],
+    };
+
     public static ProviderSchema Provider { get; } = new()
     {
         Family = "postgres",
-        Description = "Databases, roles, grants and extensions on a PostgreSQL server (Npgsql).",
+        Description = "Databases, roles, grants and extensions on a PostgreSQL server (Npgsql); dump, restore and SQL actions.",
         Configuration =
         [
             AttributeSchema.Input("host", BatonType.String, "The server's host.") with { Default = Value.String("127.0.0.1") },
@@ -87,7 +150,11 @@ internal static class PostgresSchema
             AttributeSchema.Input("password", BatonType.String, "That user's password.") with { Sensitive = true },
             AttributeSchema.Input("database", BatonType.String, "The database the provider connects to.") with { Default = Value.String("postgres") },
             AttributeSchema.Input("sslmode", BatonType.String, "prefer, disable or require.") with { Default = Value.String("prefer") },
+            AttributeSchema.Input("dump_root", BatonType.String, "The directory (relative to the stack directory) that postgres.dump writes in and postgres.restore reads from; "
+                + "the actions refuse any file that resolves outside it, and refuse to run when it is not set."),
+            AttributeSchema.Input("bin_dir", BatonType.String, "Where pg_dump and pg_restore are; looked for with pg_config --bindir, then in /usr/lib/postgresql/*/bin, then on PATH when left out."),
         ],
         ResourceTypes = [Database, Role, Grant, Extension],
+        Actions = [Dump, Restore, Sql],
     };
 }
