@@ -237,6 +237,11 @@ internal sealed class PostgresProvider : IProvider
         {
             return new InvokeResult { Error = error };
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            // The dump file or the program itself: a full disk, a directory in the file's place, a program that will not start.
+            return new InvokeResult { Error = ProviderError.Permanent($"{request.Action}: {exception.Message}") };
+        }
     }
 
     public ValueTask DisposeAsync() => _connections.DisposeAsync();

@@ -64,7 +64,15 @@ internal sealed class PostgresTools(PostgresSettings settings)
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended on its own meanwhile.
+            }
+
             throw;
         }
 
