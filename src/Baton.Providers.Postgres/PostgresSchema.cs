@@ -131,7 +131,7 @@ internal static class PostgresSchema
         ],
         Outputs =
         [
-            AttributeSchema.Output("rows", BatonType.ListOf(BatonType.AnyMap), "The rows, each a map of column to value: numbers, bools, strings (dates and times as ISO 8601, bytea as base64), lists for arrays, json as values."),
+            AttributeSchema.Output("rows", BatonType.ListOf(BatonType.AnyMap), "The rows, each a map of column to value: numbers, bools, strings (dates and times as ISO 8601, bytea as base64), lists for arrays, json as values; sensitive when any input is."),
             AttributeSchema.Output("columns", BatonType.ListOf(BatonType.String), "The column names in order."),
             AttributeSchema.Output("row_count", BatonType.Int, "The rows returned, or for a statement without rows those it affected."),
             AttributeSchema.Output("truncated", BatonType.Bool, "Whether more rows than max_rows were left out."),

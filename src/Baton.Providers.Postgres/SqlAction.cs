@@ -111,7 +111,8 @@ internal sealed class SqlAction(PostgresConnections connections)
         {
             Outputs = Value.Map(
             [
-                new("rows", Value.List(rows)),
+                // Rows may echo a secret the statement was given; they stay as secret as their inputs.
+                new("rows", inputs.Values.Any(v => v.ContainsSensitive) ? Value.List(rows).AsSensitive() : Value.List(rows)),
                 new("columns", Value.List(columns.Select(Value.String))),
                 new("row_count", Value.Number(hasRows ? rows.Count : Math.Max(0, reader.RecordsAffected))),
                 new("truncated", Value.Bool(truncated)),

@@ -170,6 +170,17 @@ public sealed class PostgresActionTests(PostgresServer server) : IAsyncLifetime,
     }
 
     [Fact]
+    public async Task Sql_SensitiveParameter_MakesTheRowsSensitive()
+    {
+        var plain = await InvokeAsync("postgres.sql", V.Map(("query", "SELECT $1 AS v"), ("params", PostgresSql.List("open"))));
+        Assert.False(plain["rows"].ContainsSensitive);
+
+        var secret = await InvokeAsync("postgres.sql", V.Map(("query", "SELECT $1 AS v"), ("params", Value.List(Value.String("hush").AsSensitive()))));
+        Assert.True(secret["rows"].IsSensitive);
+        Assert.Equal("hush", secret["rows"].AsList()[0].AsMap()["v"].AsString());
+    }
+
+    [Fact]
     public async Task Sql_MoreRowsThanMaxRows_IsTruncatedAndSaysSo()
     {
         var result = await InvokeAsync("postgres.sql", V.Map(("query", "SELECT g AS n FROM generate_series(1, 20) g"), ("max_rows", 5)));
