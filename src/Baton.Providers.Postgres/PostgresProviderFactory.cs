@@ -3,7 +3,8 @@ namespace Baton.Providers.Postgres;
 /// <summary>
 /// Makes <c>postgres</c> provider instances. Settings (all optional): <c>host</c> (127.0.0.1), <c>port</c> (5432),
 /// <c>user</c> (postgres), <c>password</c> (sensitive), <c>database</c> (postgres), <c>sslmode</c> (prefer, disable,
-/// require). A bad setting throws <see cref="ProviderConfigurationException"/> naming it; the server is first
+/// require), <c>dump_root</c> (none: dump and restore refuse) and <c>bin_dir</c> (looked for), both relative to the
+/// stack directory. A bad setting throws <see cref="ProviderConfigurationException"/> naming it; the server is first
 /// contacted by the first call that needs it.
 /// </summary>
 public sealed class PostgresProviderFactory : IProviderFactory

@@ -18,6 +18,12 @@ internal sealed record PostgresSettings
 
     public required SslMode SslMode { get; init; }
 
+    /// <summary>Where dumps may be written and restored from; null when the setting is not given (the actions then refuse).</summary>
+    public DumpRoot? DumpRoot { get; init; }
+
+    /// <summary>Where pg_dump and pg_restore are; null to look for them.</summary>
+    public string? BinDirectory { get; init; }
+
     public static PostgresSettings From(ProviderConfiguration configuration)
     {
         string Text(string name, string fallback)
@@ -56,7 +62,30 @@ internal sealed record PostgresSettings
             Password = password is null ? null : Text("password", string.Empty),
             Database = Text("database", "postgres"),
             SslMode = sslMode,
+            DumpRoot = configuration.Setting("dump_root") is null ? null : ReadDumpRoot(configuration, Text("dump_root", string.Empty)),
+            BinDirectory = configuration.Setting("bin_dir") is null ? null : Path.GetFullPath(Path.Combine(configuration.StackDirectory, Text("bin_dir", string.Empty))),
         };
+    }
+
+    private static DumpRoot ReadDumpRoot(ProviderConfiguration configuration, string text)
+    {
+        if (text.Trim().Length == 0 || text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", "expected a directory path");
+        }
+
+        if (!Postgres.DumpRoot.TryCanonicalize(Path.GetFullPath(configuration.StackDirectory), out var stack, out var error)
+            || !Postgres.DumpRoot.TryCanonicalize(Path.GetFullPath(Path.Combine(stack, text)), out var root, out error))
+        {
+            throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", error);
+        }
+
+        if (File.Exists(root))
+        {
+            throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", $"\"{text}\" is a file, not a directory");
+        }
+
+        return new DumpRoot(stack, root);
     }
 
     public string ConnectionString(string? database = null, string? user = null, string? password = null, bool forOutput = false)

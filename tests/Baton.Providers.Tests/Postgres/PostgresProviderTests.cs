@@ -113,6 +113,8 @@ public sealed class PostgresProviderTests(PostgresServer server) : IAsyncLifetim
         Assert.Contains($"{server.Host}:{server.Port}", result.Error.Message, StringComparison.Ordinal);
         Assert.Contains("\"postgres\"", result.Error.Message, StringComparison.Ordinal);
         Assert.Contains("postgres.database.shop", result.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("password authentication failed", result.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", result.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
