@@ -74,8 +74,8 @@ internal sealed record PostgresSettings
             throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", "expected a directory path");
         }
 
-        if (!Postgres.DumpRoot.TryCanonicalize(Path.GetFullPath(configuration.StackDirectory), out var stack, out var error)
-            || !Postgres.DumpRoot.TryCanonicalize(Path.GetFullPath(Path.Combine(stack, text)), out var root, out error))
+        if (!PathConfinement.TryCanonicalize(Path.GetFullPath(configuration.StackDirectory), out var stack, out var error)
+            || !PathConfinement.TryCanonicalize(Path.GetFullPath(Path.Combine(stack, text)), out var root, out error))
         {
             throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", error);
         }

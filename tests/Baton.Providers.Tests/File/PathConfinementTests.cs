@@ -1,4 +1,3 @@
-using Baton.Providers.File;
 using Baton.Providers.Tests.Conformance;
 using CsCheck;
 

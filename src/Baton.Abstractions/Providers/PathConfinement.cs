@@ -1,24 +1,33 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Baton.Providers.S3;
+namespace Baton.Providers;
 
 /// <summary>
 /// Resolves paths the way the operating system will — every existing component's symlink followed, <c>..</c> taken
 /// after that — and admits only those that land inside one of the roots. Paths are relative to a base directory.
-/// The same rules as the file provider's; a copy, because a provider references only the SDK.
+/// Every provider that reads or writes local files confines them with this one rule.
 /// </summary>
-internal sealed class PathConfinement
+public sealed class PathConfinement
 {
     private const int MaxLinks = 40;
 
-    public PathConfinement(string baseDirectory, ImmutableArray<string> roots)
+    /// <summary>Confines paths to <paramref name="roots"/> (canonical, see <see cref="TryCanonicalize"/>).</summary>
+    /// <param name="baseDirectory">Where relative paths start (canonical).</param>
+    /// <param name="roots">The directories paths must stay inside (canonical).</param>
+    /// <param name="rootName">How error messages name a root, such as "root" or "dump_root".</param>
+    public PathConfinement(string baseDirectory, ImmutableArray<string> roots, string rootName = "root")
     {
         BaseDirectory = baseDirectory;
         Roots = roots;
+        RootName = rootName;
     }
 
+    /// <summary>Where relative paths start, canonical.</summary>
     public string BaseDirectory { get; }
+
+    /// <summary>How error messages name a root.</summary>
+    public string RootName { get; }
 
     /// <summary>The roots, canonical.</summary>
     public ImmutableArray<string> Roots { get; }
@@ -54,8 +63,8 @@ internal sealed class PathConfinement
         }
 
         error = Roots.Length == 1
-            ? $"\"{path}\" resolves to \"{canonical}\", outside the root \"{Roots[0]}\""
-            : $"\"{path}\" resolves to \"{canonical}\", outside the roots {string.Join(", ", Roots.Select(r => $"\"{r}\""))}";
+            ? $"\"{path}\" resolves to \"{canonical}\", outside the {RootName} \"{Roots[0]}\""
+            : $"\"{path}\" resolves to \"{canonical}\", outside the {RootName}s {string.Join(", ", Roots.Select(r => $"\"{r}\""))}";
         return false;
     }
 
@@ -125,6 +134,7 @@ internal sealed class PathConfinement
         return true;
     }
 
+    /// <summary>Whether canonical <paramref name="path"/> is canonical <paramref name="root"/> or lies inside it.</summary>
     public static bool IsInside(string path, string root) =>
         string.Equals(path, root, StringComparison.Ordinal)
         || (path.StartsWith(root, StringComparison.Ordinal)
