@@ -74,7 +74,9 @@ internal sealed record LocationSpec
     /// <summary>Writes the location block.</summary>
     public void Render(StringBuilder builder, string upstreamName)
     {
-        builder.Append("    location ").Append(SiteSpec.Quote(Path)).Append(" {\n");
+        // The path's characters are all plain nginx token characters (checked in IsPath): unquoted, the default "/"
+        // renders exactly as before locations existed, so upgrading shows no drift.
+        builder.Append("    location ").Append(Path).Append(" {\n");
         foreach (var (header, text) in Headers)
         {
             builder.Append("        add_header ").Append(header).Append(' ').Append(SiteSpec.Quote(text)).Append(" always;\n");

@@ -85,6 +85,31 @@ public sealed class NginxLocationTests : IDisposable
     }
 
     [Fact]
+    public void Render_WithoutLocations_IsTheFileSitesHadBeforeLocations()
+    {
+        // Byte for byte: a site applied before locations existed shows no drift.
+        var spec = SiteSpec.Read(V.Map(("listen", 8080), ("upstream", Upstream("127.0.0.1:9000"))), _fixture.Stack, [])!;
+        Assert.Equal(
+            "# Written by baton for site site-0123456789abcdef0123; changes are overwritten.\n"
+            + "upstream baton_site_0123456789abcdef0123 {\n"
+            + "    server \"127.0.0.1:9000\" max_fails=1 fail_timeout=10s;\n"
+            + "}\n\n"
+            + "server {\n"
+            + "    listen 127.0.0.1:8080;\n"
+            + "    location / {\n"
+            + "        proxy_pass http://baton_site_0123456789abcdef0123;\n"
+            + "        proxy_http_version 1.1;\n"
+            + "        proxy_set_header Connection \"\";\n"
+            + "        proxy_set_header Host $host;\n"
+            + "        proxy_set_header X-Real-IP $remote_addr;\n"
+            + "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+            + "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+            + "    }\n"
+            + "}\n",
+            spec.Render("site-0123456789abcdef0123"));
+    }
+
+    [Fact]
     public async Task Create_RootLocationReturns_NothingIsProxied()
     {
         var a = _fixture.Backend("a");
