@@ -260,7 +260,10 @@ internal sealed partial class ProcessProvider : IProvider
             && (!inputs.AsMap().TryGetValue("env", out var env) || env.IsWhollyKnown)
             && !ReplicaLauncher.CanRun(program, ".", spec.Env))
         {
-            diagnostics.Add(Diagnostic.Error(CommandNotFoundCode, $"{address}: command \"{program}\" is not found on PATH") with { Subject = address });
+            diagnostics.Add(Diagnostic.Error(
+                CommandNotFoundCode,
+                $"command \"{program}\" is not found on PATH",
+                help: "install it, name it by its path, or set PATH in env") with { Subject = address });
         }
 
         return [.. diagnostics];
