@@ -64,18 +64,31 @@ internal sealed partial class ProcessProvider : IProvider
             return ValueTask.FromResult(plan with { Diagnostics = diagnostics });
         }
 
-        // Any input change, or a replica found dead, makes the replica outputs unknown until apply.
+        // An input change makes replicas_state unknown until apply; pids and endpoints too when replicas start or stop
+        // (a change of command, env, working_dir, port or replicas, or an unfinished rollout), so a change of, say, the
+        // restart policy alone does not ripple into a load balancer in front. A replica found gone that the restart
+        // policy says to start again is drift: it is planned alive (known), which the state read (alive: false)
+        // contradicts.
         var planned = plan.PlannedAttributes.AsMap();
         var priorMap = prior.AsMap();
-        var changed = ProcessSchema.Service.Attributes.Where(a => !a.Computed)
-            .Any(a => !planned[a.Name].IsWhollyKnown || !priorMap.TryGetValue(a.Name, out var before) || before != planned[a.Name]);
-        var restart = ServiceSpec.Read(request.Inputs, []);
-        if (changed || NeedsRestart(prior, restart))
+        bool Differs(string name) => !planned[name].IsWhollyKnown || !priorMap.TryGetValue(name, out var before) || before != planned[name];
+        var changed = ProcessSchema.Service.Attributes.Where(a => !a.Computed).Any(a => Differs(a.Name));
+        var spec = ServiceSpec.Read(request.Inputs, []);
+        var replaced = ReplacingInputs.Append("replicas").Any(Differs) || HasRolloutReplica(prior) || ReplicaCount(prior) != spec.Replicas;
+        var restarts = NeedsRestart(prior, spec);
+        if (changed || restarts)
         {
             var builder = planned.ToBuilder();
             foreach (var name in ComputedOutputs)
             {
-                builder[name] = Value.Unknown(ProcessSchema.Service.Attribute(name)!.Type);
+                builder[name] = !replaced && !restarts && name != "replicas_state" && priorMap.TryGetValue(name, out var kept)
+                    ? kept
+                    : Value.Unknown(ProcessSchema.Service.Attribute(name)!.Type);
+            }
+
+            if (!changed)
+            {
+                builder["replicas_state"] = Value.List(priorMap["replicas_state"].AsList().Select(state => Healed(state, spec)));
             }
 
             plan = plan with { PlannedAttributes = Value.Map(builder) };
@@ -114,6 +127,7 @@ internal sealed partial class ProcessProvider : IProvider
             {
                 await StopAllAsync(started, spec, cancellationToken);
                 _registry.Remove(id);
+                await ForgetExitFilesAsync(request.Address, started, cancellationToken);
                 return ResourceResult.Failure(error);
             }
 
@@ -215,15 +229,7 @@ internal sealed partial class ProcessProvider : IProvider
             await StopAllAsync(record.Replicas, ServiceSpec.Read(record.Inputs, []), cancellationToken);
             _registry.Remove(record.Id);
 
-            // The wrappers write their exit files just after their replicas are gone: wait for them, then remove them.
-            var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
-            while (record.Replicas.Any(r => r.Launch is { } launch && !File.Exists(ReplicaLauncher.ExitPath(LogPath(record.Address, r.Index), launch)))
-                && _time.GetUtcNow() < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
-            }
-
-            PruneExitFiles(record with { Replicas = [] });
+            await ForgetExitFilesAsync(record.Address, record.Replicas, cancellationToken);
             return DeleteResult.Success;
         }
         finally
@@ -281,11 +287,43 @@ internal sealed partial class ProcessProvider : IProvider
         return errors.Count > 0 ? (null, ProviderError.Permanent($"{address}: {string.Join("; ", errors)}")) : (spec, null);
     }
 
+    /// <summary>A replica's state as an update leaves it: one to restart is alive with a new pid, start time and port.</summary>
+    private static Value Healed(Value state, ServiceSpec spec)
+    {
+        if (state.Kind != ValueKind.Map || !ShouldRestart(state, spec))
+        {
+            return state;
+        }
+
+        var builder = state.AsMap().ToBuilder();
+        builder["alive"] = Value.True;
+        builder["exit_code"] = Value.Null;
+        foreach (var name in new[] { "pid", "start_time", "port", "healthy", "rollout" })
+        {
+            if (builder.TryGetValue(name, out var value))
+            {
+                builder[name] = Value.Unknown(name is "healthy" or "rollout" ? BatonType.Any : BatonType.Number);
+            }
+        }
+
+        return Value.Map(builder);
+    }
+
+    private static int ReplicaCount(Value attributes) =>
+        attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List ? states.AsList().Length : -1;
+
+    private static bool HasRolloutReplica(Value attributes) =>
+        attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List
+        && states.AsList().Any(s => s.Kind == ValueKind.Map && s.AsMap().TryGetValue("rollout", out var rollout) && rollout == Value.True);
+
+    private static bool ShouldRestart(Value state, ServiceSpec spec) =>
+        state.Kind == ValueKind.Map && state.AsMap().TryGetValue("alive", out var alive) && alive == Value.False
+        && spec.ShouldRestart(state.AsMap().TryGetValue("exit_code", out var code) && code.Kind == ValueKind.Number ? (int)code.AsNumber() : null);
+
     /// <summary>Whether a replica in <paramref name="attributes"/> is gone and the restart policy says to start it again: drift.</summary>
     private static bool NeedsRestart(Value attributes, ServiceSpec spec) =>
         attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List
-        && states.AsList().Any(s => s.Kind == ValueKind.Map && s.AsMap().TryGetValue("alive", out var alive) && alive == Value.False
-            && spec.ShouldRestart(s.AsMap().TryGetValue("exit_code", out var code) && code.Kind == ValueKind.Number ? (int)code.AsNumber() : null));
+        && states.AsList().Any(s => ShouldRestart(s, spec));
 
     private static Value Normalize(Value inputs)
     {
@@ -524,6 +562,25 @@ internal sealed partial class ProcessProvider : IProvider
     /// <summary>The exit status the wrapper recorded for <paramref name="replica"/>, or null (alive, or not known).</summary>
     private int? ExitCodeOf(string address, ReplicaRecord replica) =>
         replica.Launch is { } launch ? ReplicaLauncher.ExitCode(ReplicaLauncher.ExitPath(LogPath(address, replica.Index), launch)) : null;
+
+    /// <summary>
+    /// Removes the exit files of stopped replicas. Their wrappers write them just after the replicas are gone, so each
+    /// is waited for (up to a second) first.
+    /// </summary>
+    private async Task ForgetExitFilesAsync(string address, IEnumerable<ReplicaRecord> replicas, CancellationToken cancellationToken)
+    {
+        var files = replicas.Where(r => r.Launch is not null).Select(r => ReplicaLauncher.ExitPath(LogPath(address, r.Index), r.Launch!)).ToList();
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        while (files.Any(f => !File.Exists(f)) && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+
+        foreach (var file in files)
+        {
+            File.Delete(file);
+        }
+    }
 
     /// <summary>Removes the exit files of replicas <paramref name="record"/> no longer holds (stopped or replaced).</summary>
     private void PruneExitFiles(ServiceRecord record)

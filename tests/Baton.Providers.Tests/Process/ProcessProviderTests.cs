@@ -83,6 +83,7 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.True(read.Exists);
         await DeleteAsync(second, created.Id!, read.Attributes!);
         Assert.False(ProcessIdentity.IsAlive(pid, ticks));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_fixture.State, "process", "process.service.web"), "*.exit"));
         Assert.False((await ReadAsync(second, created.Id!)).Exists);
     }
 
@@ -102,7 +103,11 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Equal(Value.False, States(read.Attributes!)[1].AsMap()["alive"]);
 
         var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = read.Attributes }, CancellationToken.None);
-        Assert.False(plan.PlannedAttributes.AsMap()["replicas_state"].IsKnown);
+        Assert.True(PlannedDrift.Differs(plan.PlannedAttributes, read.Attributes!));
+        Assert.Equal(Value.True, plan.PlannedAttributes.AsMap()["replicas_state"].AsList()[1].AsMap()["alive"]);
+        Assert.False(PlannedDrift.Differs(
+            (await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = created.Attributes }, CancellationToken.None)).PlannedAttributes,
+            created.Attributes!));
 
         // The update heals: the dead replica is started again, the live one kept.
         var healed = await UpdateAsync(provider, created with { Attributes = read.Attributes }, inputs, inputs);
@@ -208,6 +213,7 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Contains("exited", created.Error.Message, StringComparison.Ordinal);
         Assert.Contains("listening failed: boom", created.Error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_fixture.Registry));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_fixture.State, "process", "process.service.web"), "*.exit"));
     }
 
     [Fact]

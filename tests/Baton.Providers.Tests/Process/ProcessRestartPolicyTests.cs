@@ -81,7 +81,7 @@ public sealed class ProcessRestartPolicyTests : IDisposable
         Assert.Equal(Value.Number(status), state["exit_code"]);
 
         var plan = await PlanAsync(provider, inputs, read);
-        Assert.Equal(drift, !plan.PlannedAttributes.AsMap()["replicas_state"].IsKnown);
+        Assert.Equal(drift, PlannedDrift.Differs(plan.PlannedAttributes, read));
 
         var updated = await UpdateAsync(provider, created.Id!, inputs, read);
         Assert.Null(updated.Error);
@@ -117,11 +117,36 @@ public sealed class ProcessRestartPolicyTests : IDisposable
         await Task.Delay(100);
         var read = await ReadAsync(provider, done.Id!);
         Assert.Equal(Value.Number(0), States(read.Attributes!)[0].AsMap()["exit_code"]);
-        Assert.True((await PlanAsync(provider, oneShot, read.Attributes!)).PlannedAttributes.AsMap()["replicas_state"].IsKnown);
+        Assert.False(PlannedDrift.Differs((await PlanAsync(provider, oneShot, read.Attributes!)).PlannedAttributes, read.Attributes!));
 
         var always = await CreateAsync(provider, V.Map(("command", Value.List(Value.String("true")))));
         Assert.NotNull(always.Error);
         Assert.Contains("exited right after start with status 0", always.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_PolicyChangeOnly_KeepsPidsAndEndpointsKnown_AndTheUpdateRestartsNothing()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var before = V.Map(("command", Value.List(Value.String("sleep"), Value.String("300"))), ("replicas", 2), ("port", "auto"), ("restart", "always"));
+        var after = V.Map(("command", Value.List(Value.String("sleep"), Value.String("300"))), ("replicas", 2), ("port", "auto"), ("restart", "no"));
+        var created = await CreateAsync(provider, before);
+        var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = after, PriorInputs = before, PriorAttributes = created.Attributes }, CancellationToken.None);
+        var planned = plan.PlannedAttributes.AsMap();
+        Assert.Equal(created.Attributes!.AsMap()["endpoints"], planned["endpoints"]);
+        Assert.Equal(created.Attributes!.AsMap()["pids"], planned["pids"]);
+        Assert.False(planned["replicas_state"].IsKnown);
+
+        var updated = await provider.UpdateAsync(
+            new UpdateRequest { Type = Type, Address = Address, Id = created.Id!, PriorInputs = before, PriorAttributes = created.Attributes!, Inputs = after, IdempotencyKey = "op-" + Guid.NewGuid().ToString("N") },
+            CancellationToken.None);
+        Assert.Null(updated.Error);
+        Assert.Equal(created.Attributes!.AsMap()["pids"], updated.Attributes!.AsMap()["pids"]);
+
+        // A change of replicas starts or stops some: pids and endpoints are unknown again.
+        var scaled = V.Map(("command", Value.List(Value.String("sleep"), Value.String("300"))), ("replicas", 3), ("port", "auto"), ("restart", "no"));
+        var scalePlan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = scaled, PriorInputs = after, PriorAttributes = updated.Attributes }, CancellationToken.None);
+        Assert.False(scalePlan.PlannedAttributes.AsMap()["endpoints"].IsKnown);
     }
 
     [Fact]
