@@ -11,7 +11,7 @@ namespace Baton.Providers.Nginx;
 /// master); when any step fails the previous file is put back (and nginx reloaded onto it), so a rejected config
 /// never goes live and the error carries nginx's own message. Calls are serialised: the configuration is shared.
 /// </summary>
-internal sealed class NginxProvider(NginxServer server) : IProvider
+internal sealed class NginxProvider(NginxServer server, string stackDirectory) : IProvider
 {
     /// <summary>A resource type the nginx provider does not offer, or an input it cannot use.</summary>
     public const string InvalidInputCode = "BT5501";
@@ -39,7 +39,7 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
 
         var plan = ResourcePlanning.Plan(NginxSchema.Site, request);
         var builder = plan.PlannedAttributes.AsMap().ToBuilder();
-        var spec = SiteSpec.Read(request.Inputs, []);
+        var spec = SiteSpec.Read(request.Inputs, stackDirectory, []);
         builder["url"] = spec is not null ? Value.String(spec.Url) : Value.Unknown(BatonType.String);
         builder["status_url"] = spec is null ? Value.Unknown(BatonType.String) : spec.StatusUrl is { } statusUrl ? Value.String(statusUrl) : Value.Null;
         if (request.PriorAttributes is { Kind: ValueKind.Map } prior && prior.AsMap().TryGetValue("id", out var id) && id.Kind == ValueKind.String)
@@ -81,7 +81,7 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
             }
 
             var given = request.Inputs ?? request.Attributes;
-            var spec = given is null ? null : SiteSpec.Read(given, []);
+            var spec = given is null ? null : SiteSpec.Read(given, stackDirectory, []);
             if (given is null || spec is null)
             {
                 return ReadResult.Failure(ProviderError.Permanent($"{request.Address}: the site {id} exists but its inputs are not known"));
@@ -171,7 +171,7 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
         return Value.Map(builder);
     }
 
-    private static List<Diagnostic> CheckList(string type, string address, Value inputs)
+    private List<Diagnostic> CheckList(string type, string address, Value inputs)
     {
         if (type != NginxSchema.SiteType)
         {
@@ -179,11 +179,11 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
         }
 
         var errors = new List<string>();
-        SiteSpec.Read(inputs, errors);
+        SiteSpec.Read(inputs, stackDirectory, errors);
         return [.. errors.Select(error => Diagnostic.Error(InvalidInputCode, error) with { Subject = address })];
     }
 
-    private static System.Collections.Immutable.ImmutableArray<Diagnostic> Check(string type, string address, Value inputs) => [.. CheckList(type, address, inputs)];
+    private System.Collections.Immutable.ImmutableArray<Diagnostic> Check(string type, string address, Value inputs) => [.. CheckList(type, address, inputs)];
 
     private async Task<ResourceResult> ApplyAsync(string type, string address, string id, Value inputs, CancellationToken cancellationToken)
     {
@@ -193,10 +193,16 @@ internal sealed class NginxProvider(NginxServer server) : IProvider
         }
 
         var errors = new List<string>();
-        var spec = SiteSpec.Read(inputs, errors);
+        var spec = SiteSpec.Read(inputs, stackDirectory, errors);
         if (errors.Count > 0 || spec is null)
         {
             return ResourceResult.Failure(ProviderError.Permanent($"{address}: {(errors.Count > 0 ? string.Join("; ", errors) : "the inputs are not all known")}"));
+        }
+
+        // A directory may be made by the stack itself, so it is looked for now, not at plan time.
+        if (spec.Locations.FirstOrDefault(l => (l.Root ?? l.Alias) is { } directory && !Directory.Exists(directory)) is { } missing)
+        {
+            return ResourceResult.Failure(ProviderError.Permanent($"{address}: locations[\"{missing.Path}\"]: directory \"{missing.Root ?? missing.Alias}\" does not exist; nothing was changed"));
         }
 
         var text = spec.Render(id);

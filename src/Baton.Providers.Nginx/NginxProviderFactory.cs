@@ -20,6 +20,6 @@ public sealed class NginxProviderFactory : IProviderFactory
         }
 
         var settings = NginxSettings.From(configuration);
-        return ValueTask.FromResult<IProvider>(new NginxProvider(new NginxServer(settings.Binary, settings.BaseDirectory, configuration.Time)));
+        return ValueTask.FromResult<IProvider>(new NginxProvider(new NginxServer(settings.Binary, settings.BaseDirectory, configuration.Time), configuration.StackDirectory));
     }
 }

@@ -20,7 +20,7 @@ internal static class NginxSchema
             AttributeSchema.Input("max_fails", BatonType.Int, "Failed attempts within fail_timeout after which a backend is taken out for fail_timeout (0 disables).") with { Default = Value.Number(1) },
             AttributeSchema.Input("fail_timeout", BatonType.String, "See max_fails.") with { Default = Value.String("10s") },
             AttributeSchema.Input("status_path", BatonType.String, "A path on the site that answers nginx's stub_status (connections and requests served), to loopback clients only; none when left out."),
-            AttributeSchema.Input("locations", BatonType.AnyMap, "Reserved: path -> {}. Today every site proxies \"/\" to its upstream."),
+            AttributeSchema.Input("locations", BatonType.AnyMap, "Path prefix (\"/api/\") -> exactly one of { proxy: true } (to the upstream; what \"/\" does unless given), { return: \"CODE [text]\" }, { root: DIR } or { alias: DIR } (a static directory relative to the stack directory, inside it; an alias location ends with /), plus optional headers: { NAME: value } (add_header). Values may not hold control characters or $."),
             AttributeSchema.Output("id", BatonType.String, "The site's id; also its config file's name."),
             AttributeSchema.Output("url", BatonType.String, "http://ADDRESS:LISTEN"),
             AttributeSchema.Output("status_url", BatonType.String, "url + status_path; null without a status_path."),

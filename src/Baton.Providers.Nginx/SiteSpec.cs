@@ -25,6 +25,9 @@ internal sealed record SiteSpec
 
     public string? StatusPath { get; init; }
 
+    /// <summary>The locations, <c>/</c> included (proxied to the upstream unless given otherwise), in path order.</summary>
+    public IReadOnlyList<LocationSpec> Locations { get; init; } = [LocationSpec.DefaultRoot];
+
     public string? StatusUrl => StatusPath is null ? null : Url + StatusPath;
 
     public string Url => $"http://{(Address.Contains(':', StringComparison.Ordinal) ? "[" + Address + "]" : Address)}:{Listen.ToString(CultureInfo.InvariantCulture)}";
@@ -33,7 +36,7 @@ internal sealed record SiteSpec
     /// Reads inputs; problems go to <paramref name="errors"/>. Unknown values are skipped (plan time). Upstream values
     /// are only checked for characters that could not be quoted; whether nginx accepts them is for <c>nginx -t</c>.
     /// </summary>
-    public static SiteSpec? Read(Value inputs, List<string> errors)
+    public static SiteSpec? Read(Value inputs, string stackDirectory, List<string> errors)
     {
         if (inputs.Kind != ValueKind.Map)
         {
@@ -184,13 +187,35 @@ internal sealed record SiteSpec
                 break;
         }
 
-        if (Get("locations") is { IsKnown: true } locations && locations.Kind != ValueKind.Map)
+        var locations = new List<LocationSpec>();
+        switch (Get("locations"))
         {
-            errors.Add($"locations must be a map of path to {{}}, got {locations}");
+            case null:
+                break;
+            case { IsKnown: false }:
+                complete = false;
+                break;
+            case var value:
+                if (LocationSpec.ReadAll(value, stackDirectory, errors) is { } read)
+                {
+                    locations = read;
+                }
+                else
+                {
+                    complete = false;
+                }
+
+                break;
         }
 
+        if (locations.All(l => l.Path != "/"))
+        {
+            locations.Add(LocationSpec.DefaultRoot);
+        }
+
+        locations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return complete
-            ? new SiteSpec { Listen = listen, Address = address, Upstream = upstream, Balance = balance, MaxFails = maxFails, FailTimeout = failTimeout, StatusPath = statusPath }
+            ? new SiteSpec { Listen = listen, Address = address, Upstream = upstream, Balance = balance, MaxFails = maxFails, FailTimeout = failTimeout, StatusPath = statusPath, Locations = locations }
             : null;
     }
 
@@ -230,15 +255,11 @@ internal sealed record SiteSpec
             builder.Append("    }\n");
         }
 
-        builder.Append("    location / {\n");
-        builder.Append("        proxy_pass http://").Append(name).Append(";\n");
-        builder.Append("        proxy_http_version 1.1;\n");
-        builder.Append("        proxy_set_header Connection \"\";\n");
-        builder.Append("        proxy_set_header Host $host;\n");
-        builder.Append("        proxy_set_header X-Real-IP $remote_addr;\n");
-        builder.Append("        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n");
-        builder.Append("        proxy_set_header X-Forwarded-Proto $scheme;\n");
-        builder.Append("    }\n");
+        foreach (var location in Locations)
+        {
+            location.Render(builder, name);
+        }
+
         builder.Append("}\n");
         return builder.ToString();
     }

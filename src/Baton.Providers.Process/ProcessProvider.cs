@@ -9,12 +9,16 @@ namespace Baton.Providers.Process;
 /// <c>process.service</c>: replicas of a local command, started detached (see <see cref="ReplicaLauncher"/>) and
 /// remembered in a registry (see <see cref="ServiceRegistry"/>) by pid and start time, so they are found again by a
 /// later baton run and a reused pid is never mistaken for, or signalled as, a replica. Read reports each replica's
-/// liveness (and health when a check is configured); a dead replica is drift that the next update restarts.
+/// liveness, exit status and (when a check is configured) health; a dead replica is drift that the next update
+/// restarts when the service's restart policy says so. The workflow actions are in ProcessProvider.Actions.cs.
 /// </summary>
-internal sealed class ProcessProvider : IProvider
+internal sealed partial class ProcessProvider : IProvider
 {
     /// <summary>A resource type the process provider does not offer, or an input it cannot use.</summary>
     public const string InvalidInputCode = "BT5301";
+
+    /// <summary>A command whose program is not on PATH.</summary>
+    public const string CommandNotFoundCode = "BT5302";
 
     /// <summary>Inputs whose change restarts every replica; a change of <c>replicas</c> alone only scales.</summary>
     private static readonly string[] ReplacingInputs = ["command", "env", "working_dir", "port"];
@@ -60,17 +64,31 @@ internal sealed class ProcessProvider : IProvider
             return ValueTask.FromResult(plan with { Diagnostics = diagnostics });
         }
 
-        // Any input change, or a replica found dead, makes the replica outputs unknown until apply.
+        // An input change makes replicas_state unknown until apply; pids and endpoints too when replicas start or stop
+        // (a change of command, env, working_dir, port or replicas, or an unfinished rollout), so a change of, say, the
+        // restart policy alone does not ripple into a load balancer in front. A replica found gone that the restart
+        // policy says to start again is drift: it is planned alive (known), which the state read (alive: false)
+        // contradicts.
         var planned = plan.PlannedAttributes.AsMap();
         var priorMap = prior.AsMap();
-        var changed = ProcessSchema.Service.Attributes.Where(a => !a.Computed)
-            .Any(a => !planned[a.Name].IsWhollyKnown || !priorMap.TryGetValue(a.Name, out var before) || before != planned[a.Name]);
-        if (changed || HasDeadReplica(prior))
+        bool Differs(string name) => !planned[name].IsWhollyKnown || !priorMap.TryGetValue(name, out var before) || before != planned[name];
+        var changed = ProcessSchema.Service.Attributes.Where(a => !a.Computed).Any(a => Differs(a.Name));
+        var spec = ServiceSpec.Read(request.Inputs, []);
+        var replaced = ReplacingInputs.Append("replicas").Any(Differs) || HasRolloutReplica(prior) || ReplicaCount(prior) != spec.Replicas;
+        var restarts = NeedsRestart(prior, spec);
+        if (changed || restarts)
         {
             var builder = planned.ToBuilder();
             foreach (var name in ComputedOutputs)
             {
-                builder[name] = Value.Unknown(ProcessSchema.Service.Attribute(name)!.Type);
+                builder[name] = !replaced && !restarts && name != "replicas_state" && priorMap.TryGetValue(name, out var kept)
+                    ? kept
+                    : Value.Unknown(ProcessSchema.Service.Attribute(name)!.Type);
+            }
+
+            if (!changed)
+            {
+                builder["replicas_state"] = Value.List(priorMap["replicas_state"].AsList().Select(state => Healed(state, spec)));
             }
 
             plan = plan with { PlannedAttributes = Value.Map(builder) };
@@ -97,7 +115,7 @@ internal sealed class ProcessProvider : IProvider
                 return ResourceResult.Success(id, await AttributesAsync(existing, probe: false, cancellationToken));
             }
 
-            if (Prepare(request.Address, spec) is { } prepareError)
+            if (Prepare(request.Address, spec, checkFixedPort: true) is { } prepareError)
             {
                 return ResourceResult.Failure(prepareError);
             }
@@ -109,6 +127,7 @@ internal sealed class ProcessProvider : IProvider
             {
                 await StopAllAsync(started, spec, cancellationToken);
                 _registry.Remove(id);
+                await ForgetExitFilesAsync(request.Address, started, cancellationToken);
                 return ResourceResult.Failure(error);
             }
 
@@ -154,7 +173,7 @@ internal sealed class ProcessProvider : IProvider
             }
 
             // Checked before anything stops, so a bad new command leaves the old replicas running.
-            if (Prepare(request.Address, spec!) is { } prepareError)
+            if (Prepare(request.Address, spec!, checkFixedPort: false) is { } prepareError)
             {
                 return ResourceResult.Failure(prepareError);
             }
@@ -163,7 +182,7 @@ internal sealed class ProcessProvider : IProvider
             var replace = !SameReplacingInputs(record.Inputs, inputs);
             if (replace || record.Replicas.Any(r => r.Rollout))
             {
-                return await RollOutAsync(record, inputs, spec!, cancellationToken);
+                return await RollOutAsync(record, inputs, spec!, restart: null, cancellationToken);
             }
 
             var oldSpec = ServiceSpec.Read(record.Inputs, []);
@@ -171,7 +190,8 @@ internal sealed class ProcessProvider : IProvider
             var stop = new List<ReplicaRecord>();
             foreach (var replica in record.Replicas)
             {
-                (replace || replica.Index >= spec!.Replicas || !replica.IsAlive ? stop : keep).Add(replica);
+                var restart = !replica.IsAlive && spec!.ShouldRestart(ExitCodeOf(record.Address, replica));
+                (replace || replica.Index >= spec!.Replicas || restart ? stop : keep).Add(replica);
             }
 
             // Stop the highest indexes first, as a scale-down should.
@@ -186,6 +206,7 @@ internal sealed class ProcessProvider : IProvider
                 return ResourceResult.Failure(error);
             }
 
+            PruneExitFiles(record with { Replicas = replicas });
             return ResourceResult.Success(record.Id, await AttributesAsync(record with { Replicas = replicas }, probe: false, cancellationToken));
         }
         finally
@@ -207,6 +228,8 @@ internal sealed class ProcessProvider : IProvider
 
             await StopAllAsync(record.Replicas, ServiceSpec.Read(record.Inputs, []), cancellationToken);
             _registry.Remove(record.Id);
+
+            await ForgetExitFilesAsync(record.Address, record.Replicas, cancellationToken);
             return DeleteResult.Success;
         }
         finally
@@ -214,9 +237,6 @@ internal sealed class ProcessProvider : IProvider
             gate.Release();
         }
     }
-
-    public ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new InvokeResult { Error = ProviderError.Permanent($"the process provider has no action \"{request.Action}\"") });
 
     public ValueTask DisposeAsync()
     {
@@ -238,8 +258,21 @@ internal sealed class ProcessProvider : IProvider
         }
 
         var errors = new List<string>();
-        ServiceSpec.Read(inputs, errors);
-        return [.. errors.Select(e => Diagnostic.Error(InvalidInputCode, e) with { Subject = address })];
+        var spec = ServiceSpec.Read(inputs, errors);
+        var diagnostics = errors.Select(e => Diagnostic.Error(InvalidInputCode, e) with { Subject = address }).ToList();
+
+        // A bare program name can be looked up now, unless env may change PATH. A path may be a file the stack makes.
+        if (errors.Count == 0 && spec.Command is [var program, ..] && !program.Contains('/', StringComparison.Ordinal)
+            && (!inputs.AsMap().TryGetValue("env", out var env) || env.IsWhollyKnown)
+            && !ReplicaLauncher.CanRun(program, ".", spec.Env))
+        {
+            diagnostics.Add(Diagnostic.Error(
+                CommandNotFoundCode,
+                $"command \"{program}\" is not found on PATH",
+                help: "install it, name it by its path, or set PATH in env") with { Subject = address });
+        }
+
+        return [.. diagnostics];
     }
 
     private static (ServiceSpec? Spec, ProviderError? Error) Parse(string type, string address, Value inputs)
@@ -254,9 +287,43 @@ internal sealed class ProcessProvider : IProvider
         return errors.Count > 0 ? (null, ProviderError.Permanent($"{address}: {string.Join("; ", errors)}")) : (spec, null);
     }
 
-    private static bool HasDeadReplica(Value attributes) =>
+    /// <summary>A replica's state as an update leaves it: one to restart is alive with a new pid, start time and port.</summary>
+    private static Value Healed(Value state, ServiceSpec spec)
+    {
+        if (state.Kind != ValueKind.Map || !ShouldRestart(state, spec))
+        {
+            return state;
+        }
+
+        var builder = state.AsMap().ToBuilder();
+        builder["alive"] = Value.True;
+        builder["exit_code"] = Value.Null;
+        foreach (var name in new[] { "pid", "start_time", "port", "healthy", "rollout" })
+        {
+            if (builder.TryGetValue(name, out var value))
+            {
+                builder[name] = Value.Unknown(name is "healthy" or "rollout" ? BatonType.Any : BatonType.Number);
+            }
+        }
+
+        return Value.Map(builder);
+    }
+
+    private static int ReplicaCount(Value attributes) =>
+        attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List ? states.AsList().Length : -1;
+
+    private static bool HasRolloutReplica(Value attributes) =>
         attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List
-        && states.AsList().Any(s => s.Kind == ValueKind.Map && s.AsMap().TryGetValue("alive", out var alive) && alive == Value.False);
+        && states.AsList().Any(s => s.Kind == ValueKind.Map && s.AsMap().TryGetValue("rollout", out var rollout) && rollout == Value.True);
+
+    private static bool ShouldRestart(Value state, ServiceSpec spec) =>
+        state.Kind == ValueKind.Map && state.AsMap().TryGetValue("alive", out var alive) && alive == Value.False
+        && spec.ShouldRestart(state.AsMap().TryGetValue("exit_code", out var code) && code.Kind == ValueKind.Number ? (int)code.AsNumber() : null);
+
+    /// <summary>Whether a replica in <paramref name="attributes"/> is gone and the restart policy says to start it again: drift.</summary>
+    private static bool NeedsRestart(Value attributes, ServiceSpec spec) =>
+        attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List
+        && states.AsList().Any(s => ShouldRestart(s, spec));
 
     private static Value Normalize(Value inputs)
     {
@@ -273,8 +340,11 @@ internal sealed class ProcessProvider : IProvider
         return Path.Combine(_logDirectory, safe, $"{index}.log");
     }
 
-    /// <summary>Checks what only the machine can tell, before anything starts: the directory, the program, a fixed port.</summary>
-    private ProviderError? Prepare(string address, ServiceSpec spec)
+    /// <summary>
+    /// Checks what only the machine can tell, before anything starts or is recorded: the directory, the program and,
+    /// for a create, a fixed port (on update the service's own replica may hold it).
+    /// </summary>
+    private ProviderError? Prepare(string address, ServiceSpec spec, bool checkFixedPort)
     {
         var workingDir = WorkingDirectory(spec);
         if (!Directory.Exists(workingDir))
@@ -285,6 +355,11 @@ internal sealed class ProcessProvider : IProvider
         if (spec.Replicas > 0 && !ReplicaLauncher.CanRun(spec.Command[0], workingDir, spec.Env))
         {
             return ProviderError.Permanent($"{address}: command \"{spec.Command[0]}\" is not found (not a file, and not on PATH)");
+        }
+
+        if (checkFixedPort && spec.Replicas > 0 && spec.FixedPort is { } port && ReplicaLauncher.PortInUse(port))
+        {
+            return ProviderError.Permanent($"{address}: port {port} is already in use on 127.0.0.1; nothing was started");
         }
 
         return null;
@@ -301,11 +376,21 @@ internal sealed class ProcessProvider : IProvider
     /// running stay, and the mixed state is what Read reports (the old inputs, so the next plan shows the change again).
     /// A fixed port cannot be held twice, so with one the old replica stops before the new one starts.
     /// </summary>
-    private async Task<ResourceResult> RollOutAsync(ServiceRecord record, Value inputs, ServiceSpec spec, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A <paramref name="restart"/> (the <c>process.restart</c> action) replaces every replica with the same inputs: one
+    /// at a time (stop, start on the same port, wait until ready), or all at once for <see cref="RestartStrategy.All"/>.
+    /// </remarks>
+    private async Task<ResourceResult> RollOutAsync(ServiceRecord record, Value inputs, ServiceSpec spec, RestartStrategy? restart, CancellationToken cancellationToken)
     {
         var replicas = spec.Replicas;
-        var maxSurge = spec.FixedPort is null ? spec.MaxSurge : 0;
-        var maxUnavailable = spec.FixedPort is null ? spec.MaxUnavailable : Math.Max(1, spec.MaxUnavailable);
+        var maxSurge = restart is not null || spec.FixedPort is not null ? 0 : spec.MaxSurge;
+        var maxUnavailable = restart switch
+        {
+            RestartStrategy.All => Math.Max(1, replicas),
+            RestartStrategy.Rolling => 1,
+            _ => spec.FixedPort is null ? spec.MaxUnavailable : Math.Max(1, spec.MaxUnavailable),
+        };
+        Dictionary<int, int> reusePorts = restart is null ? [] : record.Replicas.Where(r => r.Port is not null).GroupBy(r => r.Index).ToDictionary(g => g.Key, g => g.First().Port!.Value);
         var oldSpec = ServiceSpec.Read(record.Inputs, []);
 
         // Replicas of an earlier, unfinished rollout to these same inputs are kept: the rollout resumes.
@@ -313,7 +398,7 @@ internal sealed class ProcessProvider : IProvider
         var old = new List<ReplicaRecord>();
         foreach (var replica in record.Replicas.OrderBy(r => r.Rollout ? 0 : 1))
         {
-            var matches = replica.IsAlive && replica.Index < replicas && SameReplacingInputs(record.InputsOf(replica), inputs)
+            var matches = restart is null && replica.IsAlive && replica.Index < replicas && SameReplacingInputs(record.InputsOf(replica), inputs)
                 && current.All(c => c.Index != replica.Index);
             (matches ? current : old).Add(replica);
         }
@@ -361,14 +446,14 @@ internal sealed class ProcessProvider : IProvider
             }
 
             var before = Snapshot();
-            var (all, failed, error) = await StartReplicasAsync(before, spec, missing.Take(startCount), [], rollout: true, cancellationToken);
+            var (all, failed, error) = await StartReplicasAsync(before, spec, missing.Take(startCount), reusePorts, rollout: true, cancellationToken);
             var started = all.Except(before.Replicas).ToList();
             current.AddRange(started.Where(r => !failed.Contains(r)));
             if (error is not null)
             {
                 await StopAllAsync(failed, spec, cancellationToken);
                 _registry.Save(Snapshot());
-                return ResourceResult.Failure(error with { Message = $"rolling update stopped: {error.Message}" });
+                return ResourceResult.Failure(error with { Message = $"{(restart is null ? "rolling update" : "restart")} stopped: {error.Message}" });
             }
 
             _registry.Save(Snapshot());
@@ -377,6 +462,7 @@ internal sealed class ProcessProvider : IProvider
 
         record = record with { Inputs = inputs, RolloutInputs = null, Replicas = Sorted(current.Select(r => r with { Rollout = false })) };
         _registry.Save(record);
+        PruneExitFiles(record);
         return ResourceResult.Success(record.Id, await AttributesAsync(record, probe: false, cancellationToken));
     }
 
@@ -407,7 +493,7 @@ internal sealed class ProcessProvider : IProvider
 
             var logPath = LogPath(record.Address, index);
             logStarts[index] = LogLength(logPath);
-            var (replica, error) = ReplicaLauncher.Start(index, spec.Command, spec.Env, workingDir, port, logPath);
+            var (replica, error) = await ReplicaLauncher.StartAsync(index, spec.Command, spec.Env, workingDir, port, logPath, cancellationToken);
             if (replica is null)
             {
                 return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: replica {index}: {error}\n{ReplicaLauncher.Tail(logPath, logStarts[index])}"));
@@ -438,7 +524,15 @@ internal sealed class ProcessProvider : IProvider
         if (spec.Health is not { } check)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
-            return replica.IsAlive ? null : Failure("exited right after start");
+            if (replica.IsAlive)
+            {
+                return null;
+            }
+
+            // A one-shot command (restart: no or on-failure) that finished successfully has done its job.
+            var code = ExitCodeOf(address, replica);
+            return code == 0 && spec.Restart != ServiceSpec.RestartAlways ? null
+                : Failure($"exited right after start{(code is { } c ? $" with status {c}" : "")}");
         }
 
         var deadline = _time.GetUtcNow() + check.StartPeriod + check.Timeout;
@@ -462,6 +556,48 @@ internal sealed class ProcessProvider : IProvider
             }
 
             await Task.Delay(passes > 0 ? check.Interval : TimeSpan.FromMilliseconds(Math.Min(check.Interval.TotalMilliseconds, 200)), _time, cancellationToken);
+        }
+    }
+
+    /// <summary>The exit status the wrapper recorded for <paramref name="replica"/>, or null (alive, or not known).</summary>
+    private int? ExitCodeOf(string address, ReplicaRecord replica) =>
+        replica.Launch is { } launch ? ReplicaLauncher.ExitCode(ReplicaLauncher.ExitPath(LogPath(address, replica.Index), launch)) : null;
+
+    /// <summary>
+    /// Removes the exit files of stopped replicas. Their wrappers write them just after the replicas are gone, so each
+    /// is waited for (up to a second) first.
+    /// </summary>
+    private async Task ForgetExitFilesAsync(string address, IEnumerable<ReplicaRecord> replicas, CancellationToken cancellationToken)
+    {
+        var files = replicas.Where(r => r.Launch is not null).Select(r => ReplicaLauncher.ExitPath(LogPath(address, r.Index), r.Launch!)).ToList();
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        while (files.Any(f => !File.Exists(f)) && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+
+        foreach (var file in files)
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Removes the exit files of replicas <paramref name="record"/> no longer holds (stopped or replaced).</summary>
+    private void PruneExitFiles(ServiceRecord record)
+    {
+        var directory = Path.GetDirectoryName(LogPath(record.Address, 0))!;
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        var kept = record.Replicas.Where(r => r.Launch is not null).Select(r => ReplicaLauncher.ExitPath(LogPath(record.Address, r.Index), r.Launch!)).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(directory, "*.exit"))
+        {
+            if (!kept.Contains(file))
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -495,6 +631,7 @@ internal sealed class ProcessProvider : IProvider
                 new("alive", Value.Bool(alive)),
                 new("healthy", healthy),
                 new("rollout", Value.Bool(replica.Rollout)),
+                new("exit_code", !alive && ExitCodeOf(record.Address, replica) is { } code ? Value.Number(code) : Value.Null),
             ]);
         }));
         var builder = record.Inputs.AsMap().ToBuilder();

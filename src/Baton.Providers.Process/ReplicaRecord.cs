@@ -3,8 +3,13 @@ namespace Baton.Providers.Process;
 /// <summary>
 /// One started replica: its identity (pid and start time in clock ticks since boot) and its port. <paramref name="Rollout"/>
 /// marks a replica started by a rolling update that has not finished: it runs the service's rollout inputs, not its inputs.
+/// <paramref name="Launch"/> names the file its wrapper writes the exit status to (null for a replica started before exit
+/// statuses were recorded).
 /// </summary>
-internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? Port, bool Rollout = false)
+internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? Port, bool Rollout = false, string? Launch = null)
 {
+    /// <summary>The start time of a replica that exited before its start time could be read: matches no process.</summary>
+    public const long ExitedBeforeSeen = -1;
+
     public bool IsAlive => ProcessIdentity.IsAlive(Pid, StartTicks);
 }

@@ -44,7 +44,8 @@ internal sealed class ServiceRegistry(string directory)
             (int)r["pid"]!,
             (long)r["start_ticks"]!,
             r["port"] is { } port ? (int)port : null,
-            r["rollout"] is { } rollout && (bool)rollout));
+            r["rollout"] is { } rollout && (bool)rollout,
+            r["launch"] is { } launch ? (string?)launch : null));
         return new ServiceRecord
         {
             Id = (string)root["id"]!,
@@ -70,6 +71,11 @@ internal sealed class ServiceRegistry(string directory)
             if (replica.Rollout)
             {
                 entry["rollout"] = true;
+            }
+
+            if (replica.Launch is { } launch)
+            {
+                entry["launch"] = launch;
             }
 
             replicas.Add(entry);

@@ -33,7 +33,29 @@ internal sealed record ServiceSpec
     /// <summary>How many replicas below <see cref="Replicas"/> may be not serving during a rolling update.</summary>
     public int MaxUnavailable { get; init; }
 
+    /// <summary>The restart policy: <c>always</c>, <c>on-failure</c> or <c>no</c>.</summary>
+    public string Restart { get; init; } = RestartAlways;
+
+    public const string RestartAlways = "always";
+
+    public const string RestartOnFailure = "on-failure";
+
+    public const string RestartNo = "no";
+
+    public static readonly string[] RestartPolicies = [RestartAlways, RestartOnFailure, RestartNo];
+
     public bool HasPort => AutoPort || FixedPort is not null;
+
+    /// <summary>
+    /// Whether a replica that is gone, having exited with <paramref name="exitCode"/> (null: unknown), should be started
+    /// again: always with <c>always</c>; with <c>on-failure</c> unless it exited 0; never with <c>no</c>.
+    /// </summary>
+    public bool ShouldRestart(int? exitCode) => Restart switch
+    {
+        RestartNo => false,
+        RestartOnFailure => exitCode != 0,
+        _ => true,
+    };
 
     /// <summary>Reads <paramref name="inputs"/>; the errors say what is wrong, in the user's terms.</summary>
     public static ServiceSpec Read(Value inputs, List<string> errors)
@@ -192,6 +214,18 @@ internal sealed record ServiceSpec
             else
             {
                 errors.Add("stop_timeout must be a duration such as \"10s\"");
+            }
+        }
+
+        if (Get("restart") is { IsKnown: true } restart)
+        {
+            if (restart.Kind == ValueKind.String && RestartPolicies.Contains(restart.AsString()))
+            {
+                spec = spec with { Restart = restart.AsString() };
+            }
+            else
+            {
+                errors.Add($"restart must be one of {string.Join(", ", RestartPolicies)}");
             }
         }
 

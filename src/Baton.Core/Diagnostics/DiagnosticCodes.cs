@@ -135,6 +135,8 @@ public static class DiagnosticCodes
     public const string FileInvalidInput = "BT5204";
     /// <summary>process: an invalid input (a shell string for a command, a bad port, …).</summary>
     public const string ProcessInvalidInput = "BT5301";
+    /// <summary>process: a command whose program is not on PATH (Baton.Providers.Process.ProcessProvider.CommandNotFoundCode).</summary>
+    public const string ProcessCommandNotFound = "BT5302";
     /// <summary>http: an invalid input (a URL that is not http or https, a host not allowed, …).</summary>
     public const string HttpInvalidInput = "BT5401";
     /// <summary>nginx: an invalid input (a port out of range, an empty upstream, …).</summary>

@@ -64,6 +64,18 @@ internal sealed class ProcessFixture : IDisposable
             }
         }
 
-        _directory.Dispose();
+        // A killed replica's wrapper writes its exit file just after: the removal may race it once or twice.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                _directory.Dispose();
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 }

@@ -69,16 +69,21 @@ public sealed class ProcessProviderTests : IDisposable
         var (pid, ticks) = Identities(created.Attributes!)[0];
         Assert.True(ProcessIdentity.IsAlive(pid, ticks));
 
-        // Its own session: the replica is not in the test host's session.
-        var stat = System.IO.File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        Assert.Equal(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[3]);
+        // Its own session (its wrapper's): the replica is not in the test host's session.
+        static string Session(string pid)
+        {
+            var stat = System.IO.File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3];
+        }
+
+        Assert.NotEqual(Session("self"), Session(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         await using var second = await _fixture.StartAsync();
         var read = await ReadAsync(second, created.Id!);
         Assert.True(read.Exists);
         await DeleteAsync(second, created.Id!, read.Attributes!);
         Assert.False(ProcessIdentity.IsAlive(pid, ticks));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_fixture.State, "process", "process.service.web"), "*.exit"));
         Assert.False((await ReadAsync(second, created.Id!)).Exists);
     }
 
@@ -98,7 +103,11 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Equal(Value.False, States(read.Attributes!)[1].AsMap()["alive"]);
 
         var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = read.Attributes }, CancellationToken.None);
-        Assert.False(plan.PlannedAttributes.AsMap()["replicas_state"].IsKnown);
+        Assert.True(PlannedDrift.Differs(plan.PlannedAttributes, read.Attributes!));
+        Assert.Equal(Value.True, plan.PlannedAttributes.AsMap()["replicas_state"].AsList()[1].AsMap()["alive"]);
+        Assert.False(PlannedDrift.Differs(
+            (await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = created.Attributes }, CancellationToken.None)).PlannedAttributes,
+            created.Attributes!));
 
         // The update heals: the dead replica is started again, the live one kept.
         var healed = await UpdateAsync(provider, created with { Attributes = read.Attributes }, inputs, inputs);
@@ -204,6 +213,7 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Contains("exited", created.Error.Message, StringComparison.Ordinal);
         Assert.Contains("listening failed: boom", created.Error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_fixture.Registry));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_fixture.State, "process", "process.service.web"), "*.exit"));
     }
 
     [Fact]
@@ -248,14 +258,69 @@ public sealed class ProcessProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Create_FixedPortInUse_FailsClearly()
+    public async Task Create_FixedPortInUse_FailsNamingThePort_StartsNothingAndRecordsNothing()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         await using var provider = await _fixture.StartAsync();
-        var created = await CreateAsync(provider, V.Map(("command", Argv("sleep", "300")), ("port", port)));
-        Assert.Contains($"port {port} is already in use", created.Error!.Message, StringComparison.Ordinal);
+        var marker = "baton-port-test-" + Guid.NewGuid().ToString("N");
+        var key = "op-" + Guid.NewGuid().ToString("N");
+        var created = await CreateAsync(provider, V.Map(("command", Argv("sh", "-c", "sleep 300; true", marker)), ("port", port)), key);
+        Assert.NotNull(created.Error);
+        Assert.Equal(ProviderErrorKind.Permanent, created.Error!.Kind);
+        Assert.Contains(Address, created.Error.Message, StringComparison.Ordinal);
+        Assert.Contains($"port {port} is already in use", created.Error.Message, StringComparison.Ordinal);
+
+        Assert.False(Directory.Exists(_fixture.Registry) && Directory.EnumerateFiles(_fixture.Registry).Any());
+        Assert.False((await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, IdempotencyKey = key }, CancellationToken.None)).Exists);
+        Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir => System.IO.File.Exists(Path.Combine(dir, "cmdline"))
+            && SafeRead(Path.Combine(dir, "cmdline")).Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Validate_ProgramNotOnPath_IsADiagnosticNamingTheCommand()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var result = await provider.ValidateAsync(new ValidateRequest(Type, Address, V.Map(("command", Argv("no-such-program-baton", "--flag")))), CancellationToken.None);
+        var diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("BT5302", diagnostic.Code);
+        Assert.Equal(Address, diagnostic.Subject);
+        Assert.Contains("\"no-such-program-baton\" is not found on PATH", diagnostic.Message, StringComparison.Ordinal);
+
+        var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = V.Map(("command", Argv("no-such-program-baton"))) }, CancellationToken.None);
+        Assert.Contains(plan.Diagnostics, d => d.Code == "BT5302");
+
+        // A path may be made by the stack itself, and env may change PATH: both wait for create.
+        Assert.Empty((await provider.ValidateAsync(new ValidateRequest(Type, Address, V.Map(("command", Argv("./bin/made-later")))), CancellationToken.None)).Diagnostics);
+        Assert.Empty((await provider.ValidateAsync(new ValidateRequest(Type, Address, V.Map(("command", Argv("sleep", "1")))), CancellationToken.None)).Diagnostics);
+    }
+
+    [Fact]
+    public async Task Create_ProgramPathMissing_IsPermanentNamingResourceAndCommand_AndRecordsNothing()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var created = await CreateAsync(provider, V.Map(("command", Argv("./bin/not-there"))));
+        Assert.Equal(ProviderErrorKind.Permanent, created.Error!.Kind);
+        Assert.Contains(Address, created.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"./bin/not-there\" is not found", created.Error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_fixture.Registry) && Directory.EnumerateFiles(_fixture.Registry).Any());
+    }
+
+    private static string SafeRead(string path)
+    {
+        try
+        {
+            return System.IO.File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     [Fact]

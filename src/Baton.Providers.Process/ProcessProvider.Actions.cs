@@ -1,0 +1,224 @@
+using Baton.Text;
+using Baton.Values;
+
+namespace Baton.Providers.Process;
+
+/// <summary>
+/// The workflow actions. An action names its service by the service's id (input <c>service</c>, such as
+/// <c>${web.id}</c>), looked up in the registry; it takes the same lock as the service's create, update and delete.
+/// </summary>
+internal sealed partial class ProcessProvider
+{
+    public async ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Inputs.Kind != ValueKind.Map)
+        {
+            return Failed(request.Action, "the inputs must be a map");
+        }
+
+        var inputs = request.Inputs.AsMap();
+        Value? Get(string name) => inputs.TryGetValue(name, out var value) && value.Kind != ValueKind.Null ? value : null;
+        return request.Action switch
+        {
+            ProcessSchema.RestartAction => await RestartAsync(request.Action, Get, cancellationToken),
+            ProcessSchema.ExecAction => await ExecAsync(request.Action, request.Inputs, Get, cancellationToken),
+            ProcessSchema.LogsAction => Logs(request.Action, Get),
+            _ => Failed(request.Action, $"the process provider has no action \"{request.Action}\""),
+        };
+    }
+
+    private static InvokeResult Failed(string action, string message) =>
+        new() { Error = ProviderError.Permanent($"{action}: {message}") };
+
+    /// <summary>The service named by the input <c>service</c>, or why there is none.</summary>
+    private (ServiceRecord? Record, string? Error) FindService(Value? service, bool required)
+    {
+        switch (service)
+        {
+            case null when required:
+                return (null, "service is required: the service's id, such as ${web.id}");
+            case null:
+                return (null, null);
+            case { Kind: ValueKind.String } id when _registry.Find(id.AsString()) is { } record:
+                return (record, null);
+            case { Kind: ValueKind.String } id:
+                return (null, $"no process.service has the id \"{id.AsString()}\" (never created here, or deleted)");
+            default:
+                return (null, $"service must be a service's id (a string such as ${{web.id}}), got {service}");
+        }
+    }
+
+    private async Task<InvokeResult> RestartAsync(string action, Func<string, Value?> get, CancellationToken cancellationToken)
+    {
+        var strategy = RestartStrategy.Rolling;
+        switch (get("strategy"))
+        {
+            case null:
+                break;
+            case { Kind: ValueKind.String } s when s.AsString() is "rolling" or "all":
+                strategy = s.AsString() == "all" ? RestartStrategy.All : RestartStrategy.Rolling;
+                break;
+            case var other:
+                return Failed(action, $"strategy must be \"rolling\" or \"all\", got {other}");
+        }
+
+        var (found, error) = FindService(get("service"), required: true);
+        if (found is null)
+        {
+            return Failed(action, error!);
+        }
+
+        var gate = _locks.GetOrAdd(found.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Read again under the lock: an update may have changed it meanwhile.
+            if (_registry.Find(found.Id) is not { } record)
+            {
+                return Failed(action, $"the service {found.Id} is gone");
+            }
+
+            if (record.Replicas.Any(r => r.Rollout))
+            {
+                return Failed(action, $"{record.Address}: a rolling update of the service is unfinished; apply the stack first");
+            }
+
+            var spec = ServiceSpec.Read(record.Inputs, []);
+            if (Prepare(record.Address, spec, checkFixedPort: false) is { } prepareError)
+            {
+                return new InvokeResult { Error = prepareError with { Message = $"{action}: {prepareError.Message}" } };
+            }
+
+            var result = await RollOutAsync(record, record.Inputs, spec, strategy, cancellationToken);
+            if (result.Error is { } failure)
+            {
+                return new InvokeResult { Error = failure with { Message = $"{action}: {failure.Message}" } };
+            }
+
+            var attributes = result.Attributes!.AsMap();
+            return new InvokeResult { Outputs = Value.Map([new("pids", attributes["pids"]), new("endpoints", attributes["endpoints"])]) };
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<InvokeResult> ExecAsync(string action, Value inputs, Func<string, Value?> get, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var command = ServiceSpec.Read(inputs, errors);
+        var timeout = TimeSpan.FromSeconds(60);
+        if (get("timeout") is { } timeoutValue && (!Durations.TryParse(timeoutValue, out timeout, out _) || timeout <= TimeSpan.Zero))
+        {
+            errors.Add("timeout must be a duration such as \"30s\"");
+        }
+
+        int? expect = null;
+        if (get("expect_exit_code") is { } expectValue)
+        {
+            if (expectValue.Kind == ValueKind.Number && expectValue.IsInteger && expectValue.AsNumber() is >= 0 and <= 255)
+            {
+                expect = (int)expectValue.AsNumber();
+            }
+            else
+            {
+                errors.Add("expect_exit_code must be a whole number from 0 to 255");
+            }
+        }
+
+        var (service, serviceError) = FindService(get("service"), required: false);
+        if (serviceError is not null)
+        {
+            errors.Add(serviceError);
+        }
+
+        if (errors.Count > 0)
+        {
+            return Failed(action, string.Join("; ", errors));
+        }
+
+        // The service's environment and directory first; the action's own inputs on top.
+        var serviceSpec = service is null ? null : ServiceSpec.Read(service.Inputs, []);
+        var env = new Dictionary<string, string>(serviceSpec?.Env ?? command.Env, StringComparer.Ordinal);
+        foreach (var (name, value) in command.Env)
+        {
+            env[name] = value;
+        }
+
+        var workingDir = command.WorkingDir is not null || serviceSpec is null ? WorkingDirectory(command) : WorkingDirectory(serviceSpec);
+        if (!Directory.Exists(workingDir))
+        {
+            return Failed(action, $"working_dir \"{workingDir}\" does not exist");
+        }
+
+        if (!ReplicaLauncher.CanRun(command.Command[0], workingDir, env))
+        {
+            return Failed(action, $"command \"{command.Command[0]}\" is not found (not a file, and not on PATH)");
+        }
+
+        var (outcome, runError) = await CommandRunner.RunAsync(command.Command, env, workingDir, timeout, ProcessSchema.MaxOutputBytes, cancellationToken);
+        if (outcome is null)
+        {
+            return Failed(action, runError!);
+        }
+
+        var outputs = Value.Map(
+        [
+            new("exit_code", Value.Number(outcome.ExitCode)),
+            new("stdout", Value.String(outcome.Stdout)),
+            new("stderr", Value.String(outcome.Stderr)),
+            new("stdout_truncated", Value.Bool(outcome.StdoutTruncated)),
+            new("stderr_truncated", Value.Bool(outcome.StderrTruncated)),
+        ]);
+        if (expect is { } expected && outcome.ExitCode != expected)
+        {
+            var stderrTail = ReplicaLauncher.LastLines(outcome.Stderr, 20);
+            return new InvokeResult
+            {
+                Outputs = outputs,
+                Error = ProviderError.Permanent($"{action}: command \"{command.Command[0]}\" exited with {outcome.ExitCode}, expected {expected}{(stderrTail.Length > 0 ? "; stderr:\n" + stderrTail : "")}"),
+            };
+        }
+
+        return new InvokeResult { Outputs = outputs };
+    }
+
+    private InvokeResult Logs(string action, Func<string, Value?> get)
+    {
+        var lines = 100;
+        if (get("lines") is { } linesValue)
+        {
+            if (linesValue.Kind == ValueKind.Number && linesValue.IsInteger && linesValue.AsNumber() is >= 1 and <= 10000)
+            {
+                lines = (int)linesValue.AsNumber();
+            }
+            else
+            {
+                return Failed(action, "lines must be a whole number from 1 to 10000");
+            }
+        }
+
+        var (record, error) = FindService(get("service"), required: true);
+        if (record is null)
+        {
+            return Failed(action, error!);
+        }
+
+        // Replicas of an unfinished rollout share their index's log with the replica they replace: one entry per index.
+        var replicas = record.Replicas.GroupBy(r => r.Index).Select(g => g.OrderBy(r => r.Rollout ? 0 : 1).First()).OrderBy(r => r.Index);
+        var entries = replicas.Select(replica =>
+        {
+            var (text, truncated) = ReplicaLauncher.TailBounded(LogPath(record.Address, replica.Index), lines, ProcessSchema.MaxOutputBytes);
+            return Value.Map(
+            [
+                new("index", Value.Number(replica.Index)),
+                new("pid", Value.Number(replica.Pid)),
+                new("alive", Value.Bool(replica.IsAlive)),
+                new("lines", Value.String(text)),
+                new("truncated", Value.Bool(truncated)),
+            ]);
+        });
+        return new InvokeResult { Outputs = Value.Map([new("replicas", Value.List(entries))]) };
+    }
+}
