@@ -374,7 +374,8 @@ internal sealed partial class ProcessProvider : IProvider
     /// it is healthy). The registry is saved after every step, so a crash mid-rollout leaves the replicas it knows of,
     /// marked with which inputs they run. A new replica that fails stops the rollout: it is stopped, the old replicas still
     /// running stay, and the mixed state is what Read reports (the old inputs, so the next plan shows the change again).
-    /// A fixed port cannot be held twice, so with one the old replica stops before the new one starts.
+    /// A fixed port cannot be held twice, so with one the old replica stops before the new one starts; an auto port is
+    /// taken over by the replacement when its predecessor has stopped first.
     /// </summary>
     /// <remarks>
     /// A <paramref name="restart"/> (the <c>process.restart</c> action) replaces every replica with the same inputs: one
@@ -390,7 +391,10 @@ internal sealed partial class ProcessProvider : IProvider
             RestartStrategy.Rolling => 1,
             _ => spec.FixedPort is null ? spec.MaxUnavailable : Math.Max(1, spec.MaxUnavailable),
         };
-        Dictionary<int, int> reusePorts = restart is null ? [] : record.Replicas.Where(r => r.Port is not null).GroupBy(r => r.Index).ToDictionary(g => g.Key, g => g.First().Port!.Value);
+        // A replacement takes over its predecessor's auto port once that one has stopped (a port still held gets a new
+        // one, as with a surge). With max_surge 0 every replacement starts after its predecessor stops, so the endpoints
+        // a load balancer in front knows stay the same through the whole rollout.
+        var reusePorts = record.Replicas.Where(r => r.Port is not null).GroupBy(r => r.Index).ToDictionary(g => g.Key, g => g.First().Port!.Value);
         var oldSpec = ServiceSpec.Read(record.Inputs, []);
 
         // Replicas of an earlier, unfinished rollout to these same inputs are kept: the rollout resumes.
@@ -446,7 +450,9 @@ internal sealed partial class ProcessProvider : IProvider
             }
 
             var before = Snapshot();
-            var (all, failed, error) = await StartReplicasAsync(before, spec, missing.Take(startCount), reusePorts, rollout: true, cancellationToken);
+            // Indexes no old replica holds (new ones when scaling up, or those just stopped) start first, on their ports.
+            var next = missing.OrderBy(i => old.Any(o => o.Index == i) ? 1 : 0).ThenBy(i => i).Take(startCount);
+            var (all, failed, error) = await StartReplicasAsync(before, spec, next, reusePorts, rollout: true, cancellationToken);
             var started = all.Except(before.Replicas).ToList();
             current.AddRange(started.Where(r => !failed.Contains(r)));
             if (error is not null)

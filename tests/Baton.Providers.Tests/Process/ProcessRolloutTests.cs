@@ -91,6 +91,9 @@ public sealed class ProcessRolloutTests : IDisposable
 
         var endpoints = Endpoints(updated.Attributes!);
         Assert.Equal(3, endpoints.Length);
+
+        // A surge replica starts while its predecessor still holds its port, so it gets a fresh one.
+        Assert.Empty(endpoints.Intersect(Endpoints(created.Attributes!)));
         Assert.Equal(States(updated.Attributes!).Select(s => $"127.0.0.1:{s.AsMap()["port"].AsNumber()}"), endpoints);
         Assert.Equal([0, 1, 2], States(updated.Attributes!).Select(s => (int)s.AsMap()["index"].AsNumber()));
         foreach (var endpoint in endpoints)
@@ -183,7 +186,36 @@ public sealed class ProcessRolloutTests : IDisposable
         Assert.Equal(["v1", "v2"], steps[1].Answering.Order());
         Assert.Equal(["v2"], steps[2].Answering);
         Assert.Equal(["v2", "v2"], steps[3].Answering);
-        Assert.Equal(2, Endpoints(updated.Attributes!).Length);
+
+        // Each replacement started after its predecessor stopped, so it took over its port: a load balancer in front
+        // keeps the same backends through the rollout.
+        Assert.Equal(Endpoints(created.Attributes!), Endpoints(updated.Attributes!));
+    }
+
+    [Fact]
+    public async Task Update_Surge0ScaleUpAndChange_NewIndexesStartFirstAndOldReplicasKeepTheirPorts()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var rollout = V.Map(("max_surge", 0), ("max_unavailable", 1));
+        var created = await CreateAsync(provider, Inputs("v1", 2, rollout));
+        Assert.Null(created.Error);
+
+        var steps = new List<(int Running, string[] Answering)>();
+        ((ProcessProvider)provider).RolloutStepObserver = async cancellationToken => steps.Add(await SnapshotAsync(created.Id!, cancellationToken));
+        var updated = await UpdateAsync(provider, created, Inputs("v1", 2, rollout), Inputs("v2", 4, rollout));
+        Assert.Null(updated.Error);
+
+        // The two new indexes start first (no old replica stops for them), then each old one is replaced in place.
+        Assert.Equal(["v1", "v1", "v2", "v2"], steps[0].Answering.Order());
+        Assert.All(steps, s => Assert.True(s.Answering.Length >= 3, $"only {s.Answering.Length} replicas answered"));
+        var before = Endpoints(created.Attributes!);
+        var after = Endpoints(updated.Attributes!);
+        Assert.Equal(4, after.Length);
+        Assert.Equal(before, after[..2]);
+        foreach (var endpoint in after)
+        {
+            Assert.Equal("v2", await VersionAsync(endpoint, CancellationToken.None));
+        }
     }
 
     [Fact]

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.S3.Model;
+using Baton.Cli.Tests;
+using Baton.Engine.Tests.Support;
+using Baton.Providers.Tests.Postgres;
+using Baton.Providers.Tests.S3;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Baton.Examples.Tests;
+
+/// <summary>
+/// examples/shop end to end, through the real baton command against a real PostgreSQL, a real S3 endpoint (s3rver),
+/// real nginx and the shop's own web application as process replicas: deploy, serve through the load balancer,
+/// a rolling update with no failed request, drift after a killed replica and its heal, and a destroy that leaves
+/// nothing behind.
+/// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "xunit disposes the servers through IAsyncLifetime.DisposeAsync")]
+public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(4);
+    private readonly PostgresServer _postgres = new();
+    private readonly S3rverServer _s3 = new();
+    private readonly string _stack = Path.Combine(Path.GetTempPath(), "baton-shop-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly string _bucket = "shop-" + Guid.NewGuid().ToString("N")[..10];
+    private readonly List<int> _pidsSeen = [];
+    private bool _destroyed;
+
+    private string VarFile => Path.Combine(_stack, "vars.json");
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(_postgres.InitializeAsync(), _s3.InitializeAsync());
+        Directory.CreateDirectory(_stack);
+        File.Copy(Path.Combine(RepositoryPaths.Examples, "shop", "baton.yaml"), Path.Combine(_stack, "baton.yaml"));
+        var configuration = typeof(ShopEndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "Configuration").Value!;
+        var app = Path.Combine(RepositoryPaths.Examples, "shop", "app", "bin", configuration, "net10.0", "Shop.dll");
+        Assert.True(File.Exists(app), $"the shop application is built with the solution; {app} is missing");
+        var variables = new JsonObject
+        {
+            ["app"] = app,
+            ["listen"] = PostgresServer.FreePort(),
+            ["pg_host"] = _postgres.Host,
+            ["pg_port"] = _postgres.Port,
+            ["pg_user"] = _postgres.User,
+            ["pg_password"] = _postgres.Password,
+            ["s3_endpoint"] = _s3.Endpoint,
+            ["s3_access_key"] = S3rverServer.AccessKey,
+            ["s3_secret_key"] = S3rverServer.SecretKey,
+            ["bucket"] = _bucket,
+        };
+        await File.WriteAllTextAsync(VarFile, variables.ToJsonString());
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (!_destroyed && File.Exists(Path.Combine(_stack, "baton.yaml")))
+            {
+                await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
+            }
+        }
+        catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException)
+        {
+            output.WriteLine("cleanup destroy failed: " + e.Message);
+        }
+        finally
+        {
+            foreach (var pid in _pidsSeen.Where(IsAlive))
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+
+            await _s3.DisposeAsync();
+            await _postgres.DisposeAsync();
+            if (Directory.Exists(_stack))
+            {
+                Directory.Delete(_stack, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Shop_deploys_serves_rolls_out_heals_and_destroys_without_a_failed_request()
+    {
+        // 1. Deploy: database, role, bucket, three replicas, the load balancer and the check through it.
+        await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
+        var outputs = await OutputsAsync();
+        var url = new Uri(outputs["url"]!.GetValue<string>());
+        var endpoints = Strings(outputs["endpoints"]);
+        Assert.Equal(3, endpoints.Count);
+        Assert.Equal(3, Pids(outputs).Count);
+
+        // 2. Every replica serves through nginx, products come from PostgreSQL.
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var served = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < 60; i++)
+        {
+            using var response = await client.GetAsync(new Uri(url, "/products"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var products = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+            Assert.Contains(products, p => p!["name"]!.GetValue<string>() == "Tuning fork — A440");
+            var instance = response.Headers.GetValues("X-Shop-Instance").Single();
+            served[instance] = served.GetValueOrDefault(instance) + 1;
+        }
+
+        Assert.Equal(endpoints.Order(StringComparer.Ordinal), served.Keys.Order(StringComparer.Ordinal));
+
+        // 3. An upload lands in the bucket, streamed through nginx and the shop to S3.
+        var payload = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("baton shop upload\n", 5000)));
+        using (var content = new ByteArrayContent(payload))
+        {
+            content.Headers.ContentType = new("text/plain");
+            using var response = await client.PostAsync(new Uri(url, "/upload"), content);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var stored = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            using var s3 = _s3.CreateClient();
+            var head = await s3.GetObjectMetadataAsync(_bucket, stored["key"]!.GetValue<string>());
+            Assert.Equal(payload.Length, head.ContentLength);
+        }
+
+        // 4. Each replica counts its requests in Prometheus text.
+        var metrics = await client.GetStringAsync(new Uri($"http://{endpoints[0]}/metrics"));
+        Assert.Matches("""shop_http_requests_total\{path="/products",status="200"\} [1-9]""", metrics);
+
+        // 5. Scale to five and roll out version 2 under a client loop: not one request may fail.
+        await using (var load = LoadLoop.Start(new Uri(url, "/products")))
+        {
+            await Task.Delay(500);
+            await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile, "--var", "replicas=5", "--var", "version=2");
+            await Task.Delay(500);
+            await load.StopAsync();
+            output.WriteLine($"rollout: {load.Requests} requests, {load.Failures.Count} failed; answered by " +
+                string.Join(", ", load.Answers.Select(a => $"v{a.Key.Version}@{a.Key.Instance}={a.Value}")));
+            Assert.True(load.Requests >= 50, $"the client loop sent only {load.Requests} requests during the rollout");
+            Assert.Empty(load.Failures);
+            Assert.Contains(load.Answers.Keys, a => a.Version == "1");
+            Assert.Contains(load.Answers.Keys, a => a.Version == "2");
+        }
+
+        // From here on the var file carries the new values, so a plan without changes shows none.
+        var variables = JsonNode.Parse(await File.ReadAllTextAsync(VarFile))!.AsObject();
+        variables["replicas"] = 5;
+        variables["version"] = "2";
+        await File.WriteAllTextAsync(VarFile, variables.ToJsonString());
+        outputs = await OutputsAsync();
+        var pids = Pids(outputs);
+        Assert.Equal(5, pids.Count);
+        Assert.Equal(5, Strings(outputs["endpoints"]).Count);
+        var versions = await VersionsAsync(client, url, 100);
+        Assert.Equal(["2"], versions.Keys);
+        Assert.Equal(5, versions["2"].Count);
+
+        // 6. A replica killed behind baton's back is drift: plan shows it, apply heals it.
+        var victim = pids[2];
+        using (var process = Process.GetProcessById(victim))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var (planExit, planOut, _) = await BatonAsync(2, "plan", _stack, "--var-file", VarFile, "--detailed-exitcode");
+        Assert.Equal(2, planExit);
+        Assert.Contains("web", planOut, StringComparison.Ordinal);
+        await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
+        var healed = Pids(await OutputsAsync());
+        Assert.Equal(5, healed.Count);
+        Assert.DoesNotContain(victim, healed);
+        Assert.All(healed, pid => Assert.True(IsAlive(pid), $"replica pid {pid} is not running after the heal"));
+        await BatonAsync(0, "plan", _stack, "--var-file", VarFile, "--detailed-exitcode");
+
+        // 7. Destroy leaves no process, database, role or bucket.
+        await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
+        _destroyed = true;
+        foreach (var pid in _pidsSeen)
+        {
+            await WaitUntilAsync(() => !IsAlive(pid), $"replica pid {pid} still runs after destroy");
+        }
+
+        await using (var connection = new NpgsqlConnection(_postgres.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_database WHERE datname = 'shop'"));
+            Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_roles WHERE rolname = 'shop'"));
+        }
+
+        using (var s3 = _s3.CreateClient())
+        {
+            var buckets = await s3.ListBucketsAsync(new ListBucketsRequest());
+            Assert.DoesNotContain(buckets.Buckets ?? [], b => b.BucketName == _bucket);
+        }
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(url, "/products")));
+    }
+
+    private async Task<(int ExitCode, string Out, string Error)> BatonAsync(int expectedExit, params string[] args)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await BatonProcess.RunAsync(_stack, CommandTimeout, args);
+        output.WriteLine($"$ baton {string.Join(' ', args.Where(a => !a.StartsWith('/')))} -> {result.ExitCode} in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+        if (result.ExitCode != expectedExit)
+        {
+            Assert.Fail($"baton {string.Join(' ', args)} exited {result.ExitCode}, expected {expectedExit}\n{result.Out}\n{result.Error}");
+        }
+
+        Assert.DoesNotContain(_postgres.Password, result.Out + result.Error, StringComparison.Ordinal);
+        return result;
+    }
+
+    private async Task<JsonObject> OutputsAsync()
+    {
+        var (_, text, _) = await BatonAsync(0, "output", _stack, "--json");
+        var outputs = JsonNode.Parse(text)!.AsObject();
+        foreach (var pid in Pids(outputs).Where(p => !_pidsSeen.Contains(p)))
+        {
+            _pidsSeen.Add(pid);
+        }
+
+        return outputs;
+    }
+
+    private static List<int> Pids(JsonObject outputs) =>
+        [.. outputs["pids"]!.AsArray().Select(p => (int)p!.GetValue<double>())];
+
+    private static List<string> Strings(JsonNode? node) => [.. node!.AsArray().Select(e => e!.GetValue<string>())];
+
+    private static async Task<Dictionary<string, HashSet<string>>> VersionsAsync(HttpClient client, Uri url, int requests)
+    {
+        var seen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < requests; i++)
+        {
+            using var response = await client.GetAsync(new Uri(url, "/healthz"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var version = response.Headers.GetValues("X-Shop-Version").Single();
+            var instance = response.Headers.GetValues("X-Shop-Instance").Single();
+            if (!seen.TryGetValue(version, out var instances))
+            {
+                seen[version] = instances = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            instances.Add(instance);
+        }
+
+        return seen;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+        {
+            return false;
+        }
+
+        try
+        {
+            // A zombie (state Z) has exited; it only waits for its parent to collect it.
+            var text = File.ReadAllText(stat);
+            return text[(text.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string message)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, message);
+            await Task.Delay(100);
+        }
+    }
+}
