@@ -2,15 +2,21 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace Baton.Providers.Process;
+namespace Baton.Providers;
 
 /// <summary>
-/// Runs a command to completion for <c>process.exec</c>: an argument list (no shell), stdin on nothing, stdout and
+/// Runs a command to completion (<c>process.exec</c>, the workflow step <c>exec</c>): an argument list (no shell), stdin on nothing, stdout and
 /// stderr each kept up to a limit and drained beyond it (so a chatty command never blocks on a full pipe), killed with
 /// its children when the timeout passes.
 /// </summary>
-internal static class CommandRunner
+public static class CommandRunner
 {
+    /// <summary>How a command ended: its exit code and what it wrote, each stream kept up to the limit.</summary>
+    /// <param name="ExitCode">The exit code (128 + N after signal N).</param>
+    /// <param name="Stdout">What it wrote to stdout, up to the limit.</param>
+    /// <param name="StdoutTruncated">Whether stdout went beyond the limit.</param>
+    /// <param name="Stderr">What it wrote to stderr, up to the limit.</param>
+    /// <param name="StderrTruncated">Whether stderr went beyond the limit.</param>
     public sealed record Outcome(int ExitCode, string Stdout, bool StdoutTruncated, string Stderr, bool StderrTruncated);
 
     /// <summary>Runs <paramref name="command"/>; null and an error when it could not start or did not finish in time.</summary>
@@ -35,10 +41,10 @@ internal static class CommandRunner
             info.Environment[name] = value;
         }
 
-        System.Diagnostics.Process? process;
+        Process? process;
         try
         {
-            process = System.Diagnostics.Process.Start(info);
+            process = Process.Start(info);
         }
         catch (Win32Exception exception)
         {
