@@ -19,6 +19,12 @@ internal static class BatonCli
         root.Subcommands.Add(StateCommand.Create(context));
         root.Subcommands.Add(StateCommand.ForceUnlock(context));
         root.Subcommands.Add(ProvidersCommand.Create(context));
+        root.Subcommands.Add(RunCommands.Run(context));
+        root.Subcommands.Add(RunCommands.Runs(context));
+        root.Subcommands.Add(RunCommands.Approve(context));
+        root.Subcommands.Add(RunCommands.Cancel(context));
+        root.Subcommands.Add(RunCommands.Retry(context));
+        root.Subcommands.Add(RunCommands.Resume(context));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)

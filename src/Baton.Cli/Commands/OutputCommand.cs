@@ -91,7 +91,7 @@ internal static class OutputCommand
         _ => value.WithoutSensitivity(),
     };
 
-    private static Value Redact(Value value) => value.IsSensitive
+    internal static Value Redact(Value value) => value.IsSensitive
         ? Value.String("(sensitive)")
         : value.Kind switch
         {

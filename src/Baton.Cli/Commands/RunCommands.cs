@@ -1,0 +1,336 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Output;
+using Baton.Diagnostics;
+using Baton.Model;
+using Baton.Runs;
+using Baton.Spec;
+using Baton.Text;
+using Baton.Values;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>
+/// The workflow commands: <c>run</c>, <c>runs</c> (and <c>runs show</c>), <c>approve</c>, <c>cancel</c>, <c>retry</c>,
+/// <c>resume</c>. Runs live in the stack's state store beside its resources.
+/// </summary>
+internal static class RunCommands
+{
+    public static Command Run(CliContext context)
+    {
+        var workflow = new Argument<string>("WORKFLOW") { Description = "The workflow to run" };
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var inputs = new Option<string[]>("--input") { Description = "Set an input: --input name=value (repeatable)", HelpName = "NAME=VALUE", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("run", "Start a run of a workflow and follow it to the end: exit 0 when it succeeds, 1 when it fails or is cancelled.");
+        command.Arguments.Add(workflow);
+        stack.AddTo(command);
+        engine.AddTo(command, planning: false);
+        command.Options.Add(inputs);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
+            if (loaded is null)
+            {
+                return ExitCodes.Error;
+            }
+
+            var name = parse.GetValue(workflow)!;
+            var spec = loaded.Spec!.Workflows.FirstOrDefault(w => w.Name == name)
+                ?? throw new CliException($"there is no workflow \"{name}\"{Suggestions.DidYouMean(name, loaded.Spec.Workflows.Select(w => w.Name)) switch { { } help => "; " + help, null => "" }}");
+            var diagnostics = new DiagnosticBag();
+            var given = (parse.GetValue(inputs) ?? []).Select(a => VariableInputs.FromAssignment(a, diagnostics)).OfType<VariableInput>().ToList();
+            var values = WorkflowInputs.Bind(spec, given, new StackFileHost(Workspace.StackDirectory(parse, context, stack)), diagnostics);
+            if (diagnostics.HasErrors)
+            {
+                DiagnosticPrinter.Print(context, diagnostics.Sorted(), loaded.Spec.Files);
+                return ExitCodes.Error;
+            }
+
+            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
+            var run = await env.Runtime.CreateRunAsync(loaded.Spec, name, Value.Map(values), "manual", cancellationToken);
+            context.Out.WriteLine($"Run {run.Id} of {name} started.");
+            return await env.FollowAsync(run.Id, cancellationToken);
+        }));
+        return command;
+    }
+
+    public static Command Runs(CliContext context)
+    {
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var workflow = new Option<string?>("--workflow") { Description = "Only runs of this workflow" };
+        var status = new Option<string?>("--status") { Description = "Only runs in this status: pending, running, compensating, succeeded, failed, cancelled" };
+        var limit = new Option<int>("--limit") { Description = "At most this many runs", DefaultValueFactory = _ => 50 };
+        var json = new Option<bool>("--json") { Description = "Print as JSON" };
+        var command = new Command("runs", "List the stack's workflow runs, newest first.");
+        command.Arguments.Add(stack.Directory);
+        engine.AddTo(command, planning: false);
+        command.Options.Add(workflow);
+        command.Options.Add(status);
+        command.Options.Add(limit);
+        command.Options.Add(json);
+        command.Subcommands.Add(Show(context));
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            RunStatus? wanted = null;
+            if (parse.GetValue(status) is { } text)
+            {
+                wanted = Enum.TryParse<RunStatus>(text, ignoreCase: true, out var parsed)
+                    ? parsed
+                    : throw new CliException($"--status \"{text}\" is not a run status; use {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}");
+            }
+
+            var (name, store, scope) = await OpenAsync(parse, context, stack, engine, cancellationToken);
+            await using var _ = scope;
+            var runs = await store.ListRunsAsync(new RunQuery { Stack = name, Workflow = parse.GetValue(workflow), Status = wanted, Limit = parse.GetValue(limit) }, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(runs.Select(r => new Dictionary<string, object?>
+                {
+                    ["id"] = r.Id,
+                    ["workflow"] = r.Workflow,
+                    ["status"] = r.Status.ToString().ToLowerInvariant(),
+                    ["trigger"] = r.Trigger,
+                    ["created_at"] = r.CreatedAt,
+                    ["finished_at"] = r.FinishedAt,
+                    ["error"] = r.Error,
+                })));
+                return ExitCodes.Ok;
+            }
+
+            if (runs.Count == 0)
+            {
+                context.Out.WriteLine("No runs.");
+                return ExitCodes.Ok;
+            }
+
+            context.Out.WriteLine($"{"RUN",-31} {"WORKFLOW",-16} {"STATUS",-13} {"STARTED",-20} {"TOOK",8}  TRIGGER");
+            foreach (var run in runs)
+            {
+                var took = (run.FinishedAt ?? DateTimeOffset.UtcNow) - run.CreatedAt;
+                context.Out.WriteLine($"{run.Id,-31} {run.Workflow,-16} {run.Status.ToString().ToLowerInvariant(),-13} {run.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Durations.Format(took),8}  {run.Trigger}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Show(CliContext context)
+    {
+        var id = new Argument<string>("RUN") { Description = "The run's id" };
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var json = new Option<bool>("--json") { Description = "Print the run, its steps and its events as JSON (sensitive values redacted)" };
+        var command = new Command("show", "Show a run: its steps with status, attempts, durations, outputs (sensitive values redacted), errors and history.");
+        command.Arguments.Add(id);
+        command.Arguments.Add(stack.Directory);
+        engine.AddTo(command, planning: false);
+        command.Options.Add(json);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var (_, store, scope) = await OpenAsync(parse, context, stack, engine, cancellationToken);
+            await using var _ = scope;
+            var runId = parse.GetValue(id)!;
+            var run = await store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+            var steps = await store.GetStepsAsync(runId, cancellationToken);
+            var events = await store.ReadRunEventsAsync(runId, 0, 10_000, cancellationToken);
+            if (parse.GetValue(json))
+            {
+                context.Out.WriteLine(RunRendering.Json(run, steps, events));
+            }
+            else
+            {
+                context.Out.Write(RunRendering.Text(run, steps, events));
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Approve(CliContext context)
+    {
+        var id = new Argument<string>("RUN") { Description = "The run's id" };
+        var step = new Argument<string>("STEP") { Description = "The approval step" };
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var reject = new Option<bool>("--reject") { Description = "Reject instead: the step fails and the run compensates" };
+        var comment = new Option<string?>("--comment") { Description = "Why, recorded in the run's history" };
+        var command = new Command("approve", "Approve (or --reject) a step that waits for approval.");
+        command.Arguments.Add(id);
+        command.Arguments.Add(step);
+        command.Arguments.Add(stack.Directory);
+        engine.AddTo(command, planning: false);
+        command.Options.Add(reject);
+        command.Options.Add(comment);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var (_, store, scope) = await OpenAsync(parse, context, stack, engine, cancellationToken);
+            await using var _ = scope;
+            var runId = parse.GetValue(id)!;
+            var key = parse.GetValue(step)!;
+            var run = await store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+            var steps = await store.GetStepsAsync(runId, cancellationToken);
+            var found = steps.FirstOrDefault(s => s.Key == key);
+            if (found is not { Status: StepStatus.WaitingApproval })
+            {
+                var waiting = steps.Where(s => s.Status == StepStatus.WaitingApproval).Select(s => s.Key).ToList();
+                throw new CliException(
+                    $"step \"{key}\" of run {runId} is not waiting for approval ({(found is null ? "no such step has started" : "it is " + Words(found.Status))})"
+                    + (waiting.Count > 0 ? $"; waiting: {string.Join(", ", waiting)}" : run.IsFinished ? $"; the run has {Words(run.Status)}" : ""));
+            }
+
+            var kind = parse.GetValue(reject) ? RunSignalKind.Reject : RunSignalKind.Approve;
+            await store.AddSignalAsync(new RunSignal { RunId = runId, Kind = kind, Step = key, By = Who(context), Comment = parse.GetValue(comment), At = DateTimeOffset.UtcNow }, cancellationToken);
+            context.Out.WriteLine($"{(kind == RunSignalKind.Approve ? "Approved" : "Rejected")} {key} of run {runId}.");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Cancel(CliContext context)
+    {
+        var id = new Argument<string>("RUN") { Description = "The run's id" };
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var comment = new Option<string?>("--comment") { Description = "Why, recorded in the run's history" };
+        var command = new Command("cancel", "Cancel a run: running steps are stopped through their tokens, then completed steps are compensated and on_exit steps run.");
+        command.Arguments.Add(id);
+        stack.AddTo(command);
+        engine.AddTo(command, planning: false);
+        command.Options.Add(comment);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
+            if (loaded is null)
+            {
+                return ExitCodes.Error;
+            }
+
+            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
+            var runId = parse.GetValue(id)!;
+            var run = await env.Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+            if (run.IsFinished)
+            {
+                throw new CliException($"run {runId} has already {Words(run.Status)}; there is nothing to cancel");
+            }
+
+            await env.Store.AddSignalAsync(new RunSignal { RunId = runId, Kind = RunSignalKind.Cancel, By = Who(context), Comment = parse.GetValue(comment), At = DateTimeOffset.UtcNow }, cancellationToken);
+            if (run.Owner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !RunEnvironment.OwnerIsDead(run.Owner))
+            {
+                context.Out.WriteLine($"Cancel requested; {run.Owner} is running {runId} and stops it.");
+                return ExitCodes.Ok;
+            }
+
+            // Nobody runs it: carry out the cancel here (compensation and on_exit included).
+            return await env.FollowAsync(runId, cancellationToken);
+        }));
+        return command;
+    }
+
+    public static Command Retry(CliContext context)
+    {
+        var id = new Argument<string>("RUN") { Description = "The failed run's id" };
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var command = new Command("retry", "Retry a failed run: a new run with the same inputs that keeps the steps that succeeded and were not undone, and starts again from the failed step.");
+        command.Arguments.Add(id);
+        stack.AddTo(command);
+        engine.AddTo(command, planning: false);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
+            if (loaded is null)
+            {
+                return ExitCodes.Error;
+            }
+
+            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
+            var runId = parse.GetValue(id)!;
+            var run = await env.Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+            if (run.Status != RunStatus.Failed)
+            {
+                throw new CliException($"run {runId} has {(run.IsFinished ? "" : "not ")}{(run.IsFinished ? Words(run.Status) : "finished")}; only a failed run can be retried");
+            }
+
+            var retry = await env.Runtime.RetryRunAsync(run, cancellationToken);
+            context.Out.WriteLine($"Run {retry.Id} retries {runId}.");
+            return await env.FollowAsync(retry.Id, cancellationToken);
+        }));
+        return command;
+    }
+
+    public static Command Resume(CliContext context)
+    {
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var only = new Option<string?>("--run") { Description = "Resume only this run" };
+        var command = new Command("resume", "Resume every unfinished run of the stack that no live worker holds (after a crash), in the foreground, until they finish.");
+        stack.AddTo(command);
+        engine.AddTo(command, planning: false);
+        command.Options.Add(only);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
+            if (loaded is null)
+            {
+                return ExitCodes.Error;
+            }
+
+            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
+            var ids = parse.GetValue(only) is { } one
+                ? [one]
+                : (await env.Store.ListRunsAsync(new RunQuery { Stack = loaded.Spec!.Name, UnfinishedOnly = true, Limit = 10_000 }, cancellationToken)).Select(r => r.Id).Reverse().ToList();
+            if (ids.Count == 0)
+            {
+                context.Out.WriteLine("No unfinished runs.");
+                return ExitCodes.Ok;
+            }
+
+            var results = await Task.WhenAll(ids.Select(runId => env.FollowAsync(runId, cancellationToken, quietWhenBusy: parse.GetValue(only) is null)));
+            return results.All(r => r == ExitCodes.Ok) ? ExitCodes.Ok : ExitCodes.Error;
+        }));
+        return command;
+    }
+
+    private static async Task<(string Stack, IRunStore Store, IAsyncDisposable Scope)> OpenAsync(
+        ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, CancellationToken cancellationToken)
+    {
+        var directory = Workspace.StackDirectory(parse, context, stack);
+        var diagnostics = new DiagnosticBag();
+        var spec = StackLoader.Load(directory, parse.GetValue(stack.Directory) ?? ".", diagnostics)
+            ?? throw new CliException(diagnostics.FirstOrDefault(d => d.IsError)?.Message ?? $"no stack in {directory}");
+        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+        return (spec.Name, (IRunStore)store, new Scope(store, protector));
+    }
+
+    internal static string Who(CliContext context) =>
+        context.Environment.TryGetValue("USER", out var user) && user.Length > 0 ? user : Environment.UserName;
+
+    internal static string Words(RunStatus status) => status switch
+    {
+        RunStatus.Succeeded => "succeeded",
+        RunStatus.Failed => "failed",
+        RunStatus.Cancelled => "been cancelled",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    internal static string Words(StepStatus status) => status switch
+    {
+        StepStatus.WaitingApproval => "waiting for approval",
+        StepStatus.RetryScheduled => "waiting to retry",
+        StepStatus.CompensationFailed => "compensation failed",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private sealed class Scope(IAsyncDisposable store, IDisposable protector) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await store.DisposeAsync();
+            protector.Dispose();
+        }
+    }
+}

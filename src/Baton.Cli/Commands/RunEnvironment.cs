@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Baton.Cli.Output;
+using Baton.Engine;
+using Baton.Engine.Workflows;
+using Baton.Runs;
+using Baton.Spec;
+using Baton.State;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>What executing runs from the command line needs: the store, the stack session, the runtime, progress output.</summary>
+internal sealed class RunEnvironment : IAsyncDisposable
+{
+    private readonly CliContext _context;
+    private readonly IStateStore _state;
+    private readonly IDisposable _protector;
+    private readonly StackSession _session;
+    private readonly StackWorkflowHost _host;
+
+    private RunEnvironment(CliContext context, IStateStore state, IDisposable protector, StackSession session)
+    {
+        _context = context;
+        _state = state;
+        _protector = protector;
+        _session = session;
+        _host = new StackWorkflowHost(session);
+        Store = (IRunStore)state;
+        Runtime = new WorkflowRuntime(Store, new WorkflowRuntimeOptions { Owner = OwnerName() });
+    }
+
+    public IRunStore Store { get; }
+
+    public WorkflowRuntime Runtime { get; }
+
+    public static async Task<RunEnvironment> OpenAsync(
+        ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, LoadedStack loaded, CancellationToken cancellationToken)
+    {
+        var directory = Workspace.StackDirectory(parse, context, stack);
+        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+        var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
+        return new RunEnvironment(context, store, protector, session);
+    }
+
+    /// <summary>This process as a lease owner: host, pid and a nonce (a restarted process with the same pid is another owner).</summary>
+    public static string OwnerName() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Whether <paramref name="owner"/> names a process of this machine that no longer runs.</summary>
+    public static bool OwnerIsDead(string owner)
+    {
+        var parts = owner.Split(':');
+        return parts.Length == 3 && parts[0] == Environment.MachineName && int.TryParse(parts[1], out var pid)
+            && pid != Environment.ProcessId && OperatingSystem.IsLinux() && !Directory.Exists($"/proc/{pid}");
+    }
+
+    /// <summary>Executes the run in the foreground with progress lines; the exit code says how it ended.</summary>
+    public async Task<int> FollowAsync(string runId, CancellationToken cancellationToken, bool quietWhenBusy = false)
+    {
+        var run = await Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+        if (run.Owner is { } owner && OwnerIsDead(owner))
+        {
+            // The worker that held it died (a crash, a kill): its lease need not run out first.
+            await Store.ReleaseRunAsync(runId, owner, cancellationToken);
+        }
+
+        try
+        {
+            run = await Runtime.ExecuteAsync(runId, _host, new RunProgress(_context.Out), cancellationToken);
+        }
+        catch (RunUnavailableException ex) when (quietWhenBusy)
+        {
+            _context.Out.WriteLine($"Skipped: {ex.Message}.");
+            return ExitCodes.Ok;
+        }
+        catch (RunUnavailableException ex)
+        {
+            throw new CliException(ex.Message, ex);
+        }
+
+        var took = (run.FinishedAt ?? DateTimeOffset.UtcNow) - run.CreatedAt;
+        switch (run.Status)
+        {
+            case RunStatus.Succeeded:
+                _context.Out.WriteLine($"Run {run.Id} succeeded in {Text.Durations.Format(took)}.");
+                OutputCommand.Print(_context, run.Outputs ?? Values.Value.EmptyMap, showSensitive: false);
+                return ExitCodes.Ok;
+            case RunStatus.Failed or RunStatus.Cancelled:
+                _context.Out.WriteLine($"Run {run.Id} {RunCommands.Words(run.Status)}: {run.Error}");
+                return ExitCodes.Error;
+            default:
+                _context.Out.WriteLine($"Run {run.Id} stopped while {run.Status.ToString().ToLowerInvariant()}; `baton resume` goes on with it.");
+                return ExitCodes.Error;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runtime.DisposeAsync();
+        await _session.DisposeAsync();
+        await _state.DisposeAsync();
+        _protector.Dispose();
+    }
+}
