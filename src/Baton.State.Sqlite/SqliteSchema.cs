@@ -8,7 +8,7 @@ namespace Baton.State.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string Version1 = """
         CREATE TABLE stacks (
@@ -87,6 +87,77 @@ internal static class SqliteSchema
         );
         """;
 
+    // Version 2: the run store. A step's first_seq is the sequence number of the event that first recorded it, so
+    // ordering by it gives first-insertion order (portable, unlike rowid, which VACUUM may renumber).
+    private const string Version2 = """
+        CREATE TABLE runs (
+            id TEXT NOT NULL PRIMARY KEY,
+            stack TEXT NOT NULL,
+            workflow TEXT NOT NULL,
+            status TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            outputs TEXT NULL,
+            error TEXT NULL,
+            "trigger" TEXT NOT NULL,
+            parent_run_id TEXT NULL,
+            parent_step TEXT NULL,
+            definition TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            finished_at INTEGER NULL,
+            event_count INTEGER NOT NULL,
+            owner TEXT NULL,
+            lease_expires_at INTEGER NULL
+        );
+        CREATE INDEX runs_by_created ON runs (created_at DESC, id DESC);
+        CREATE INDEX runs_by_stack ON runs (stack, workflow, created_at DESC, id DESC);
+        CREATE INDEX runs_by_status ON runs (status, created_at DESC, id DESC);
+        CREATE INDEX runs_unfinished ON runs (created_at DESC, id DESC) WHERE finished_at IS NULL;
+        CREATE INDEX runs_by_parent ON runs (parent_run_id) WHERE parent_run_id IS NOT NULL;
+        CREATE TABLE run_steps (
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            key TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            outputs TEXT NULL,
+            error TEXT NULL,
+            started_at INTEGER NULL,
+            finished_at INTEGER NULL,
+            due_at INTEGER NULL,
+            completed_order INTEGER NOT NULL,
+            first_seq INTEGER NOT NULL,
+            PRIMARY KEY (run_id, key)
+        );
+        CREATE TABLE run_events (
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            step TEXT NULL,
+            attempt INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (run_id, seq)
+        );
+        CREATE TABLE run_signals (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            kind TEXT NOT NULL,
+            step TEXT NULL,
+            "by" TEXT NOT NULL,
+            comment TEXT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX run_signals_by_run ON run_signals (run_id, id);
+        CREATE TABLE schedule_fires (
+            stack TEXT NOT NULL,
+            workflow TEXT NOT NULL,
+            fire_time INTEGER NOT NULL,
+            run_id TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            UNIQUE (stack, workflow, fire_time)
+        );
+        """;
+
     public static void Migrate(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -106,6 +177,12 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version1);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (1)");
+        }
+
+        if (version < 2)
+        {
+            Execute(connection, transaction, Version2);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (2)");
         }
 
         transaction.Commit();

@@ -9,9 +9,10 @@ namespace Baton.State.Sqlite;
 /// The embedded state store: one SQLite database in WAL mode with <c>synchronous=FULL</c>, so a write is on disk
 /// (fsync'd) when its task completes. One writer connection behind a semaphore (SQLite has one writer; other
 /// processes wait on <c>busy_timeout</c>), and a small pool of reader connections that WAL lets run alongside it.
-/// Every write that needs the lock checks the fencing token inside its IMMEDIATE transaction.
+/// Every write that needs the lock checks the fencing token inside its IMMEDIATE transaction. The same database and
+/// writer hold the run store (<see cref="Runs.IRunStore"/>), so state writes and run writes queue on one lock.
 /// </summary>
-public sealed class SqliteStateStore : IStateStore
+public sealed partial class SqliteStateStore : IStateStore
 {
     private const int MaxIdleReaders = 8;
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
@@ -24,6 +25,7 @@ public sealed class SqliteStateStore : IStateStore
     private readonly ConcurrentBag<SqliteConnection> _idleReaders = [];
     private readonly SqliteConnection _writer;
     private readonly WriterStatements _statements;
+    private readonly RunStatements _runStatements;
     private readonly Codec _codec;
     private int _disposed;
 
@@ -35,6 +37,7 @@ public sealed class SqliteStateStore : IStateStore
         _time = time;
         _codec = new Codec(protector);
         _statements = new WriterStatements(writer);
+        _runStatements = new RunStatements(writer);
     }
 
     /// <summary>The database file.</summary>
@@ -438,6 +441,7 @@ public sealed class SqliteStateStore : IStateStore
         try
         {
             _statements.Dispose();
+            _runStatements.Dispose();
             _codec.Dispose();
             await _writer.DisposeAsync();
             while (_idleReaders.TryTake(out var reader))
@@ -718,6 +722,7 @@ public sealed class SqliteStateStore : IStateStore
         finally
         {
             _statements.Detach();
+            _runStatements.Detach();
             _writeGate.Release();
         }
     }

@@ -33,7 +33,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     }
 
     [Fact]
-    public async Task Open_NewDatabase_UsesWalAndSchemaVersion1()
+    public async Task Open_NewDatabase_UsesWalAndCurrentSchemaVersion()
     {
         await using (await CreateStoreAsync())
         {
@@ -42,7 +42,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await connection.OpenAsync();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal((long)SqliteSchema.CurrentVersion, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
     }
 
     [Fact]

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Baton.Runs;
+using Baton.State.Sqlite;
+using Baton.State.Tests.Contract;
+using Baton.Values;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace Baton.State.Tests.Sqlite;
+
+public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreContract, IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "baton-runs-" + Guid.NewGuid().ToString("N"));
+    private readonly AesGcmSecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+
+    private string DatabasePath => Path.Combine(_directory, ".baton", "state.db");
+
+    protected override async Task<IRunStore> OpenStoreAsync(TimeProvider time) =>
+        await SqliteStateStore.OpenAsync(DatabasePath, _protector, time, CancellationToken.None);
+
+    public void Dispose() => _protector.Dispose();
+
+    protected override Task DeleteDatabaseAsync()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Secrets_AreNotInPlaintextInTheDatabaseFiles()
+    {
+        const string Secret = "correct-horse-battery-staple-run-4711";
+        var secret = Value.String(Secret).AsSensitive();
+        var store = await CreateStoreAsync();
+        await store.CreateRunAsync(Run("r1", inputs: Value.Map([new("password", secret), new("list", Value.List(Value.String(Secret)).AsSensitive())])), "w1", Lease, Token);
+        await store.AppendAsync(
+            [
+                Transition("r1", "step.succeeded", Step("r1", "db", StepStatus.Succeeded) with { Outputs = Value.Map([new("dsn", Value.Map([new("password", secret)]))]) }, data: Value.Map([new("password", secret)])),
+                Transition("r1", "run.succeeded", status: RunStatus.Succeeded) with { RunOutputs = Value.Map([new("password", secret)]) },
+            ],
+            "w1",
+            Token);
+        Assert.Equal(Secret, (await store.GetRunAsync("r1", Token))!.Outputs!.AsMap()["password"].AsString());
+        Assert.Equal(Secret, (await store.ReadRunEventsAsync("r1", 0, 10, Token))[0].Data.AsMap()["password"].AsString());
+        await CloseAsync(store);
+
+        var files = Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Secret)) < 0, $"plaintext secret in {file}");
+        }
+
+        // The plain parts are stored as they are, so the check above is not vacuous.
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT inputs FROM runs WHERE id = 'r1'";
+        var inputs = (string)command.ExecuteScalar()!;
+        Assert.Contains(ValueJson.SensitiveMarker, inputs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_MovedToAnotherPlace_FailToDecrypt()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateRunAsync(Run("r1", inputs: Value.Map([new("pw", Value.String("x").AsSensitive())])), "w1", Lease, Token);
+        await store.CreateRunAsync(Run("r2"), "w1", Lease, Token);
+        await store.AppendAsync([Transition("r1", "step.started", data: Value.Map([new("pw", Value.String("y").AsSensitive())])), Transition("r1", "step.started")], "w1", Token);
+        await CloseAsync(store);
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                UPDATE runs SET inputs = (SELECT inputs FROM runs WHERE id = 'r1') WHERE id = 'r2';
+                UPDATE run_events SET data = (SELECT data FROM run_events WHERE run_id = 'r1' AND seq = 1) WHERE run_id = 'r1' AND seq = 2;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var reopened = await CreateStoreAsync();
+        Assert.Equal("x", (await reopened.GetRunAsync("r1", Token))!.Inputs.AsMap()["pw"].AsString());
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => reopened.GetRunAsync("r2", Token));
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => reopened.ReadRunEventsAsync("r1", 1, 10, Token));
+    }
+
+    [Fact]
+    public async Task Open_VersionOneDatabase_AddsRunTablesAndKeepsState()
+    {
+        var stateStore = (SqliteStateStore)await CreateStoreAsync();
+        var held = (await stateStore.AcquireLockAsync("app", "alice", "apply", Lease, TimeSpan.Zero, Token)).Lock!;
+        await stateStore.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("x", Value.True)]) }, Token);
+        await CloseAsync(stateStore);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText =
+                """
+                DROP TABLE run_signals; DROP TABLE run_events; DROP TABLE run_steps; DROP TABLE runs; DROP TABLE schedule_fires;
+                DELETE FROM schema_version WHERE version > 1;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var reopened = await CreateStoreAsync();
+        await reopened.CreateRunAsync(Run("r1"), "w1", Lease, Token);
+        Assert.NotNull(await reopened.GetRunAsync("r1", Token));
+        Assert.Equal(1, (await ((IStateStore)reopened).LoadAsync("app", Token)).Serial);
+        await using var check = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await check.OpenAsync();
+        using var version = check.CreateCommand();
+        version.CommandText = "SELECT MAX(version) FROM schema_version";
+        Assert.Equal(2L, version.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task Append_BatchesOfHundredsOfTransitions_AreFast()
+    {
+        const int Runs = 200;
+        const int Batches = 40;
+        const int BatchSize = 250;
+        var store = await CreateStoreAsync(TimeProvider.System);
+        for (var r = 0; r < Runs; r++)
+        {
+            await store.CreateRunAsync(Run($"run-{r}"), "w1", TimeSpan.FromHours(1), Token);
+        }
+
+        var data = Value.Map([new("host", Value.String("10.0.0.1")), new("token", Value.String("t").AsSensitive())]);
+        var outputs = Value.Map([new("id", Value.String("i-123")), new("port", Value.Number(8080))]);
+        var watch = Stopwatch.StartNew();
+        for (var batch = 0; batch < Batches; batch++)
+        {
+            var transitions = new List<RunTransition>(BatchSize);
+            for (var i = 0; i < BatchSize; i++)
+            {
+                var runId = $"run-{i % Runs}";
+                var step = Step(runId, $"step-{batch}-{i / Runs}", StepStatus.Succeeded) with { Outputs = outputs, CompletedOrder = batch + 1 };
+                transitions.Add(Transition(runId, "step.succeeded", step, data: data));
+            }
+
+            await store.AppendAsync(transitions, "w1", Token);
+        }
+
+        watch.Stop();
+        var total = Batches * BatchSize;
+        var rate = total / watch.Elapsed.TotalSeconds;
+        output.WriteLine($"{total:N0} transitions in {Batches} batches of {BatchSize}: {watch.Elapsed.TotalMilliseconds:F0} ms, {rate:N0} transitions/s");
+        Assert.Equal(total, (await store.ListRunsAsync(new RunQuery { Limit = Runs }, Token)).Sum(r => r.EventCount));
+
+        // Generous bound: catches a regression by an order of magnitude on a loaded machine; the printed figure is the measurement.
+        Assert.True(rate > 1000, $"only {rate:N0} transitions/s");
+    }
+}
