@@ -105,11 +105,11 @@ internal static class RunCommands
                 return ExitCodes.Ok;
             }
 
-            context.Out.WriteLine($"{"RUN",-31} {"WORKFLOW",-16} {"STATUS",-13} {"STARTED",-20} {"TOOK",8}  TRIGGER");
+            context.Out.WriteLine($"{"RUN",-33} {"WORKFLOW",-16} {"STATUS",-13} {"STARTED",-20} {"TOOK",8}  TRIGGER");
             foreach (var run in runs)
             {
                 var took = (run.FinishedAt ?? DateTimeOffset.UtcNow) - run.CreatedAt;
-                context.Out.WriteLine($"{run.Id,-31} {run.Workflow,-16} {run.Status.ToString().ToLowerInvariant(),-13} {run.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Durations.Format(took),8}  {run.Trigger}");
+                context.Out.WriteLine($"{run.Id,-33} {run.Workflow,-16} {run.Status.ToString().ToLowerInvariant(),-13} {run.CreatedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {Durations.Format(took),8}  {run.Trigger}");
             }
 
             return ExitCodes.Ok;

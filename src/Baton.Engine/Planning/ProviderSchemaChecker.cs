@@ -48,12 +48,70 @@ public static class ProviderSchemaChecker
 
             CheckProperties(resource, schema, diagnostics);
         }
+
+        CheckActions(spec, registry, diagnostics);
     }
 
-    private static void CheckProperties(ResourceSpec resource, ResourceTypeSchema schema, DiagnosticBag diagnostics)
+    /// <summary>The actions the workflow runtime carries out itself or through the stack, not through a provider.</summary>
+    private static readonly HashSet<string> StackActions = new(StringComparer.Ordinal) { "stack.apply", "stack.plan", "stack.destroy", "workflow.run" };
+
+    /// <summary>Checks that every step's provider action exists and that its literal inputs are ones the action takes.</summary>
+    private static void CheckActions(StackSpec spec, ProviderRegistry registry, DiagnosticBag diagnostics)
+    {
+        var provided = spec.Providers.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var workflow in spec.Workflows)
+        {
+            foreach (var step in workflow.Steps.Concat(workflow.OnExit))
+            {
+                CheckAction(step.Uses, step.With, $"step \"{step.Id}\"", provided, registry, diagnostics);
+                if (step.Compensate is { } compensate)
+                {
+                    CheckAction(compensate.Uses, compensate.With, $"the compensation of step \"{step.Id}\"", provided, registry, diagnostics);
+                }
+            }
+        }
+    }
+
+    private static void CheckAction(NameReference uses, Expression? with, string owner, Dictionary<string, ProviderSpec> provided, ProviderRegistry registry, DiagnosticBag diagnostics)
+    {
+        var dot = uses.Name.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || StackActions.Contains(uses.Name))
+        {
+            return;
+        }
+
+        var prefix = uses.Name[..dot];
+        var family = provided.TryGetValue(prefix, out var configured) ? configured.Family : prefix;
+        if (!registry.Factories.TryGetValue(family, out var factory))
+        {
+            // Not a provider: the workflow checker has already said what is wrong with the name.
+            return;
+        }
+
+        var action = factory.Schema.Actions.FirstOrDefault(a => a.Name == uses.Name);
+        if (action is null)
+        {
+            var all = factory.Schema.Actions.Select(a => a.Name).ToList();
+            diagnostics.Error(
+                DiagnosticCodes.InvalidAction,
+                $"provider \"{family}\" has no action \"{uses.Name}\" ({owner})",
+                uses.Span,
+                Suggestions.DidYouMean(uses.Name, all) ?? (all.Count == 0 ? $"\"{family}\" has no actions" : "its actions: " + string.Join(", ", all)));
+            return;
+        }
+
+        CheckInputs(with as MapExpression, action.Inputs, action.Name, $"{owner} ({action.Name})", "input", uses.Span, diagnostics, requireAll: with is null or MapExpression);
+    }
+
+    private static void CheckProperties(ResourceSpec resource, ResourceTypeSchema schema, DiagnosticBag diagnostics) =>
+        CheckInputs(resource.Properties as MapExpression, schema.Attributes, schema.Type, $"resource \"{resource.Name}\" ({schema.Type})", "property", resource.NameSpan, diagnostics, requireAll: true);
+
+    /// <summary>Checks the literal keys and values of a map of inputs against a schema's input attributes.</summary>
+    private static void CheckInputs(
+        MapExpression? map, IReadOnlyList<AttributeSchema> attributes, string schemaName, string owner, string noun, SourceSpan ownerSpan, DiagnosticBag diagnostics, bool requireAll)
     {
         var given = new HashSet<string>(StringComparer.Ordinal);
-        if (resource.Properties is MapExpression map)
+        if (map is not null)
         {
             foreach (var entry in map.Entries)
             {
@@ -64,35 +122,40 @@ public static class ProviderSchemaChecker
 
                 var name = key.Value.AsString();
                 given.Add(name);
-                var attribute = schema.Attribute(name);
+                var attribute = attributes.FirstOrDefault(a => a.Name == name);
                 if (attribute is null || !attribute.IsInput)
                 {
                     diagnostics.Error(
                         DiagnosticCodes.UnknownAttribute,
                         attribute is null
-                            ? $"{schema.Type} has no property \"{name}\""
-                            : $"\"{name}\" of {schema.Type} is set by the provider, not by the stack",
+                            ? $"{schemaName} has no {noun} \"{name}\""
+                            : $"\"{name}\" of {schemaName} is set by the provider, not by the stack",
                         key.Span,
-                        Suggestions.DidYouMean(name, schema.Attributes.Where(a => a.IsInput).Select(a => a.Name)));
+                        Suggestions.DidYouMean(name, attributes.Where(a => a.IsInput).Select(a => a.Name)));
                     continue;
                 }
 
                 if (entry.Value is LiteralExpression { Value.Kind: not ValueKind.Null } literal
                     && !attribute.Type.TryConvert(literal.Value, out _, out var error))
                 {
-                    diagnostics.Error(DiagnosticCodes.AttributeType, $"\"{name}\" of {schema.Type} must be {attribute.Type}: {error}", literal.Span);
+                    diagnostics.Error(DiagnosticCodes.AttributeType, $"\"{name}\" of {schemaName} must be {attribute.Type}: {error}", literal.Span);
                 }
             }
         }
 
-        foreach (var attribute in schema.Attributes)
+        if (!requireAll)
+        {
+            return;
+        }
+
+        foreach (var attribute in attributes)
         {
             if (attribute.Required && !given.Contains(attribute.Name))
             {
                 diagnostics.Error(
                     DiagnosticCodes.MissingAttribute,
-                    $"resource \"{resource.Name}\" ({schema.Type}) must set \"{attribute.Name}\"",
-                    resource.NameSpan,
+                    $"{owner} must set \"{attribute.Name}\"",
+                    ownerSpan,
                     attribute.Description);
             }
         }
