@@ -17,13 +17,14 @@ internal sealed class RunEnvironment : IAsyncDisposable
     private readonly StackSession _session;
     private readonly StackWorkflowHost _host;
 
-    private RunEnvironment(CliContext context, IStateStore state, IDisposable protector, StackSession session)
+    private RunEnvironment(CliContext context, IStateStore state, IDisposable protector, StackSession session, Func<RunEnvironment, StackOperations> operations)
     {
         _context = context;
         _state = state;
         _protector = protector;
         _session = session;
-        _host = new StackWorkflowHost(session);
+        var stackOperations = operations(this);
+        _host = new StackWorkflowHost(session, stackOperations.InvokeAsync);
         Store = (IRunStore)state;
         Runtime = new WorkflowRuntime(Store, new WorkflowRuntimeOptions { Owner = OwnerName() });
     }
@@ -38,7 +39,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
         var directory = Workspace.StackDirectory(parse, context, stack);
         var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
         var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
-        return new RunEnvironment(context, store, protector, session);
+        return new RunEnvironment(context, store, protector, session, env => new StackOperations(parse, context, stack, directory, store, () => env.Runtime, () => env._host));
     }
 
     /// <summary>This process as a lease owner: host, pid and a nonce (a restarted process with the same pid is another owner).</summary>

@@ -38,7 +38,7 @@ internal sealed class StackArguments
     }
 
     /// <summary>Loads and binds the stack; the result holds whatever could be built, and the diagnostics say what went wrong.</summary>
-    public LoadedStack Load(ParseResult parse, CliContext context, BindOptions options)
+    public LoadedStack Load(ParseResult parse, CliContext context, BindOptions options, IEnumerable<VariableInput>? overrides = null)
     {
         var diagnostics = new DiagnosticBag();
         var display = parse.GetValue(Directory) ?? ".";
@@ -64,6 +64,8 @@ internal sealed class StackArguments
             }
         }
 
+        // Values a workflow step gives (stack.apply's variables) come last and win.
+        inputs.AddRange(overrides ?? []);
         var bound = StackBinder.Bind(spec, inputs, new StackFileHost(directory), options, diagnostics);
         return new LoadedStack(spec, bound, diagnostics);
     }
