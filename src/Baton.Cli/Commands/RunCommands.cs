@@ -22,11 +22,13 @@ internal static class RunCommands
         var stack = new StackArguments();
         var engine = new EngineArguments();
         var inputs = new Option<string[]>("--input") { Description = "Set an input: --input name=value (repeatable)", HelpName = "NAME=VALUE", AllowMultipleArgumentsPerToken = false };
+        var detach = new Option<bool>("--detach") { Description = "Start the run in a background worker process and return at once (its output goes to .baton/runs/RUN.log)" };
         var command = new Command("run", "Start a run of a workflow and follow it to the end: exit 0 when it succeeds, 1 when it fails or is cancelled.");
         command.Arguments.Add(workflow);
         stack.AddTo(command);
         engine.AddTo(command, planning: false);
         command.Options.Add(inputs);
+        command.Options.Add(detach);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
             var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
@@ -49,6 +51,13 @@ internal static class RunCommands
 
             await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
             var run = await env.Runtime.CreateRunAsync(loaded.Spec, name, Value.Map(values), "manual", cancellationToken);
+            if (parse.GetValue(detach))
+            {
+                var pid = await env.DetachAsync(run, parse, stack, engine, Workspace.StackDirectory(parse, context, stack), cancellationToken);
+                context.Out.WriteLine($"Run {run.Id} of {name} started in the background (worker pid {pid}); see it with: baton runs show {run.Id}");
+                return ExitCodes.Ok;
+            }
+
             context.Out.WriteLine($"Run {run.Id} of {name} started.");
             return await env.FollowAsync(run.Id, cancellationToken);
         }));

@@ -53,6 +53,57 @@ internal sealed class RunEnvironment : IAsyncDisposable
             && pid != Environment.ProcessId && OperatingSystem.IsLinux() && !Directory.Exists($"/proc/{pid}");
     }
 
+    /// <summary>
+    /// Hands <paramref name="run"/> to a detached worker (<c>baton resume DIR --run ID</c> in its own session, output to
+    /// <c>.baton/runs/ID.log</c>) and returns its pid. The argument list is passed as separate arguments to a constant
+    /// shell script that only redirects; nothing is parsed by a shell.
+    /// </summary>
+    public async Task<int> DetachAsync(RunRecord run, ParseResult parse, StackArguments stack, EngineArguments engine, string directory, CancellationToken cancellationToken)
+    {
+        var logs = Path.Combine(directory, ".baton", "runs");
+        Directory.CreateDirectory(logs);
+        var log = Path.Combine(logs, run.Id + ".log");
+        var self = Environment.ProcessPath ?? throw new CliException("cannot find the baton program to start a worker");
+        var info = new System.Diagnostics.ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = directory };
+        foreach (var argument in (string[])["/bin/sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", log, self])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(RunEnvironment).Assembly.Location);
+        }
+
+        foreach (var argument in (string[])["resume", directory, "--run", run.Id])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var assignment in parse.GetValue(stack.Variables) ?? [])
+        {
+            info.ArgumentList.Add("--var");
+            info.ArgumentList.Add(assignment);
+        }
+
+        foreach (var file in parse.GetValue(stack.VariableFiles) ?? [])
+        {
+            info.ArgumentList.Add("--var-file");
+            info.ArgumentList.Add(_context.Resolve(file));
+        }
+
+        if (parse.GetValue(engine.State) is { } state)
+        {
+            info.ArgumentList.Add("--state");
+            info.ArgumentList.Add(state);
+        }
+
+        // The worker claims the run; this process lets go of it first.
+        await Store.ReleaseRunAsync(run.Id, run.Owner!, cancellationToken);
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new CliException("the background worker did not start");
+        return process.Id;
+    }
+
     /// <summary>Executes the run in the foreground with progress lines; the exit code says how it ended.</summary>
     public async Task<int> FollowAsync(string runId, CancellationToken cancellationToken, bool quietWhenBusy = false)
     {
