@@ -542,6 +542,22 @@ public abstract class RunStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_UnknownValue_IsRefusedAndWritesNothing()
+    {
+        var store = await CreateWithRunsAsync(NewClock(), "w1", "r1");
+        var unknown = Value.Map([new("id", Value.UnknownAny)]);
+        await Assert.ThrowsAnyAsync<Exception>(() => store.AppendAsync(
+            [Transition("r1", "step.started", Step("r1", "a")), Transition("r1", "step.succeeded", Step("r1", "a", StepStatus.Succeeded) with { Outputs = unknown })],
+            "w1",
+            Token));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.AppendAsync([Transition("r1", "run.started", data: unknown)], "w1", Token));
+
+        Assert.Equal(0, (await store.GetRunAsync("r1", Token))!.EventCount);
+        Assert.Empty(await store.GetStepsAsync("r1", Token));
+        Assert.Empty(await store.ReadRunEventsAsync("r1", 0, 10, Token));
+    }
+
+    [Fact]
     public async Task Append_Cancelled_ThrowsAndWritesNothing()
     {
         var store = await CreateWithRunsAsync(NewClock(), "w1", "r1");
