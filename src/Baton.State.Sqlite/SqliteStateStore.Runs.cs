@@ -123,8 +123,10 @@ public sealed partial class SqliteStateStore : IRunStore
                 // Disposed while waiting: the append is abandoned unless a caller before the dispose took it.
                 ObjectDisposedException.ThrowIf(append.TryAbandon(), this);
             }
-            else
+            else if (!append.Done.Task.IsCompleted)
             {
+                // Not yet written by a caller before: write it and whatever else is queued. A caller whose append was
+                // written passes the writer on at once, so its wait never includes a later group's fsync.
                 CommitQueuedAppends();
             }
         }
