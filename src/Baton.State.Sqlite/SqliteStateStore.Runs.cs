@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Baton.Runs;
 using Microsoft.Data.Sqlite;
@@ -8,7 +9,8 @@ namespace Baton.State.Sqlite;
 /// The run store half of the SQLite store, in the same database file and behind the same single writer as the state:
 /// every write below is one <c>BEGIN IMMEDIATE</c> transaction on the writer connection, fsync'd before its task
 /// completes, so run writes and state writes never fight over SQLite's write lock inside one process (other processes
-/// wait on <c>busy_timeout</c>).
+/// wait on <c>busy_timeout</c>). Concurrent <see cref="AppendAsync"/> calls are group-committed: one transaction for
+/// all the calls queued while the writer was busy, each call in its own savepoint.
 /// <list type="bullet">
 /// <item><see cref="CreateRunAsync"/> appends no event: a new run's history is empty (event count 0), so the
 /// runtime's first event (<c>run.started</c>) is sequence number 1.</item>
@@ -23,6 +25,13 @@ namespace Baton.State.Sqlite;
 /// </summary>
 public sealed partial class SqliteStateStore : IRunStore
 {
+    private const string AppendSavepoint = "append";
+
+    private readonly ConcurrentQueue<QueuedAppend> _appends = new();
+
+    /// <summary>How many transactions <see cref="AppendAsync"/> calls were committed in (fewer than the calls when grouped).</summary>
+    internal long AppendTransactions { get; private set; }
+
     private const string RunColumns =
         """
         id, stack, workflow, status, inputs, outputs, error, "trigger", parent_run_id, parent_step, definition,
@@ -65,7 +74,13 @@ public sealed partial class SqliteStateStore : IRunStore
     }
 
     /// <inheritdoc />
-    public Task AppendAsync(IReadOnlyList<RunTransition> transitions, string owner, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Concurrent calls are group-committed: the caller that gets the writer takes every append queued by then and
+    /// writes them in one transaction (one fsync), each inside its own savepoint, so a call whose lease was lost (or
+    /// whose values cannot be stored) fails alone and writes nothing while the others commit. A call cancelled before
+    /// another caller took it writes nothing and throws; once taken, its outcome stands.
+    /// </remarks>
+    public async Task AppendAsync(IReadOnlyList<RunTransition> transitions, string owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         ArgumentNullException.ThrowIfNull(owner);
@@ -80,10 +95,49 @@ public sealed partial class SqliteStateStore : IRunStore
 
         if (transitions.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return WriteAsync(transaction => Append(transaction, transitions, owner), cancellationToken);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var append = new QueuedAppend(transitions, owner);
+        _appends.Enqueue(append);
+        try
+        {
+            await _writeGate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (append.TryAbandon())
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // Another caller took this append before the cancel: its outcome stands.
+            await append.Done.Task;
+            return;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                // Disposed while waiting: the append is abandoned unless a caller before the dispose took it.
+                ObjectDisposedException.ThrowIf(append.TryAbandon(), this);
+            }
+            else if (!append.Done.Task.IsCompleted)
+            {
+                // Not yet written by a caller before: write it and whatever else is queued. A caller whose append was
+                // written passes the writer on at once, so its wait never includes a later group's fsync.
+                CommitQueuedAppends();
+            }
+        }
+        finally
+        {
+            _statements.Detach();
+            _runStatements.Detach();
+            _writeGate.Release();
+        }
+
+        await append.Done.Task;
     }
 
     /// <inheritdoc />
@@ -506,6 +560,74 @@ public sealed partial class SqliteStateStore : IRunStore
         return transitions.Count;
     }
 
+    /// <summary>Whether an append's failure is its own (its lease, its values, a constraint), not the transaction's.</summary>
+    private static bool IsOwnFailure(Exception failure) =>
+        failure is RunLeaseLostException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException
+            or SqliteException { SqliteErrorCode: 19 };
+
+    /// <summary>Writes every queued append in one transaction, each in a savepoint; runs under the write gate.</summary>
+    private void CommitQueuedAppends()
+    {
+        var group = new List<QueuedAppend>();
+        while (_appends.TryDequeue(out var queued))
+        {
+            if (queued.TryTake())
+            {
+                group.Add(queued);
+            }
+        }
+
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        var failures = new Exception?[group.Count];
+        try
+        {
+            using var transaction = _writer.BeginTransaction(deferred: false);
+            for (var i = 0; i < group.Count; i++)
+            {
+                transaction.Save(AppendSavepoint);
+                try
+                {
+                    Append(transaction, group[i].Transitions, group[i].Owner);
+                }
+                catch (Exception failure) when (IsOwnFailure(failure))
+                {
+                    transaction.Rollback(AppendSavepoint);
+                    failures[i] = failure;
+                }
+
+                transaction.Release(AppendSavepoint);
+            }
+
+            transaction.Commit();
+            AppendTransactions++;
+        }
+        catch (Exception failure)
+        {
+            foreach (var append in group)
+            {
+                append.Done.TrySetException(failure);
+            }
+
+            throw;
+        }
+
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (failures[i] is { } failure)
+            {
+                group[i].Done.TrySetException(failure);
+            }
+            else
+            {
+                group[i].Done.TrySetResult();
+            }
+        }
+    }
+
     private RunRecord RunFrom(SqliteDataReader row)
     {
         var id = row.GetString(0);
@@ -538,6 +660,25 @@ public sealed partial class SqliteStateStore : IRunStore
     {
         using var command = Command(connection, transaction, "SELECT stack FROM runs WHERE id = $id", ("id", runId));
         return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>A call of <see cref="AppendAsync"/> waiting for a group commit: waiting, then taken or abandoned.</summary>
+    private sealed class QueuedAppend(IReadOnlyList<RunTransition> transitions, string owner)
+    {
+        private const int Waiting = 0;
+        private const int Taken = 1;
+        private const int Abandoned = 2;
+        private int _state;
+
+        public IReadOnlyList<RunTransition> Transitions { get; } = transitions;
+
+        public string Owner { get; } = owner;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, Abandoned, Waiting) == Waiting;
     }
 
     /// <summary>What one <see cref="AppendAsync"/> changes on one run, applied with a single update at the end.</summary>

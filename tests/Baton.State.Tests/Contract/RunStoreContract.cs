@@ -56,6 +56,32 @@ public abstract class RunStoreContract : IAsyncLifetime
 
     protected static FakeTimeProvider NewClock() => new(T0);
 
+    /// <summary>
+    /// Makes <paramref name="callsEach"/> calls on each of <paramref name="threads"/> dedicated threads released
+    /// together, each thread waiting for one call before the next, so calls really overlap (on the thread pool, calls
+    /// that complete synchronously would run one after another). Returns each thread's results.
+    /// </summary>
+    protected static async Task<T[][]> OnThreadsAsync<T>(int threads, int callsEach, Func<int, int, Task<T>> call)
+    {
+        using var start = new Barrier(threads);
+        var running = Enumerable.Range(0, threads).Select(thread => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait(Token);
+                var results = new T[callsEach];
+                for (var i = 0; i < callsEach; i++)
+                {
+                    results[i] = call(thread, i).GetAwaiter().GetResult();
+                }
+
+                return results;
+            },
+            Token,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        return await Task.WhenAll(running);
+    }
+
     protected static RunRecord Run(string id, string stack = "app", string workflow = "deploy", DateTimeOffset? createdAt = null, Value? inputs = null) => new()
     {
         Id = id,
@@ -433,17 +459,8 @@ public abstract class RunStoreContract : IAsyncLifetime
         for (var round = 0; round < 5; round++)
         {
             var fireTime = T0.AddMinutes(round);
-            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var racers = Enumerable.Range(0, 8).Select(i => Task.Run(
-                async () =>
-                {
-                    await start.Task;
-                    return await stores[i % stores.Count].TryRecordScheduleFireAsync("app", "nightly", fireTime, $"run-{round}-{i}", Token);
-                },
-                Token)).ToArray();
-            start.SetResult();
-            var results = await Task.WhenAll(racers);
-            Assert.Equal(1, results.Count(won => won));
+            var results = await OnThreadsAsync(8, 1, (thread, _) => stores[thread % stores.Count].TryRecordScheduleFireAsync("app", "nightly", fireTime, $"run-{round}-{thread}", Token));
+            Assert.Equal(1, results.Count(won => won[0]));
         }
 
         Assert.Equal(T0.AddMinutes(4), await stores[0].LastScheduleFireAsync("app", "nightly", Token));
@@ -461,23 +478,18 @@ public abstract class RunStoreContract : IAsyncLifetime
             await first.CreateRunAsync(Run($"run-{r}"), $"w{r % 2}", TimeSpan.FromHours(1), Token);
         }
 
-        var writers = Enumerable.Range(0, Runs).Select(r => Task.Run(
-            async () =>
-            {
-                var store = r % 2 == 0 ? first : second;
-                for (var i = 0; i < AppendsEach; i++)
-                {
-                    await store.AppendAsync(
-                        [
-                            Transition($"run-{r}", "step.started", Step($"run-{r}", $"s{i}")),
-                            Transition($"run-{r}", "step.succeeded", Step($"run-{r}", $"s{i}", StepStatus.Succeeded) with { CompletedOrder = i + 1 }),
-                        ],
-                        $"w{r % 2}",
-                        Token);
-                }
-            },
-            Token));
-        await Task.WhenAll(writers);
+        await OnThreadsAsync(Runs, AppendsEach, async (r, i) =>
+        {
+            var store = r % 2 == 0 ? first : second;
+            await store.AppendAsync(
+                [
+                    Transition($"run-{r}", "step.started", Step($"run-{r}", $"s{i}")),
+                    Transition($"run-{r}", "step.succeeded", Step($"run-{r}", $"s{i}", StepStatus.Succeeded) with { CompletedOrder = i + 1 }),
+                ],
+                $"w{r % 2}",
+                Token);
+            return true;
+        });
 
         for (var r = 0; r < Runs; r++)
         {
@@ -488,6 +500,72 @@ public abstract class RunStoreContract : IAsyncLifetime
             Assert.All(steps, s => Assert.Equal(StepStatus.Succeeded, s.Status));
             Assert.Equal(AppendsEach * 2, (await second.GetRunAsync($"run-{r}", Token))!.EventCount);
         }
+    }
+
+    [Fact]
+    public async Task Append_ConcurrentCallsOneLosingItsLease_OnlyThatOneFails()
+    {
+        const int Runs = 12;
+        var store = await CreateStoreAsync();
+        for (var r = 0; r < Runs; r++)
+        {
+            await store.CreateRunAsync(Run($"run-{r}"), "w1", Lease, Token);
+        }
+
+        await store.CreateRunAsync(Run("theirs"), "w2", Lease, Token);
+        var lost = await OnThreadsAsync(Runs, 5, async (r, i) =>
+        {
+            var runIds = r % 4 == 0 && i == 2 ? new[] { $"run-{r}", "theirs" } : [$"run-{r}"];
+            try
+            {
+                await store.AppendAsync([.. runIds.Select(id => Transition(id, "step.started", Step(id, $"s{i}")))], "w1", Token);
+                return false;
+            }
+            catch (RunLeaseLostException)
+            {
+                return true;
+            }
+        });
+
+        Assert.Equal(Runs / 4, lost.Sum(thread => thread.Count(wasLost => wasLost)));
+        Assert.All(Enumerable.Range(0, Runs), r => Assert.Equal(r % 4 == 0, lost[r][2]));
+
+        for (var r = 0; r < Runs; r++)
+        {
+            var expected = r % 4 == 0 ? 4 : 5;
+            Assert.Equal(expected, (await store.GetRunAsync($"run-{r}", Token))!.EventCount);
+            Assert.Equal(Enumerable.Range(1, expected).Select(i => (long)i), (await store.ReadRunEventsAsync($"run-{r}", 0, 100, Token)).Select(e => e.Seq));
+            Assert.Equal(expected, (await store.GetStepsAsync($"run-{r}", Token)).Count);
+        }
+
+        Assert.Equal(0, (await store.GetRunAsync("theirs", Token))!.EventCount);
+    }
+
+    [Fact]
+    public async Task Append_UnknownValue_IsRefusedAndWritesNothing()
+    {
+        var store = await CreateWithRunsAsync(NewClock(), "w1", "r1");
+        var unknown = Value.Map([new("id", Value.UnknownAny)]);
+        await Assert.ThrowsAnyAsync<Exception>(() => store.AppendAsync(
+            [Transition("r1", "step.started", Step("r1", "a")), Transition("r1", "step.succeeded", Step("r1", "a", StepStatus.Succeeded) with { Outputs = unknown })],
+            "w1",
+            Token));
+        await Assert.ThrowsAnyAsync<Exception>(() => store.AppendAsync([Transition("r1", "run.started", data: unknown)], "w1", Token));
+
+        Assert.Equal(0, (await store.GetRunAsync("r1", Token))!.EventCount);
+        Assert.Empty(await store.GetStepsAsync("r1", Token));
+        Assert.Empty(await store.ReadRunEventsAsync("r1", 0, 10, Token));
+    }
+
+    [Fact]
+    public async Task Append_Cancelled_ThrowsAndWritesNothing()
+    {
+        var store = await CreateWithRunsAsync(NewClock(), "w1", "r1");
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AppendAsync([Transition("r1", "run.started")], "w1", cancel.Token));
+        await store.AppendAsync([Transition("r1", "step.started")], "w1", Token);
+        Assert.Equal(["step.started"], (await store.ReadRunEventsAsync("r1", 0, 10, Token)).Select(e => e.Kind));
     }
 
     [Fact]

@@ -161,4 +161,30 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
         // Generous bound: catches a regression by an order of magnitude on a loaded machine; the printed figure is the measurement.
         Assert.True(rate > 1000, $"only {rate:N0} transitions/s");
     }
+
+    [Fact]
+    public async Task Append_ManySmallConcurrentCalls_AreGroupCommitted()
+    {
+        const int Writers = 32;
+        const int AppendsEach = 25;
+        var store = await CreateStoreAsync(TimeProvider.System);
+        for (var r = 0; r < Writers; r++)
+        {
+            await store.CreateRunAsync(Run($"run-{r}"), "w1", TimeSpan.FromHours(1), Token);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await OnThreadsAsync(Writers, AppendsEach, async (r, i) =>
+        {
+            await store.AppendAsync([Transition($"run-{r}", "step.started", Step($"run-{r}", $"s{i}")), Transition($"run-{r}", "step.succeeded", Step($"run-{r}", $"s{i}", StepStatus.Succeeded))], "w1", Token);
+            return true;
+        });
+        watch.Stop();
+
+        var calls = Writers * AppendsEach;
+        var transactions = ((SqliteStateStore)store).AppendTransactions;
+        output.WriteLine($"{calls:N0} concurrent calls of 2 transitions from {Writers} threads: {watch.Elapsed.TotalMilliseconds:F0} ms, {calls / watch.Elapsed.TotalSeconds:N0} calls/s, {transactions:N0} transactions");
+        Assert.Equal(calls * 2, (await store.ListRunsAsync(new RunQuery { Limit = Writers }, Token)).Sum(r => r.EventCount));
+        Assert.True(transactions < calls, $"{transactions} transactions for {calls} calls: nothing was grouped");
+    }
 }
