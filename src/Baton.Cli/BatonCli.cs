@@ -25,6 +25,7 @@ internal static class BatonCli
         root.Subcommands.Add(RunCommands.Cancel(context));
         root.Subcommands.Add(RunCommands.Retry(context));
         root.Subcommands.Add(RunCommands.Resume(context));
+        root.Subcommands.Add(RunCommands.Worker(context));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)

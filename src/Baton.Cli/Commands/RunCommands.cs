@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
+using Baton.Engine.Workflows;
 using Baton.Model;
 using Baton.Runs;
 using Baton.Spec;
@@ -300,6 +302,76 @@ internal static class RunCommands
 
             var results = await Task.WhenAll(ids.Select(runId => env.FollowAsync(runId, cancellationToken, quietWhenBusy: parse.GetValue(only) is null)));
             return results.All(r => r == ExitCodes.Ok) ? ExitCodes.Ok : ExitCodes.Error;
+        }));
+        return command;
+    }
+
+    public static Command Worker(CliContext context)
+    {
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var command = new Command("worker", "Run the stack's workflows in the foreground until Ctrl-C: fire schedules (each fire once, with catch-up and overlap policies) and execute every run no live worker holds.");
+        stack.AddTo(command);
+        engine.AddTo(command, planning: false);
+        command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
+        {
+            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
+            if (loaded is null)
+            {
+                return ExitCodes.Error;
+            }
+
+            var spec = loaded.Spec!;
+            var directory = Workspace.StackDirectory(parse, context, stack);
+            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
+            var scheduler = new WorkflowScheduler(env.Store, TimeProvider.System);
+            var active = new Dictionary<string, Task<int>>(StringComparer.Ordinal);
+            context.Out.WriteLine($"Worker for stack {spec.Name}: {spec.Workflows.Count(w => w.Schedule is not null)} scheduled workflow(s); Ctrl-C stops it (runs in progress stay resumable).");
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var fires = await scheduler.TickAsync(spec, async (workflow, runId, fire, ct) =>
+                    {
+                        var diagnostics = new DiagnosticBag();
+                        var values = WorkflowInputs.Bind(workflow, [], new StackFileHost(directory), diagnostics);
+                        await env.Runtime.CreateRunAsync(spec, workflow.Name, Value.Map(values), "schedule:" + fire.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), ct, runId: runId);
+                    }, cancellationToken);
+                    foreach (var fire in fires)
+                    {
+                        context.Out.WriteLine($"schedule {fire.Workflow} {fire.FireTime.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {fire.Outcome}{(fire.RunId is null ? "" : " " + fire.RunId)}");
+                    }
+
+                    foreach (var done in active.Where(a => a.Value.IsCompleted).Select(a => a.Key).ToList())
+                    {
+                        active.Remove(done);
+                    }
+
+                    var unfinished = await env.Store.ListRunsAsync(new RunQuery { Stack = spec.Name, UnfinishedOnly = true, Limit = 1000 }, cancellationToken);
+                    foreach (var run in unfinished.Reverse())
+                    {
+                        var buffered = run.Status == RunStatus.Pending && unfinished.Any(o => o.Workflow == run.Workflow && o.Id != run.Id && o.Status != RunStatus.Pending);
+                        var held = run.Owner is { } owner && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !RunEnvironment.OwnerIsDead(owner) && !env.Owns(run);
+                        if (active.ContainsKey(run.Id) || buffered || held)
+                        {
+                            continue;
+                        }
+
+                        context.Out.WriteLine($"run {run.Id} ({run.Workflow}, {run.Trigger}): executing");
+                        active[run.Id] = env.FollowAsync(run.Id, cancellationToken, quietWhenBusy: true);
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            await Task.WhenAll(active.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            context.Out.WriteLine("Worker stopped.");
+            return ExitCodes.Ok;
         }));
         return command;
     }

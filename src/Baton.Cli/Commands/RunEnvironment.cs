@@ -16,6 +16,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
     private readonly IDisposable _protector;
     private readonly StackSession _session;
     private readonly StackWorkflowHost _host;
+    private readonly string _owner;
 
     private RunEnvironment(CliContext context, IStateStore state, IDisposable protector, StackSession session, Func<RunEnvironment, StackOperations> operations)
     {
@@ -26,12 +27,16 @@ internal sealed class RunEnvironment : IAsyncDisposable
         var stackOperations = operations(this);
         _host = new StackWorkflowHost(session, stackOperations.InvokeAsync);
         Store = (IRunStore)state;
-        Runtime = new WorkflowRuntime(Store, new WorkflowRuntimeOptions { Owner = OwnerName() });
+        _owner = OwnerName();
+        Runtime = new WorkflowRuntime(Store, new WorkflowRuntimeOptions { Owner = _owner });
     }
 
     public IRunStore Store { get; }
 
     public WorkflowRuntime Runtime { get; }
+
+    /// <summary>Whether this process's runtime holds <paramref name="run"/>'s lease.</summary>
+    public bool Owns(RunRecord run) => run.Owner == _owner;
 
     public static async Task<RunEnvironment> OpenAsync(
         ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, LoadedStack loaded, CancellationToken cancellationToken)

@@ -44,6 +44,11 @@ internal static partial class WorkflowChecker
             CheckSchedule(schedule, diagnostics);
         }
 
+        if (workflow.TimeZone is { } zone && !Schedules.TryFindTimeZone(zone.Name, out _))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidSchedule, $"\"{zone.Name}\" is not a time zone this machine knows", zone.Span, "use an IANA name such as UTC, Europe/Berlin or America/New_York");
+        }
+
         foreach (var trigger in workflow.Triggers)
         {
             if (trigger.Resource is { } resource && !resourceNames.Contains(resource.Name))
@@ -196,10 +201,9 @@ internal static partial class WorkflowChecker
 
     private static void CheckSchedule(NameReference schedule, DiagnosticBag diagnostics)
     {
-        var fields = schedule.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
         try
         {
-            _ = CronExpression.Parse(schedule.Name, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            _ = Schedules.ParseCron(schedule.Name);
         }
         catch (CronFormatException ex)
         {

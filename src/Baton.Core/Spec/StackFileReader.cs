@@ -177,6 +177,9 @@ internal sealed class StackFileReader
             NameSpan = name.Span,
             Description = Text(map?["description"]),
             Schedule = map?["schedule"] is YamlScalar schedule ? new NameReference(schedule.Value, schedule.Span) : null,
+            TimeZone = map?["timezone"] is YamlScalar zone ? new NameReference(zone.Value, zone.Span) : null,
+            Overlap = map?["overlap"] is YamlScalar overlap ? overlap.Value : "skip",
+            CatchUp = Duration(map?["catch_up"]) ?? TimeSpan.Zero,
             Triggers = [.. Items(map?["triggers"]).OfType<YamlMapping>()
                 .Where(t => t["event"] is YamlScalar)
                 .Select(t => new TriggerSpec(

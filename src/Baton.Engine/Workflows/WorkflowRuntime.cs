@@ -62,13 +62,13 @@ public sealed class WorkflowRuntime : IAsyncDisposable
 
     /// <summary>Creates a pending run held by this worker; <see cref="ExecuteAsync"/> runs it.</summary>
     public async Task<RunRecord> CreateRunAsync(
-        StackSpec stack, string workflow, Value inputs, string trigger, CancellationToken cancellationToken, string? parentRunId = null, string? parentStep = null)
+        StackSpec stack, string workflow, Value inputs, string trigger, CancellationToken cancellationToken, string? parentRunId = null, string? parentStep = null, string? runId = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         var now = _options.Time.GetUtcNow();
         var run = new RunRecord
         {
-            Id = NewRunId(now),
+            Id = runId ?? NewRunId(now),
             Stack = stack.Name,
             Workflow = workflow,
             Inputs = inputs,

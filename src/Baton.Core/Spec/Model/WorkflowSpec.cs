@@ -19,6 +19,15 @@ public sealed record WorkflowSpec
     /// <summary>A cron schedule, when runs start on one.</summary>
     public NameReference? Schedule { get; init; }
 
+    /// <summary>The time zone the schedule is read in (an IANA name); UTC when null.</summary>
+    public NameReference? TimeZone { get; init; }
+
+    /// <summary>What a fire does while a run of the workflow is unfinished: skip, buffer_one or allow.</summary>
+    public string Overlap { get; init; } = "skip";
+
+    /// <summary>How far back missed fires are still started after downtime.</summary>
+    public TimeSpan CatchUp { get; init; }
+
     /// <summary>Events that start runs.</summary>
     public ImmutableArray<TriggerSpec> Triggers { get; init; } = [];
 

@@ -148,6 +148,13 @@ public static class StackFileShape
     [
         new("description", Text),
         new("schedule", Text with { Description = "a cron expression (5 fields, or 6 with seconds)" }),
+        new("timezone", Text with { Description = "the IANA time zone the schedule is read in (default UTC), such as Europe/Berlin" }),
+        new("overlap", new ScalarShape(ScalarKind.String)
+        {
+            Enum = ["skip", "buffer_one", "allow"],
+            Description = "when a fire comes while a run of the workflow is unfinished: skip it (default), keep one to start after, or start anyway",
+        }),
+        new("catch_up", Duration with { Description = "after downtime, fires missed within this window are still started (default 0: none)" }),
         new("triggers", new ListShape(Trigger)),
         new("webhook", Bool with { Description = "allow starting runs through the signed webhook endpoint" }),
         new("inputs", new MapShape(Declaration("workflow input")) { KeyNoun = "input" }),
