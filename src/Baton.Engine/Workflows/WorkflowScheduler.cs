@@ -20,23 +20,27 @@ public sealed record ScheduleFire(string Workflow, DateTimeOffset FireTime, stri
 /// </summary>
 public sealed class WorkflowScheduler(IRunStore store, TimeProvider time)
 {
+    private readonly Dictionary<string, DateTimeOffset> _watchingSince = new(StringComparer.Ordinal);
+
     /// <summary>How late a tick may come without a fire being lost, when <c>catch_up</c> is shorter.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The fire times of <paramref name="cron"/> in <paramref name="zone"/> after <paramref name="lastFire"/> (or the
-    /// window start) up to <paramref name="now"/>, oldest first; none earlier than now − max(catch_up, grace), and for
-    /// a schedule that never fired none earlier than now − catch_up.
+    /// The fire times of <paramref name="cron"/> in <paramref name="zone"/> due at <paramref name="now"/>, oldest first:
+    /// those after <paramref name="lastFire"/>, but none earlier than now − max(catch_up, grace); for a schedule that
+    /// never fired, those since this scheduler began watching it (<paramref name="watchingSince"/>) less catch_up.
     /// </summary>
-    public static IReadOnlyList<DateTimeOffset> DueFires(CronExpression cron, TimeZoneInfo zone, DateTimeOffset? lastFire, DateTimeOffset now, TimeSpan catchUp)
+    public static IReadOnlyList<DateTimeOffset> DueFires(
+        CronExpression cron, TimeZoneInfo zone, DateTimeOffset? lastFire, DateTimeOffset watchingSince, DateTimeOffset now, TimeSpan catchUp)
     {
         ArgumentNullException.ThrowIfNull(cron);
-        // A schedule that never fired starts from now (or catch_up back); one that did goes on from its last fire,
-        // but never further back than catch_up (or the grace period for a late tick).
-        var windowStart = lastFire is null ? now - catchUp : now - (catchUp > Grace ? catchUp : Grace);
-        var from = lastFire is { } last && last > windowStart ? last : windowStart;
+        var from = lastFire is { } last
+            ? Max(last, now - (catchUp > Grace ? catchUp : Grace))
+            : watchingSince - catchUp;
         return [.. cron.GetOccurrences(from.UtcDateTime, now.UtcDateTime, zone, fromInclusive: false, toInclusive: true).Select(t => new DateTimeOffset(t, TimeSpan.Zero))];
     }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>
     /// Fires what is due for every scheduled workflow of <paramref name="stack"/>. <paramref name="createRun"/> creates
@@ -63,7 +67,8 @@ public sealed class WorkflowScheduler(IRunStore store, TimeProvider time)
 
             var zone = workflow.TimeZone is { } name && Schedules.TryFindTimeZone(name.Name, out var found) ? found : TimeZoneInfo.Utc;
             var last = await store.LastScheduleFireAsync(stack.Name, workflow.Name, cancellationToken);
-            foreach (var fire in DueFires(cron, zone, last, now, workflow.CatchUp))
+            var since = _watchingSince.TryGetValue(stack.Name + "/" + workflow.Name, out var seen) ? seen : _watchingSince[stack.Name + "/" + workflow.Name] = now;
+            foreach (var fire in DueFires(cron, zone, last, since, now, workflow.CatchUp))
             {
                 var unfinished = workflow.Overlap == "allow"
                     ? []
