@@ -178,7 +178,32 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(healed, pid => Assert.True(IsAlive(pid), $"replica pid {pid} is not running after the heal"));
         await BatonAsync(0, "plan", _stack, "--var-file", VarFile, "--detailed-exitcode");
 
-        // 7. Destroy leaves no process, database, role or bucket.
+        // 7. The backup runbook: dump, upload, prune, and a restore into a scratch database that proves the dump.
+        var (_, backupOut, _) = await BatonAsync(0, "run", "backup", _stack, "--var-file", VarFile, "--input", "keep=2");
+        Assert.Contains("succeeded", backupOut, StringComparison.Ordinal);
+        var runs = JsonNode.Parse((await BatonAsync(0, "runs", _stack, "--json")).Out)!.AsArray();
+        var backupRun = runs.Single(r => r!["workflow"]!.GetValue<string>() == "backup")!["id"]!.GetValue<string>();
+        var shown = JsonNode.Parse((await BatonAsync(0, "runs", "show", backupRun, _stack, "--json")).Out)!;
+        Assert.Equal("succeeded", shown["status"]!.GetValue<string>());
+        Assert.Equal(4, shown["outputs"]!["rows"]!.GetValue<double>());
+        var key = shown["outputs"]!["key"]!.GetValue<string>();
+        using (var s3 = _s3.CreateClient())
+        {
+            var listed = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket + "-backups", Prefix = "backups/" });
+            var stored = Assert.Single(listed.S3Objects ?? []);
+            Assert.Equal(key, stored.Key);
+            Assert.Equal(shown["outputs"]!["bytes"]!.GetValue<double>(), (double)stored.Size!.Value);
+        }
+
+        await using (var connection = new NpgsqlConnection(_postgres.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_database WHERE datname LIKE 'verify-%'"));
+        }
+
+        Assert.Empty(Directory.GetFiles(Path.Combine(_stack, "backups")));
+
+        // 8. Destroy leaves no process, database, role or bucket.
         await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
         _destroyed = true;
         foreach (var pid in _pidsSeen)
@@ -197,6 +222,7 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var buckets = await s3.ListBucketsAsync(new ListBucketsRequest());
             Assert.DoesNotContain(buckets.Buckets ?? [], b => b.BucketName == _bucket);
+            Assert.DoesNotContain(buckets.Buckets ?? [], b => b.BucketName == _bucket + "-backups");
         }
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(url, "/products")));
