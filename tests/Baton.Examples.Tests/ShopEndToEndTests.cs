@@ -90,7 +90,7 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Shop_deploys_serves_rolls_out_heals_and_destroys_without_a_failed_request()
+    public async Task Shop_deploys_serves_rolls_out_heals_backs_up_and_destroys_without_a_failed_request()
     {
         // 1. Deploy: database, role, bucket, three replicas, the load balancer and the check through it.
         await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
