@@ -78,6 +78,43 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
     {
         await EnsureInstalledAsync();
         Directory.CreateDirectory(_directory);
+        await StartProcessAsync();
+    }
+
+    /// <summary>Stops the server, keeping its data and port, as an endpoint that goes down (<see cref="RestartAsync"/> brings it back).</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (InvalidOperationException)
+        {
+            // It already exited.
+        }
+        finally
+        {
+            _process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts the stopped server again on the same port over the same data.</summary>
+    public Task RestartAsync() => _process is null ? StartProcessAsync() : Task.CompletedTask;
+
+    private async Task StartProcessAsync()
+    {
         var info = new ProcessStartInfo("node")
         {
             WorkingDirectory = ToolDirectory,
@@ -106,28 +143,7 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
     {
         try
         {
-            if (_process is not null)
-            {
-                try
-                {
-                    if (!_process.HasExited)
-                    {
-                        _process.Kill(entireProcessTree: true);
-                    }
-
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                    await _process.WaitForExitAsync(timeout.Token);
-                }
-                catch (InvalidOperationException)
-                {
-                    // It already exited.
-                }
-                finally
-                {
-                    _process.Dispose();
-                    _process = null;
-                }
-            }
+            await StopAsync();
         }
         finally
         {
