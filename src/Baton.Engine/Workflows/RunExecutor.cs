@@ -128,8 +128,9 @@ internal sealed class RunExecutor : IDisposable
         var transitions = new List<RunTransition>();
         foreach (var step in _steps.Values.ToList())
         {
-            if (step.Status == StepStatus.Running)
+            if (step.Status == StepStatus.Running && (IsItem(step.Key) || SpecOf(step.Key).ForEach is null))
             {
+                // (A for_each step is running while its items are; it has no attempt of its own: its items recover.)
                 // The attempt was in flight when the last worker stopped: it may or may not have happened. At-least-once:
                 // count it as failed and let the retry policy decide.
                 var spec = SpecOf(step.Key);
