@@ -16,15 +16,16 @@ internal static class ExecStep
     public static async Task<StepOutcome> RunAsync(Value inputs, string stackDirectory, int maxBytes, CancellationToken cancellationToken)
     {
         var map = inputs.AsMap();
+        // Numbers and bools (such as "${inputs.replicas}" of an int input) are arguments too, written as in env.
         if (!map.TryGetValue("command", out var commandValue) || commandValue.Kind != ValueKind.List || commandValue.AsList().Length == 0
-            || commandValue.AsList().Any(a => a.Kind != ValueKind.String))
+            || commandValue.AsList().Any(a => a.Kind is not (ValueKind.String or ValueKind.Number or ValueKind.Bool)))
         {
             return StepOutcome.Permanent(commandValue?.Kind == ValueKind.String
                 ? "exec: command must be an argument list such as [pg_isready, -h, localhost], not a shell string"
                 : "exec: command must be a non-empty list of strings");
         }
 
-        var command = commandValue.AsList().Select(a => a.AsString()).ToImmutableArray();
+        var command = commandValue.AsList().Select(a => a.Kind == ValueKind.String ? a.AsString() : a.WithoutSensitivity().ToString()).ToImmutableArray();
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         if (map.TryGetValue("env", out var envValue) && envValue.Kind == ValueKind.Map)
         {
