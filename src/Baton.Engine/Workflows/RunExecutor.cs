@@ -27,6 +27,9 @@ internal sealed class RunExecutor : IDisposable
     private static readonly ImmutableHashSet<StepStatus> Terminal =
         [StepStatus.Succeeded, StepStatus.Failed, StepStatus.Skipped, StepStatus.Cancelled, StepStatus.Compensated, StepStatus.CompensationFailed];
 
+    /// <summary>The outcome of an attempt stopped by a cancel of the run: the step is cancelled, not failed.</summary>
+    private static readonly StepOutcome StoppedByCancel = StepOutcome.Permanent("cancelled");
+
     private readonly WorkflowSpec _workflow;
     private readonly Dictionary<string, StepSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepRecord> _steps = new(StringComparer.Ordinal);
@@ -125,8 +128,9 @@ internal sealed class RunExecutor : IDisposable
         var transitions = new List<RunTransition>();
         foreach (var step in _steps.Values.ToList())
         {
-            if (step.Status == StepStatus.Running)
+            if (step.Status == StepStatus.Running && (IsItem(step.Key) || SpecOf(step.Key).ForEach is null))
             {
+                // (A for_each step is running while its items are; it has no attempt of its own: its items recover.)
                 // The attempt was in flight when the last worker stopped: it may or may not have happened. At-least-once:
                 // count it as failed and let the retry policy decide.
                 var spec = SpecOf(step.Key);
@@ -268,6 +272,10 @@ internal sealed class RunExecutor : IDisposable
             if (outcome.Succeeded)
             {
                 await CommitAsync([Succeeded(step, outcome.Outputs ?? Value.EmptyMap, "step.succeeded", Value.EmptyMap)]);
+            }
+            else if (ReferenceEquals(outcome, StoppedByCancel))
+            {
+                await CommitAsync([StepTransition("step.cancelled", step with { Status = StepStatus.Cancelled, Error = outcome.Error, FinishedAt = Now, DueAt = null }, Value.EmptyMap)]);
             }
             else
             {
@@ -699,7 +707,7 @@ internal sealed class RunExecutor : IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return _cancelRun.IsCancellationRequested
-                ? StepOutcome.Permanent("cancelled")
+                ? StoppedByCancel
                 : StepOutcome.Transient($"timed out after {Durations.Format(limit ?? TimeSpan.Zero)}");
         }
     }
