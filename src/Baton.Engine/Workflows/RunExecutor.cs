@@ -30,6 +30,9 @@ internal sealed class RunExecutor : IDisposable
     /// <summary>The outcome of an attempt stopped by a cancel of the run: the step is cancelled, not failed.</summary>
     private static readonly StepOutcome StoppedByCancel = StepOutcome.Permanent("cancelled");
 
+    /// <summary>Attempts an interrupted step gets beyond its retry policy (see <see cref="RecoverAsync"/>).</summary>
+    private const int InterruptedAttempts = 2;
+
     private readonly WorkflowSpec _workflow;
     private readonly Dictionary<string, StepSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepRecord> _steps = new(StringComparer.Ordinal);
@@ -132,9 +135,16 @@ internal sealed class RunExecutor : IDisposable
             {
                 // (A for_each step is running while its items are; it has no attempt of its own: its items recover.)
                 // The attempt was in flight when the last worker stopped: it may or may not have happened. At-least-once:
-                // count it as failed and let the retry policy decide.
+                // it counts as a failed attempt under the retry policy; but the worker's death is not the action's
+                // failure, so a step whose policy is used up still gets up to InterruptedAttempts more (bounded, so
+                // a step that kills its worker every time cannot loop forever).
                 var spec = SpecOf(step.Key);
-                transitions.Add(FailureTransition(spec, step, StepOutcome.Transient($"interrupted: the worker stopped during attempt {step.Attempt}")));
+                var error = $"interrupted: the worker stopped during attempt {step.Attempt}";
+                var allowed = (spec.Retry?.Attempts ?? 1) + InterruptedAttempts;
+                transitions.Add(step.Attempt < allowed && !_cancelRequested
+                    ? StepTransition("step.retry_scheduled", step with { Status = StepStatus.RetryScheduled, Error = error, DueAt = Now },
+                        Value.Map([new("error", Value.String(error)), new("retry_at", Value.String(Now.ToString("O", CultureInfo.InvariantCulture)))]))
+                    : FailureTransition(spec, step, StepOutcome.Transient(error)));
             }
             else if (step.Status == StepStatus.Compensating)
             {

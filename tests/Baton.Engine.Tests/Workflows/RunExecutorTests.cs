@@ -395,6 +395,38 @@ public sealed class RunExecutorTests
     }
 
     [Fact]
+    public async Task Resume_InterruptedStepWithoutARetryPolicy_IsRetriedAnyway_TheWorkersDeathIsNotItsFailure()
+    {
+        const string Yaml = """
+            stack: wf
+            workflows:
+              once:
+                steps:
+                  slow: { uses: exec, with: { command: [sh, -c, "echo slow >> trace; test -f marker && exit 0; touch marker; sleep 20"] } }
+            """;
+        await using var fixture = await WorkflowFixture.CreateAsync();
+        string runId;
+        await using (var first = fixture.Runtime(owner: "worker-1"))
+        {
+            var run = await first.CreateRunAsync(WorkflowFixture.Parse(Yaml), "once", Value.EmptyMap, "test", Token);
+            runId = run.Id;
+            using var stop = new CancellationTokenSource();
+            var execution = first.ExecuteAsync(run.Id, fixture.Host, null, stop.Token);
+            await fixture.WaitForAsync(runId, s => s.TryGetValue("slow", out var w) && w.Status == StepStatus.Running && fixture.Lines("trace").Contains("slow"), "the slow step");
+            await stop.CancelAsync();
+            Assert.False((await execution.WaitAsync(TimeSpan.FromSeconds(20))).IsFinished);
+            await fixture.Store.ReleaseRunAsync(runId, "worker-1", Token);
+        }
+
+        await using var second = fixture.Runtime(owner: "worker-2");
+        var finished = await second.ExecuteAsync(runId, fixture.Host, null, Token).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(RunStatus.Succeeded, finished.Status);
+        var slow = (await fixture.StepsAsync(runId))["slow"];
+        Assert.Equal(2, slow.Attempt);
+        Assert.Contains(await fixture.EventsAsync(runId), e => e.Kind == "step.retry_scheduled" && e.Step == "slow");
+    }
+
+    [Fact]
     public async Task Resume_AfterTheExecutorStopped_KeepsTimers_DoesNotRerunSteps_AndRetriesTheInterruptedAttempt()
     {
         // "slow" is in flight when the first worker stops: its first attempt leaves a marker and sleeps; a retry finds
