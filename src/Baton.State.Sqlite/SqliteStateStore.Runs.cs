@@ -38,6 +38,8 @@ public sealed partial class SqliteStateStore : IRunStore
         created_at, updated_at, finished_at, event_count, owner, lease_expires_at
         """;
 
+    private readonly ConcurrentQueue<QueuedClaim> _claims = new();
+
     /// <inheritdoc />
     public Task CreateRunAsync(RunRecord run, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -291,23 +293,67 @@ public sealed partial class SqliteStateStore : IRunStore
     }
 
     /// <inheritdoc />
-    public Task<bool> TryClaimRunAsync(string runId, string owner, TimeSpan lease, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Claims group-commit: a claim queues, and whichever caller gets the writer first claims every run queued so far
+    /// in its one transaction, so a worker starting many runs at once pays one fsync for all of them, not one each.
+    /// Each claim is still its own conditional update, and no caller sees its result before the transaction that
+    /// made it is committed.
+    /// </remarks>
+    public async Task<bool> TryClaimRunAsync(string runId, string owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        return WriteAsync(
-            transaction =>
+        var claim = new QueuedClaim(runId, owner, lease);
+        _claims.Enqueue(claim);
+        var batch = new List<QueuedClaim>();
+        try
+        {
+            await WriteAsync(transaction => ClaimQueued(transaction, batch), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            foreach (var taken in batch)
             {
-                var now = _time.GetUtcNow();
-                var claim = _runStatements.Claim.On(transaction);
-                claim[0] = runId;
-                claim[1] = owner;
-                claim[2] = Codec.Time(now + lease);
-                claim[3] = Codec.Time(now);
-                return claim.Execute() > 0;
-            },
-            cancellationToken);
+                taken.Result.TrySetException(ex);
+            }
+
+            if (claim.TryAbandon())
+            {
+                // Not taken by any transaction: it never ran, and now never will.
+                throw;
+            }
+        }
+
+        foreach (var taken in batch)
+        {
+            taken.Result.TrySetResult(taken.Claimed);
+        }
+
+        return await claim.Result.Task;
+    }
+
+    /// <summary>Runs every queued claim not abandoned by its caller; results are handed out after the commit.</summary>
+    private int ClaimQueued(SqliteTransaction transaction, List<QueuedClaim> batch)
+    {
+        var now = _time.GetUtcNow();
+        var statement = _runStatements.Claim.On(transaction);
+        while (_claims.TryDequeue(out var queued))
+        {
+            if (!queued.TryTake())
+            {
+                continue;
+            }
+
+            batch.Add(queued);
+            statement[0] = queued.RunId;
+            statement[1] = queued.Owner;
+            statement[2] = Codec.Time(now + queued.Lease);
+            statement[3] = Codec.Time(now);
+            queued.Claimed = statement.Execute() > 0;
+        }
+
+        return batch.Count;
     }
 
     /// <inheritdoc />
@@ -697,5 +743,25 @@ public sealed partial class SqliteStateStore : IRunStore
         public string? Outputs { get; set; }
 
         public string? Error { get; set; }
+    }
+
+    /// <summary>A claim waiting for a writer transaction; taken by one, or abandoned by its caller, never both.</summary>
+    private sealed class QueuedClaim(string runId, string owner, TimeSpan lease)
+    {
+        private int _state;
+
+        public string RunId { get; } = runId;
+
+        public string Owner { get; } = owner;
+
+        public TimeSpan Lease { get; } = lease;
+
+        public bool Claimed { get; set; }
+
+        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public bool TryAbandon() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
     }
 }

@@ -295,6 +295,39 @@ public abstract class RunStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryClaim_ManyAtOnceByTwoOwners_EachRunGoesToExactlyOne()
+    {
+        var clock = NewClock();
+        var ids = Enumerable.Range(0, 40).Select(i => $"r{i}").ToArray();
+        var store = await CreateWithRunsAsync(clock, "w0", ids);
+        var other = await CreateStoreAsync(clock);
+        foreach (var id in ids)
+        {
+            await store.ReleaseRunAsync(id, "w0", Token);
+        }
+
+        var claims = ids.SelectMany(id => new[]
+        {
+            (Id: id, Owner: "w1", Task: Task.Run(() => store.TryClaimRunAsync(id, "w1", Lease, Token))),
+            (Id: id, Owner: "w2", Task: Task.Run(() => other.TryClaimRunAsync(id, "w2", Lease, Token))),
+        }).ToList();
+        await Task.WhenAll(claims.Select(c => c.Task));
+
+        foreach (var id in ids)
+        {
+            var winners = claims.Where(c => c.Id == id && c.Task.Result).Select(c => c.Owner).ToList();
+            Assert.Single(winners);
+            Assert.Equal(winners[0], (await store.GetRunAsync(id, Token))!.Owner);
+        }
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await store.ReleaseRunAsync("r0", (await store.GetRunAsync("r0", Token))!.Owner!, Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.TryClaimRunAsync("r0", "w3", Lease, cancelled.Token));
+        Assert.Null((await store.GetRunAsync("r0", Token))!.Owner);
+    }
+
+    [Fact]
     public async Task Renew_ReturnsTheIdsNoLongerHeld()
     {
         var clock = NewClock();
