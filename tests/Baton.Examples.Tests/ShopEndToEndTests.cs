@@ -178,13 +178,32 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(healed, pid => Assert.True(IsAlive(pid), $"replica pid {pid} is not running after the heal"));
         await BatonAsync(0, "plan", _stack, "--var-file", VarFile, "--detailed-exitcode");
 
-        // 7. The backup runbook: dump, upload, prune, and a restore into a scratch database that proves the dump.
-        var (_, backupOut, _) = await BatonAsync(0, "run", "backup", _stack, "--var-file", VarFile, "--input", "keep=2");
-        Assert.Contains("succeeded", backupOut, StringComparison.Ordinal);
-        var runs = JsonNode.Parse((await BatonAsync(0, "runs", _stack, "--json")).Out)!.AsArray();
-        var backupRun = runs.Single(r => r!["workflow"]!.GetValue<string>() == "backup")!["id"]!.GetValue<string>();
-        var shown = JsonNode.Parse((await BatonAsync(0, "runs", "show", backupRun, _stack, "--json")).Out)!;
+        // 7. The backup runbook: dump, upload, prune, and a restore into a scratch database that proves the dump —
+        //    with the S3 endpoint down when the upload first tries: the upload retries until it is back.
+        await _s3.StopAsync();
+        using var backup = BatonProcess.Start(_stack, "run", "backup", _stack, "--var-file", VarFile, "--input", "keep=2");
+        string? backupRun = null;
+        await WaitUntilAsync(() =>
+        {
+            var listed = BatonProcess.RunAsync(_stack, CommandTimeout, "runs", _stack, "--json", "--workflow", "backup").GetAwaiter().GetResult();
+            backupRun ??= JsonNode.Parse(listed.Out)!.AsArray().FirstOrDefault()?["id"]?.GetValue<string>();
+            if (backupRun is null)
+            {
+                return false;
+            }
+
+            var events = JsonNode.Parse(BatonProcess.RunAsync(_stack, CommandTimeout, "runs", "show", backupRun, _stack, "--json").GetAwaiter().GetResult().Out)!["events"]!.AsArray();
+            return events.Any(e => e!["kind"]!.GetValue<string>() == "step.retry_scheduled" && e["step"]!.GetValue<string>() == "upload");
+        }, "the upload's first attempt failing against the stopped endpoint");
+        await _s3.RestartAsync();
+        var (backupExit, backupOut, backupError) = await backup.WaitAsync(CommandTimeout);
+        Assert.True(backupExit == 0, $"the backup run failed:\n{backupOut}\n{backupError}");
+        output.WriteLine(backupOut);
+        var shown = JsonNode.Parse((await BatonAsync(0, "runs", "show", backupRun!, _stack, "--json")).Out)!;
         Assert.Equal("succeeded", shown["status"]!.GetValue<string>());
+        var upload = shown["steps"]!.AsArray().Single(st => st!["key"]!.GetValue<string>() == "upload")!;
+        Assert.True(upload["attempt"]!.GetValue<int>() >= 2, "the upload succeeded only after a retry");
+        Assert.Single(shown["events"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "step.succeeded" && e["step"]!.GetValue<string>() == "upload");
         Assert.Equal(4, shown["outputs"]!["rows"]!.GetValue<double>());
         var key = shown["outputs"]!["key"]!.GetValue<string>();
         using (var s3 = _s3.CreateClient())

@@ -23,6 +23,7 @@ public sealed class WorkflowRuntime : IAsyncDisposable
     private readonly WorkflowRuntimeOptions _options;
     private readonly TransitionWriter _writer;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Definition, string Stack, string Workflow), WorkflowSpec?> _definitions = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewals;
 
@@ -144,7 +145,12 @@ public sealed class WorkflowRuntime : IAsyncDisposable
 
         var run = (await _store.GetRunAsync(runId, stop))!;
         var diagnostics = new DiagnosticBag();
-        var workflow = ReadWorkflow(run.Definition, run.Stack, run.Workflow, diagnostics);
+        // Runs of one stack share their definition text: it is parsed once per workflow, not once per run.
+        var workflow = _definitions.GetOrAdd((run.Definition, run.Stack, run.Workflow), key =>
+        {
+            var parsed = ReadWorkflow(key.Definition, key.Stack, key.Workflow, diagnostics);
+            return diagnostics.HasErrors ? null : parsed;
+        });
         if (workflow is null || diagnostics.HasErrors)
         {
             await _store.ReleaseRunAsync(runId, _options.Owner, CancellationToken.None);
