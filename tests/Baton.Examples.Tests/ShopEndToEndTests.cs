@@ -194,7 +194,7 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
             var events = JsonNode.Parse(BatonProcess.RunAsync(_stack, CommandTimeout, "runs", "show", backupRun, _stack, "--json").GetAwaiter().GetResult().Out)!["events"]!.AsArray();
             return events.Any(e => e!["kind"]!.GetValue<string>() == "step.retry_scheduled" && e["step"]!.GetValue<string>() == "upload");
-        }, "the upload's first attempt failing against the stopped endpoint");
+        }, "the upload's first attempt failing against the stopped endpoint", TimeSpan.FromSeconds(90));
         await _s3.RestartAsync();
         var (backupExit, backupOut, backupError) = await backup.WaitAsync(CommandTimeout);
         Assert.True(backupExit == 0, $"the backup run failed:\n{backupOut}\n{backupError}");
@@ -222,7 +222,59 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Empty(Directory.GetFiles(Path.Combine(_stack, "backups")));
 
-        // 8. Destroy leaves no process, database, role or bucket.
+        // 8. Disaster recovery: restore the newest backup into a new database and, once approved, serve from it. A
+        //    product added after the backup is not in it, so the shop no longer lists it.
+        await using (var admin = new NpgsqlConnection(_postgres.ConnectionString("shop")))
+        {
+            await admin.OpenAsync();
+            await using var insert = new NpgsqlCommand("INSERT INTO products (id, name, price_cents) VALUES (99, 'Added after the backup', 100)", admin);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        Assert.Contains("Added after the backup", await client.GetStringAsync(new Uri(url, "/products")), StringComparison.Ordinal);
+        string restoreRun;
+        using (var restore = BatonProcess.Start(_stack, "run", "restore", _stack, "--var-file", VarFile))
+        {
+            restoreRun = await WaitForApprovalAsync("restore", "gate", []);
+            await BatonAsync(0, "approve", restoreRun, "gate", _stack, "--comment", "row counts match");
+            var (exit, restoreOut, restoreError) = await restore.WaitAsync(CommandTimeout);
+            output.WriteLine(restoreOut);
+            Assert.True(exit == 0, $"the restore run failed:\n{restoreOut}\n{restoreError}");
+        }
+
+        var afterRestore = await client.GetStringAsync(new Uri(url, "/products"));
+        Assert.Contains("Metronome", afterRestore, StringComparison.Ordinal);
+        Assert.DoesNotContain("Added after the backup", afterRestore, StringComparison.Ordinal);
+
+        // 9. A rejected restore compensates: the database it made is dropped; the shop keeps serving.
+        using (var rejected = BatonProcess.Start(_stack, "run", "restore", _stack, "--var-file", VarFile))
+        {
+            var rejectedRun = await WaitForApprovalAsync("restore", "gate", [restoreRun]);
+            await BatonAsync(0, "approve", rejectedRun, "gate", _stack, "--reject", "--comment", "wrong backup");
+            var (exit, rejectedOut, _) = await rejected.WaitAsync(CommandTimeout);
+            output.WriteLine(rejectedOut);
+            Assert.Equal(1, exit);
+            var shownRejected = JsonNode.Parse((await BatonAsync(0, "runs", "show", rejectedRun, _stack, "--json")).Out)!;
+            Assert.Equal("failed", shownRejected["status"]!.GetValue<string>());
+            Assert.Contains(shownRejected["steps"]!.AsArray(), st => st!["key"]!.GetValue<string>() == "restore_db" && st["status"]!.GetValue<string>() == "compensated");
+            await using var connection = new NpgsqlConnection(_postgres.ConnectionString());
+            await connection.OpenAsync();
+            Assert.Equal(0L, await ScalarAsync(connection, $"SELECT count(*) FROM pg_database WHERE datname = 'restored-{rejectedRun}'"));
+        }
+
+        Assert.Contains("Metronome", await client.GetStringAsync(new Uri(url, "/products")), StringComparison.Ordinal);
+
+        // Back to the primary database (an apply without serve_from), then the restored one can go.
+        await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
+        Assert.Contains("Added after the backup", await client.GetStringAsync(new Uri(url, "/products")), StringComparison.Ordinal);
+        await using (var admin = new NpgsqlConnection(_postgres.ConnectionString()))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE \"restored-{restoreRun}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        // 10. Destroy leaves no process, database, role or bucket.
         await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
         _destroyed = true;
         foreach (var pid in _pidsSeen)
@@ -259,6 +311,25 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.DoesNotContain(_postgres.Password, result.Out + result.Error, StringComparison.Ordinal);
         return result;
+    }
+
+    /// <summary>The id of the newest run of <paramref name="workflow"/> not in <paramref name="exclude"/>, once its step waits for approval.</summary>
+    private async Task<string> WaitForApprovalAsync(string workflow, string step, string[] exclude)
+    {
+        string? runId = null;
+        await WaitUntilAsync(() =>
+        {
+            var listed = BatonProcess.RunAsync(_stack, CommandTimeout, "runs", _stack, "--json", "--workflow", workflow).GetAwaiter().GetResult();
+            runId = JsonNode.Parse(listed.Out)!.AsArray().Select(r => r!["id"]!.GetValue<string>()).FirstOrDefault(id => !exclude.Contains(id));
+            if (runId is null)
+            {
+                return false;
+            }
+
+            var steps = JsonNode.Parse(BatonProcess.RunAsync(_stack, CommandTimeout, "runs", "show", runId, _stack, "--json").GetAwaiter().GetResult().Out)!["steps"]!.AsArray();
+            return steps.Any(st => st!["key"]!.GetValue<string>() == step && st["status"]!.GetValue<string>() == "waitingapproval");
+        }, $"step {step} of a {workflow} run waiting for approval", TimeSpan.FromSeconds(90));
+        return runId!;
     }
 
     private async Task<JsonObject> OutputsAsync()
@@ -324,9 +395,9 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string message)
+    private static async Task WaitUntilAsync(Func<bool> condition, string message, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, message);
