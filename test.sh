@@ -57,6 +57,23 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0}))
 done
 
+if [ "$failed" -gt 0 ]; then
+  # Say which tests failed and why, from the result files (the console only names them).
+  python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") == "Failed":
+            message = result.find(".//t:Message", ns)
+            trace = result.find(".//t:StackTrace", ns)
+            print("FAILED", result.get("testName"))
+            print("  " + ((message.text or "") if message is not None else "").strip()[:3000].replace("\n", "\n  "))
+            if trace is not None and trace.text:
+                print("  " + "\n  ".join(trace.text.strip().splitlines()[:6]))
+PY
+fi
+
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The runner failed without a failing test (a crash, a missing result file): count it as a failure.
   failed=1
