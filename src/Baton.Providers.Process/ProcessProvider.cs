@@ -76,6 +76,14 @@ internal sealed partial class ProcessProvider : IProvider
         var spec = ServiceSpec.Read(request.Inputs, []);
         var replaced = ReplacingInputs.Append("replicas").Any(Differs) || HasRolloutReplica(prior) || ReplicaCount(prior) != spec.Replicas;
         var restarts = NeedsRestart(prior, spec);
+
+        // Fewer replicas than asked for with the same inputs (a rolling update that stopped after stopping one) is
+        // drift too: the missing indexes are planned alive.
+        var count = ReplicaCount(prior);
+        var missing = !changed && count >= 0 && count < spec.Replicas
+            ? Enumerable.Range(0, spec.Replicas).Where(i => !priorMap["replicas_state"].AsList().Any(st => st.Kind == ValueKind.Map && st.AsMap().TryGetValue("index", out var n) && n.Kind == ValueKind.Number && (int)n.AsNumber() == i)).ToList()
+            : [];
+        restarts |= missing.Count > 0;
         if (changed || restarts)
         {
             var builder = planned.ToBuilder();
@@ -88,7 +96,18 @@ internal sealed partial class ProcessProvider : IProvider
 
             if (!changed)
             {
-                builder["replicas_state"] = Value.List(priorMap["replicas_state"].AsList().Select(state => Healed(state, spec)));
+                builder["replicas_state"] = Value.List(priorMap["replicas_state"].AsList().Select(state => Healed(state, spec))
+                    .Concat(missing.Select(index => Value.Map(
+                    [
+                        new("index", Value.Number(index)),
+                        new("pid", Value.Unknown(BatonType.Number)),
+                        new("start_time", Value.Unknown(BatonType.Number)),
+                        new("port", Value.Unknown(BatonType.Number)),
+                        new("alive", Value.True),
+                        new("healthy", Value.Unknown(BatonType.Any)),
+                        new("rollout", Value.Unknown(BatonType.Any)),
+                        new("exit_code", Value.Null),
+                    ]))));
             }
 
             plan = plan with { PlannedAttributes = Value.Map(builder) };

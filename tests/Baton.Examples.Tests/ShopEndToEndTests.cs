@@ -274,7 +274,21 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
             await drop.ExecuteNonQueryAsync();
         }
 
-        // 10. Destroy leaves no process, database, role or bucket.
+        // 10. The deploy runbook: version 3 rolls out and passes its checks; "broken-4" cannot start, so the run fails
+        //     and its compensation rolls the web tier back to version 3.
+        var (_, deployOut, _) = await BatonAsync(0, "run", "deploy", _stack, "--var-file", VarFile, "--input", "version=3");
+        Assert.Contains("deployed = \"3\"", deployOut, StringComparison.Ordinal);
+        var deployed = await VersionsAsync(client, url, 60);
+        Assert.Equal(["3"], deployed.Keys);
+        var (_, brokenOut, _) = await BatonAsync(1, "run", "deploy", _stack, "--var-file", VarFile, "--input", "version=broken-4");
+        output.WriteLine(brokenOut);
+        Assert.Contains("rollout", brokenOut, StringComparison.Ordinal);
+        Assert.Contains("< current: compensated", brokenOut, StringComparison.Ordinal);
+        var rolledBack = await VersionsAsync(client, url, 60);
+        Assert.Equal(["3"], rolledBack.Keys);
+        Assert.Equal(5, rolledBack["3"].Count);
+
+        // 11. Destroy leaves no process, database, role or bucket.
         await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
         _destroyed = true;
         foreach (var pid in _pidsSeen)

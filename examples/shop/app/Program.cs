@@ -4,6 +4,13 @@ using System.Globalization;
 using Shop;
 
 var settings = ShopSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+if (settings.Version.StartsWith("broken", StringComparison.Ordinal))
+{
+    // A stand-in for a bad build, so the deploy runbook's automatic rollback can be shown and tested.
+    await Console.Error.WriteLineAsync($"version {settings.Version} cannot start: this build is broken");
+    return 1;
+}
+
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls($"http://127.0.0.1:{settings.Port.ToString(CultureInfo.InvariantCulture)}");
 builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = ShopSettings.MaxUploadBytes);
@@ -36,3 +43,4 @@ app.MapPost("/upload", async (HttpRequest request, UploadStore store, Cancellati
 app.MapGet("/metrics", () => Results.Text(counter.Render(settings), "text/plain; version=0.0.4; charset=utf-8"));
 
 await app.RunAsync();
+return 0;

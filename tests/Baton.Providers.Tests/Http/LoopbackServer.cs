@@ -53,8 +53,17 @@ internal sealed class LoopbackServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        // Close alone: Stop first drops the port's endpoint, and Close then looks it up again, binding the port anew —
+        // which fails when another process has taken the port meanwhile.
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The listener is closed either way.
+        }
+
         try
         {
             await _loop;

@@ -109,6 +109,38 @@ public sealed class ProcessRolloutTests : IDisposable
     }
 
     [Fact]
+    public async Task Update_Surge0NewReplicaFails_TheMissingReplicaIsDriftThatTheOldInputsHeal()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var rollout = V.Map(("max_surge", 0), ("max_unavailable", 1));
+        var v1 = Inputs("v1", 2, rollout);
+        var created = await CreateAsync(provider, v1);
+        Assert.Null(created.Error);
+
+        // In place, replica 0 stops first; its replacement cannot start, so the rollout stops one replica short.
+        var broken = Inputs("v2", 2, rollout, "echo 'v2 is broken' >&2; exit 1");
+        var failed = await UpdateAsync(provider, created, v1, broken);
+        Assert.Contains("rolling update stopped", failed.Error!.Message, StringComparison.Ordinal);
+        var read = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, Id = created.Id! }, CancellationToken.None);
+        Assert.Single(States(read.Attributes!));
+
+        // Going back to the old inputs (a rollback) is not "no change": the missing replica is planned alive, known.
+        var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = v1, PriorInputs = v1, PriorAttributes = read.Attributes }, CancellationToken.None);
+        var planned = plan.PlannedAttributes.AsMap()["replicas_state"].AsList();
+        Assert.Equal(2, planned.Length);
+        Assert.Equal(Value.True, planned[1].AsMap()["alive"]);
+        Assert.Equal(0, planned[1].AsMap()["index"].AsNumber());
+
+        var healed = await UpdateAsync(provider, created with { Attributes = read.Attributes }, v1, v1);
+        Assert.Null(healed.Error);
+        Assert.Equal(2, Endpoints(healed.Attributes!).Length);
+        foreach (var endpoint in Endpoints(healed.Attributes!))
+        {
+            Assert.Equal("v1", await VersionAsync(endpoint, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task Update_NewReplicaFailsHealth_StopsTheRolloutNamesItAndOldReplicasKeepServing()
     {
         await using var provider = await _fixture.StartAsync();
