@@ -2,6 +2,7 @@ using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
 using Baton.Engine;
+using Baton.Engine.Workflows;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
 using Baton.Model;
@@ -100,7 +101,14 @@ internal static class ApplyCommand
             return ExitCodes.Error;
         }
 
-        return await ApplyAsync(context, session, holder, plan, state, parse.GetValue(engine.Parallelism), interrupts);
+        var code = await ApplyAsync(context, session, holder, plan, state, parse.GetValue(engine.Parallelism), interrupts);
+        if (!destroy && loaded.Spec!.Workflows.Any(w => w.Triggers.Any(t => t.Event is WorkflowTriggers.ApplyFinished or WorkflowTriggers.ApplyFailed)))
+        {
+            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
+            await env.TriggerAsync(code == ExitCodes.Ok ? WorkflowTriggers.ApplyFinished : WorkflowTriggers.ApplyFailed, null, cancellationToken);
+        }
+
+        return code;
     }
 
     private static async Task<int> ApplySavedAsync(ParseResult parse, CliContext context, EngineArguments engine, string planPath, Interrupts interrupts, CancellationToken cancellationToken)

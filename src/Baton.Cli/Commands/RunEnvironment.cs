@@ -2,6 +2,7 @@ using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Engine;
 using Baton.Engine.Workflows;
+using Baton.Model;
 using Baton.Runs;
 using Baton.Spec;
 using Baton.State;
@@ -17,6 +18,11 @@ internal sealed class RunEnvironment : IAsyncDisposable
     private readonly StackSession _session;
     private readonly StackWorkflowHost _host;
     private readonly string _owner;
+
+    private ParseResult? _parse;
+    private StackArguments? _stack;
+    private EngineArguments? _engine;
+    private string _directory = ".";
 
     private RunEnvironment(CliContext context, IStateStore state, IDisposable protector, StackSession session, Func<RunEnvironment, StackOperations> operations)
     {
@@ -44,7 +50,35 @@ internal sealed class RunEnvironment : IAsyncDisposable
         var directory = Workspace.StackDirectory(parse, context, stack);
         var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
         var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
-        return new RunEnvironment(context, store, protector, session, env => new StackOperations(parse, context, stack, directory, store, () => env.Runtime, () => env._host));
+        var environment = new RunEnvironment(context, store, protector, session, env => new StackOperations(parse, context, stack, directory, store, () => env.Runtime, () => env._host));
+        environment._parse = parse;
+        environment._stack = stack;
+        environment._engine = engine;
+        environment._directory = directory;
+        return environment;
+    }
+
+    /// <summary>
+    /// Starts, each in a background worker, a run of every workflow whose trigger <paramref name="eventName"/> matches
+    /// (about <paramref name="workflow"/> for workflow events), with the workflows' default inputs.
+    /// </summary>
+    public async Task TriggerAsync(string eventName, string? workflow, CancellationToken cancellationToken)
+    {
+        var spec = _session.Stack.Spec;
+        foreach (var target in WorkflowTriggers.Matching(spec, eventName, workflow))
+        {
+            var diagnostics = new Diagnostics.DiagnosticBag();
+            var values = WorkflowInputs.Bind(target, [], new StackFileHost(_directory), diagnostics);
+            if (diagnostics.HasErrors)
+            {
+                _context.Error.WriteLine($"{eventName} would start {target.Name}, but it needs inputs: {string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))}");
+                continue;
+            }
+
+            var run = await Runtime.CreateRunAsync(spec, target.Name, Values.Value.Map(values), "event:" + eventName, cancellationToken);
+            var pid = await DetachAsync(run, _parse!, _stack!, _engine!, _directory, cancellationToken);
+            _context.Out.WriteLine($"{eventName} started run {run.Id} of {target.Name} in the background (worker pid {pid}).");
+        }
     }
 
     /// <summary>This process as a lease owner: host, pid and a nonce (a restarted process with the same pid is another owner).</summary>
@@ -68,14 +102,17 @@ internal sealed class RunEnvironment : IAsyncDisposable
         var logs = Path.Combine(directory, ".baton", "runs");
         Directory.CreateDirectory(logs);
         var log = Path.Combine(logs, run.Id + ".log");
-        var self = Environment.ProcessPath ?? throw new CliException("cannot find the baton program to start a worker");
+        // The baton program itself when this process is it (an apphost), else the .NET host running baton.dll (also
+        // when baton runs inside another host, such as a test runner).
+        var self = Environment.ProcessPath;
+        var apphost = self is not null && Path.GetFileNameWithoutExtension(self) == "baton";
         var info = new System.Diagnostics.ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = directory };
-        foreach (var argument in (string[])["/bin/sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", log, self])
+        foreach (var argument in (string[])["/bin/sh", "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", log, apphost ? self! : "dotnet"])
         {
             info.ArgumentList.Add(argument);
         }
 
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        if (!apphost)
         {
             info.ArgumentList.Add(typeof(RunEnvironment).Assembly.Location);
         }
@@ -134,6 +171,11 @@ internal sealed class RunEnvironment : IAsyncDisposable
         }
 
         var took = (run.FinishedAt ?? DateTimeOffset.UtcNow) - run.CreatedAt;
+        if (run.IsFinished && _parse is not null)
+        {
+            await TriggerAsync(run.Status == RunStatus.Succeeded ? WorkflowTriggers.WorkflowFinished : WorkflowTriggers.WorkflowFailed, run.Workflow, cancellationToken);
+        }
+
         switch (run.Status)
         {
             case RunStatus.Succeeded:
