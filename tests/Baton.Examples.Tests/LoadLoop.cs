@@ -52,7 +52,12 @@ internal sealed class LoadLoop : IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await _client.GetAsync(url, _stop.Token);
+                // A connection per request: the loop measures whether the service answers through the balancer. A
+                // kept-alive connection that nginx closes as an old worker exits on reload is a race HTTP/1.1 leaves
+                // to the client (a retry of the idempotent request), not a request the service failed.
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.ConnectionClose = true;
+                using var response = await _client.SendAsync(request, _stop.Token);
                 var body = await response.Content.ReadAsStringAsync(_stop.Token);
                 Interlocked.Increment(ref _requests);
                 if ((int)response.StatusCode != 200)

@@ -65,10 +65,31 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         {
             if (!_destroyed && File.Exists(Path.Combine(_stack, "baton.yaml")))
             {
+                // Databases a restore made belong to the shop's role, which cannot be dropped while they exist.
+                await using (var admin = new NpgsqlConnection(_postgres.ConnectionString()))
+                {
+                    await admin.OpenAsync();
+                    await using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'restored-%'", admin);
+                    var names = new List<string>();
+                    await using (var reader = await list.ExecuteReaderAsync())
+                    {
+                        while (await reader.ReadAsync())
+                        {
+                            names.Add(reader.GetString(0));
+                        }
+                    }
+
+                    foreach (var name in names)
+                    {
+                        await using var drop = new NpgsqlCommand($"DROP DATABASE \"{name}\" WITH (FORCE)", admin);
+                        await drop.ExecuteNonQueryAsync();
+                    }
+                }
+
                 await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
             }
         }
-        catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException)
+        catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException or NpgsqlException)
         {
             output.WriteLine("cleanup destroy failed: " + e.Message);
         }
@@ -311,6 +332,178 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(url, "/products")));
+    }
+
+    [Fact]
+    public async Task Runbooks_KilledAtRandomMoments_FinishAsUninterruptedRunsWould_WithNothingLeftBehind()
+    {
+        await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var url = new Uri((await OutputsAsync())["url"]!.GetValue<string>());
+        Assert.Contains("Metronome", await client.GetStringAsync(new Uri(url, "/products")), StringComparison.Ordinal);
+
+        var random = new Random(Environment.TickCount);
+        var kills = new Dictionary<string, int>(StringComparer.Ordinal) { ["backup"] = 0, ["restore"] = 0 };
+        // Restore runs are killed only before their approval gate: the switch after it (a rolling update of the web
+        // tier through stack.apply) is not yet killed here.
+        foreach (var (workflow, wanted) in new[] { ("backup", 14), ("restore", 6) })
+        {
+            var clock = Stopwatch.StartNew();
+            var resume = false;
+            string? runId = null;
+            while (clock.Elapsed < TimeSpan.FromSeconds(150))
+            {
+                using var process = resume
+                    ? BatonProcess.Start(_stack, "resume", _stack, "--var-file", VarFile)
+                    : BatonProcess.Start(_stack, "run", workflow, _stack, "--var-file", VarFile);
+                await Task.Delay(random.Next(300, workflow == "restore" ? 1500 : 2500));
+                runId ??= await NewestRunAsync(workflow);
+                if (runId is not null && workflow == "restore" && await StepStatusAsync(runId, "gate") is { } gate)
+                {
+                    if (gate == "waitingapproval")
+                    {
+                        await BatonAsync(0, "approve", runId, "gate", _stack);
+                    }
+
+                    // Past the gate: let this run finish unkilled.
+                    var (finishedCode, finishedText, finishedError) = await process.WaitAsync(CommandTimeout);
+                    Assert.True(finishedCode == 0 || !resume, $"{workflow}: a run or resume failed:\n{finishedText}\n{finishedError}");
+                    if (kills[workflow] >= wanted)
+                    {
+                        break;
+                    }
+
+                    resume = false;
+                    runId = null;
+                    continue;
+                }
+
+                if (process.HasExited)
+                {
+                    var (code, text, error) = await process.WaitAsync(CommandTimeout);
+                    Assert.True(code == 0, $"{workflow}: a run or resume failed:\n{text}\n{error}");
+                    if (kills[workflow] >= wanted)
+                    {
+                        break;
+                    }
+
+                    resume = false; // finished before the kill: start another run so kills go on landing mid-run
+                    runId = null;
+                    continue;
+                }
+
+                process.Kill();
+                kills[workflow]++;
+                resume = true;
+                if (kills[workflow] >= wanted)
+                {
+                    break;
+                }
+            }
+
+            // Whatever is left unfinished finishes now, approvals included.
+            using (var final = BatonProcess.Start(_stack, "resume", _stack, "--var-file", VarFile))
+            {
+                var limit = Stopwatch.StartNew();
+                while (!final.HasExited && limit.Elapsed < CommandTimeout)
+                {
+                    foreach (var waiting in await UnfinishedAsync(workflow))
+                    {
+                        if (await StepStatusAsync(waiting, "gate") == "waitingapproval")
+                        {
+                            await BatonAsync(0, "approve", waiting, "gate", _stack);
+                        }
+                    }
+
+                    await Task.Delay(500);
+                }
+
+                var (code, text, error) = await final.WaitAsync(CommandTimeout);
+                Assert.True(code == 0, $"{workflow}: the final resume failed:\n{text}\n{error}");
+            }
+
+            Assert.Empty(await UnfinishedAsync(workflow));
+        }
+
+        output.WriteLine($"kills: backup {kills["backup"]}, restore {kills["restore"]}");
+        Assert.True(kills["backup"] + kills["restore"] >= 20, $"only {kills["backup"] + kills["restore"]} kills");
+
+        // Every run succeeded, each step's result is recorded once, and each step of an uninterrupted run is there.
+        var all = JsonNode.Parse((await BatonAsync(0, "runs", _stack, "--json")).Out)!.AsArray();
+        Assert.NotEmpty(all);
+        var restored = new List<string>();
+        foreach (var run in all)
+        {
+            var id = run!["id"]!.GetValue<string>();
+            var shown = JsonNode.Parse((await BatonAsync(0, "runs", "show", id, _stack, "--json")).Out)!;
+            Assert.True(shown["status"]!.GetValue<string>() == "succeeded", $"run {id} is {shown["status"]}: {shown["error"]}");
+            // A step's result is its step.succeeded event (step.approved for an approval gate).
+            var succeeded = shown["events"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "step.succeeded" or "step.approved").Select(e => e!["step"]!.GetValue<string>()).ToList();
+            Assert.Equal(succeeded.Count, succeeded.Distinct().Count());
+            var workflow = run["workflow"]!.GetValue<string>();
+            var expected = workflow == "backup"
+                ? new[] { "prepare", "dump", "upload", "prune", "source_rows", "verify_restore", "restored_rows", "compare", "drop_scratch", "remove_local" }
+                : ["prepare", "list", "fetch", "restore_db", "rows", "gate", "switch", "check", "remove_local"];
+            Assert.Equal(expected.Order(), succeeded.Order());
+            Assert.Equal(4, shown["outputs"]!["rows"]!.GetValue<double>());
+            if (workflow == "restore")
+            {
+                restored.Add("restored-" + id);
+            }
+        }
+
+        // No scratch database is left, and the only restored databases are the runs' own, one each.
+        await using (var connection = new NpgsqlConnection(_postgres.ConnectionString()))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_database WHERE datname LIKE 'verify-%'"));
+            await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'restored-%' ORDER BY 1", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var found = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                found.Add(reader.GetString(0));
+            }
+
+            Assert.Equal(restored.Order(), found);
+        }
+
+        Assert.Contains("Metronome", await client.GetStringAsync(new Uri(url, "/products")), StringComparison.Ordinal);
+
+        // Back on the primary database; the restored ones go, then the stack.
+        await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
+        await using (var admin = new NpgsqlConnection(_postgres.ConnectionString()))
+        {
+            await admin.OpenAsync();
+            foreach (var database in restored)
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE \"{database}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+
+        await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
+        _destroyed = true;
+    }
+
+    private async Task<string?> NewestRunAsync(string workflow)
+    {
+        var listed = await BatonProcess.RunAsync(_stack, CommandTimeout, "runs", _stack, "--json", "--workflow", workflow);
+        return JsonNode.Parse(listed.Out)?.AsArray().Select(r => r!["id"]!.GetValue<string>()).FirstOrDefault();
+    }
+
+    private async Task<List<string>> UnfinishedAsync(string workflow)
+    {
+        var listed = await BatonProcess.RunAsync(_stack, CommandTimeout, "runs", _stack, "--json", "--workflow", workflow);
+        return [.. JsonNode.Parse(listed.Out)!.AsArray()
+            .Where(r => r!["status"]!.GetValue<string>() is not ("succeeded" or "failed" or "cancelled"))
+            .Select(r => r!["id"]!.GetValue<string>())];
+    }
+
+    private async Task<string?> StepStatusAsync(string runId, string step)
+    {
+        var shown = await BatonProcess.RunAsync(_stack, CommandTimeout, "runs", "show", runId, _stack, "--json");
+        return JsonNode.Parse(shown.Out)?["steps"]?.AsArray().FirstOrDefault(s => s!["key"]!.GetValue<string>() == step)?["status"]?.GetValue<string>();
     }
 
     private async Task<(int ExitCode, string Out, string Error)> BatonAsync(int expectedExit, params string[] args)
