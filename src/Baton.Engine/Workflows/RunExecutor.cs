@@ -31,7 +31,7 @@ internal sealed class RunExecutor : IDisposable
     private static readonly StepOutcome StoppedByCancel = StepOutcome.Permanent("cancelled");
 
     /// <summary>Attempts an interrupted step gets beyond its retry policy (see <see cref="RecoverAsync"/>).</summary>
-    private const int InterruptedAttempts = 2;
+    private const int InterruptedAttempts = 10;
 
     private readonly WorkflowSpec _workflow;
     private readonly Dictionary<string, StepSpec> _specs = new(StringComparer.Ordinal);
