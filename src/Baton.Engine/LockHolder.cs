@@ -56,30 +56,10 @@ public sealed class LockHolder : IAsyncDisposable
         return new LockHolder(store, held, length, time);
     }
 
-    /// <summary>Whether <paramref name="holder"/> names a process of this machine that is gone.</summary>
-    private static bool IsDeadLocalHolder(StackLock holder)
-    {
-        var prefix = $"{Environment.UserName}@{Environment.MachineName} pid ";
-        if (!holder.Owner.StartsWith(prefix, StringComparison.Ordinal)
-            || !int.TryParse(holder.Owner.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
-            || pid == Environment.ProcessId)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
+    private static bool IsDeadLocalHolder(StackLock holder) => LocalOwner.IsDead(holder.Owner);
 
     /// <summary>Who is asking: user, host and process id.</summary>
-    public static string Owner() => $"{Environment.UserName}@{Environment.MachineName} pid {Environment.ProcessId}";
+    public static string Owner() => LocalOwner.Name();
 
     private async Task HeartbeatAsync()
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
+using Baton.Engine;
 using Baton.Engine.Workflows;
 using Baton.Model;
 using Baton.Runs;
@@ -214,13 +215,12 @@ internal static class RunCommands
         command.Options.Add(comment);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
-            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
-            if (loaded is null)
+            await using var env = await RunEnvironment.LoadAsync(parse, context, stack, engine, cancellationToken);
+            if (env is null)
             {
                 return ExitCodes.Error;
             }
 
-            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
             var runId = parse.GetValue(id)!;
             var run = await env.Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
             if (run.IsFinished)
@@ -229,7 +229,7 @@ internal static class RunCommands
             }
 
             await env.Store.AddSignalAsync(new RunSignal { RunId = runId, Kind = RunSignalKind.Cancel, By = Who(context), Comment = parse.GetValue(comment), At = DateTimeOffset.UtcNow }, cancellationToken);
-            if (run.Owner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !RunEnvironment.OwnerIsDead(run.Owner))
+            if (run.Owner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !LocalOwner.IsDead(run.Owner))
             {
                 context.Out.WriteLine($"Cancel requested; {run.Owner} is running {runId} and stops it.");
                 return ExitCodes.Ok;
@@ -252,13 +252,12 @@ internal static class RunCommands
         engine.AddTo(command, planning: false);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
-            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
-            if (loaded is null)
+            await using var env = await RunEnvironment.LoadAsync(parse, context, stack, engine, cancellationToken);
+            if (env is null)
             {
                 return ExitCodes.Error;
             }
 
-            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
             var runId = parse.GetValue(id)!;
             var run = await env.Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
             if (run.Status != RunStatus.Failed)
@@ -284,16 +283,15 @@ internal static class RunCommands
         command.Options.Add(only);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
-            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
-            if (loaded is null)
+            await using var env = await RunEnvironment.LoadAsync(parse, context, stack, engine, cancellationToken);
+            if (env is null)
             {
                 return ExitCodes.Error;
             }
 
-            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
             var ids = parse.GetValue(only) is { } one
                 ? [one]
-                : (await env.Store.ListRunsAsync(new RunQuery { Stack = loaded.Spec!.Name, UnfinishedOnly = true, Limit = 10_000 }, cancellationToken)).Select(r => r.Id).Reverse().ToList();
+                : (await env.Store.ListRunsAsync(new RunQuery { Stack = env.Spec.Name, UnfinishedOnly = true, Limit = 10_000 }, cancellationToken)).Select(r => r.Id).Reverse().ToList();
             if (ids.Count == 0)
             {
                 context.Out.WriteLine("No unfinished runs.");
@@ -315,15 +313,14 @@ internal static class RunCommands
         engine.AddTo(command, planning: false);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
-            var loaded = Workspace.LoadChecked(parse, context, stack, requireVariables: true);
-            if (loaded is null)
+            await using var env = await RunEnvironment.LoadAsync(parse, context, stack, engine, cancellationToken);
+            if (env is null)
             {
                 return ExitCodes.Error;
             }
 
-            var spec = loaded.Spec!;
+            var spec = env.Spec;
             var directory = Workspace.StackDirectory(parse, context, stack);
-            await using var env = await RunEnvironment.OpenAsync(parse, context, stack, engine, loaded, cancellationToken);
             var scheduler = new WorkflowScheduler(env.Store, TimeProvider.System);
             var active = new Dictionary<string, Task<int>>(StringComparer.Ordinal);
             context.Out.WriteLine($"Worker for stack {spec.Name}: {spec.Workflows.Count(w => w.Schedule is not null)} scheduled workflow(s); Ctrl-C stops it (runs in progress stay resumable).");
@@ -351,7 +348,7 @@ internal static class RunCommands
                     foreach (var run in unfinished.Reverse())
                     {
                         var buffered = run.Status == RunStatus.Pending && unfinished.Any(o => o.Workflow == run.Workflow && o.Id != run.Id && o.Status != RunStatus.Pending);
-                        var held = run.Owner is { } owner && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !RunEnvironment.OwnerIsDead(owner) && !env.Owns(run);
+                        var held = run.Owner is { } owner && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !LocalOwner.IsDead(owner) && !env.Owns(run);
                         if (active.ContainsKey(run.Id) || buffered || held)
                         {
                             continue;

@@ -44,6 +44,15 @@ internal sealed class RunEnvironment : IAsyncDisposable
     /// <summary>Whether this process's runtime holds <paramref name="run"/>'s lease.</summary>
     public bool Owns(RunRecord run) => run.Owner == _owner;
 
+    /// <summary>The stack the runs belong to.</summary>
+    public Spec.Model.StackSpec Spec => _session.Stack.Spec;
+
+    /// <summary>Loads and checks the stack, then opens its environment; null after printing the stack's errors.</summary>
+    public static async Task<RunEnvironment?> LoadAsync(ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, CancellationToken cancellationToken) =>
+        Workspace.LoadChecked(parse, context, stack, requireVariables: true) is { } loaded
+            ? await OpenAsync(parse, context, stack, engine, loaded, cancellationToken)
+            : null;
+
     public static async Task<RunEnvironment> OpenAsync(
         ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, LoadedStack loaded, CancellationToken cancellationToken)
     {
@@ -81,16 +90,8 @@ internal sealed class RunEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>This process as a lease owner: host, pid and a nonce (a restarted process with the same pid is another owner).</summary>
-    public static string OwnerName() => $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
-
-    /// <summary>Whether <paramref name="owner"/> names a process of this machine that no longer runs.</summary>
-    public static bool OwnerIsDead(string owner)
-    {
-        var parts = owner.Split(':');
-        return parts.Length == 3 && parts[0] == Environment.MachineName && int.TryParse(parts[1], out var pid)
-            && pid != Environment.ProcessId && OperatingSystem.IsLinux() && !Directory.Exists($"/proc/{pid}");
-    }
+    /// <summary>This process as a lease owner, with a nonce (a restarted process with the same pid is another owner).</summary>
+    public static string OwnerName() => LocalOwner.Name("run " + Guid.NewGuid().ToString("N")[..8]);
 
     /// <summary>
     /// Hands <paramref name="run"/> to a detached worker (<c>baton resume DIR --run ID</c> in its own session, output to
@@ -150,7 +151,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
     public async Task<int> FollowAsync(string runId, CancellationToken cancellationToken, bool quietWhenBusy = false)
     {
         var run = await Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
-        if (run.Owner is { } owner && OwnerIsDead(owner))
+        if (run.Owner is { } owner && LocalOwner.IsDead(owner))
         {
             // The worker that held it died (a crash, a kill): its lease need not run out first.
             await Store.ReleaseRunAsync(runId, owner, cancellationToken);
