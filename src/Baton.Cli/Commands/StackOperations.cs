@@ -27,15 +27,15 @@ internal sealed class StackOperations(
         var inputs = invocation.Inputs.AsMap();
         return invocation.Uses switch
         {
-            "stack.plan" or "stack.apply" or "stack.destroy" => await StackAsync(invocation, inputs, cancellationToken),
-            "workflow.run" => await SubWorkflowAsync(invocation, inputs, cancellationToken),
+            BuiltInActions.StackPlan or BuiltInActions.StackApply or BuiltInActions.StackDestroy => await StackAsync(invocation, inputs, cancellationToken),
+            BuiltInActions.WorkflowRun => await SubWorkflowAsync(invocation, inputs, cancellationToken),
             _ => StepOutcome.Permanent($"unknown action \"{invocation.Uses}\""),
         };
     }
 
     private async Task<StepOutcome> StackAsync(StepInvocation invocation, System.Collections.Immutable.ImmutableSortedDictionary<string, Value> inputs, CancellationToken cancellationToken)
     {
-        var destroy = invocation.Uses == "stack.destroy";
+        var destroy = invocation.Uses == BuiltInActions.StackDestroy;
         var overrides = new List<VariableInput>();
         if (inputs.TryGetValue("variables", out var variables) && variables.Kind == ValueKind.Map)
         {
@@ -88,7 +88,7 @@ internal sealed class StackOperations(
                 new("replace", Value.Number(plan.Count(ChangeAction.Replace))),
                 new("delete", Value.Number(plan.Count(ChangeAction.Delete))),
             ]);
-            if (invocation.Uses == "stack.plan" || !plan.HasChanges)
+            if (invocation.Uses == BuiltInActions.StackPlan || !plan.HasChanges)
             {
                 return StepOutcome.Success(Value.Map([new("has_changes", Value.Bool(plan.HasChanges)), new("changes", counts), new("outputs", state.Outputs)]));
             }

@@ -14,8 +14,6 @@ namespace Baton.Model;
 /// </summary>
 internal static partial class WorkflowChecker
 {
-    /// <summary>Actions the workflow runtime provides itself.</summary>
-    public static readonly IReadOnlyList<string> BuiltInActions = ["stack.apply", "stack.plan", "stack.destroy", "workflow.run", "wait", "approval", "exec"];
 
     public static void Check(StackSpec spec, ReferenceChecker references, DiagnosticBag diagnostics)
     {
@@ -171,9 +169,9 @@ internal static partial class WorkflowChecker
 
     private static void CheckAction(NameReference uses, List<string> workflowNames, StepSpec? step, DiagnosticBag diagnostics)
     {
-        if (BuiltInActions.Contains(uses.Name))
+        if (BuiltInActions.All.Contains(uses.Name))
         {
-            if (uses.Name == "workflow.run" && step?.With is Expressions.MapExpression with)
+            if (uses.Name == BuiltInActions.WorkflowRun && step?.With is Expressions.MapExpression with)
             {
                 var target = with.Entries.FirstOrDefault(e => e.Key is Expressions.LiteralExpression { Value.Kind: ValueKind.String } key && key.Value.AsString() == "workflow");
                 if (target?.Value is Expressions.LiteralExpression { Value.Kind: ValueKind.String } name && !workflowNames.Contains(name.Value.AsString()))
@@ -195,7 +193,7 @@ internal static partial class WorkflowChecker
                 DiagnosticCodes.InvalidAction,
                 $"\"{uses.Name}\" is not an action: use provider.action (such as postgres.dump) or a built-in",
                 uses.Span,
-                Suggestions.DidYouMean(uses.Name, BuiltInActions) ?? "built-ins are " + string.Join(", ", BuiltInActions));
+                Suggestions.DidYouMean(uses.Name, BuiltInActions.All) ?? "built-ins are " + string.Join(", ", BuiltInActions.All));
         }
     }
 

@@ -1,6 +1,7 @@
 using Baton.Diagnostics;
 using Baton.Engine.Providers;
 using Baton.Expressions;
+using Baton.Model;
 using Baton.Providers;
 using Baton.Spec.Model;
 using Baton.Text;
@@ -52,9 +53,6 @@ public static class ProviderSchemaChecker
         CheckActions(spec, registry, diagnostics);
     }
 
-    /// <summary>The actions the workflow runtime carries out itself or through the stack, not through a provider.</summary>
-    private static readonly HashSet<string> StackActions = new(StringComparer.Ordinal) { "stack.apply", "stack.plan", "stack.destroy", "workflow.run" };
-
     /// <summary>Checks that every step's provider action exists and that its literal inputs are ones the action takes.</summary>
     private static void CheckActions(StackSpec spec, ProviderRegistry registry, DiagnosticBag diagnostics)
     {
@@ -75,7 +73,7 @@ public static class ProviderSchemaChecker
     private static void CheckAction(NameReference uses, Expression? with, string owner, Dictionary<string, ProviderSpec> provided, ProviderRegistry registry, DiagnosticBag diagnostics)
     {
         var dot = uses.Name.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || StackActions.Contains(uses.Name))
+        if (dot <= 0 || BuiltInActions.IsStackOperation(uses.Name))
         {
             return;
         }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Baton.Diagnostics;
 using Baton.Expressions;
+using Baton.Model;
 using Baton.Runs;
 using Baton.Spec.Model;
 using Baton.Text;
@@ -54,6 +55,10 @@ internal sealed class RunExecutor : IDisposable
     private long _lastSignal;
     private long _completedOrder;
     private DateTimeOffset _nextSignalPoll;
+    /// <summary>
+    /// The host's roots (variables, resources from the stack's state), read once and again only after a step that
+    /// changes the stack (stack.apply, stack.destroy): not a state load per step.
+    /// </summary>
     private IEvaluationScope? _hostScope;
 
     public RunExecutor(
@@ -244,7 +249,6 @@ internal sealed class RunExecutor : IDisposable
 
     private async Task AdvanceAsync()
     {
-        _hostScope = null;
         await HarvestAsync();
         await FireTimersAsync();
         switch (_phase)
@@ -383,7 +387,7 @@ internal sealed class RunExecutor : IDisposable
             await ConsiderAsync(spec, starts, transitions);
         }
 
-        await DispatchItemsAsync(starts);
+        DispatchItems(starts);
         if (transitions.Count > 0)
         {
             await CommitAsync(transitions);
@@ -472,7 +476,7 @@ internal sealed class RunExecutor : IDisposable
 
         switch (spec.Uses.Name)
         {
-            case "wait":
+            case BuiltInActions.Wait:
                 if (!TryEvaluateWith(spec, scope, out var waitInputs, out var waitError) || !TryDuration(waitInputs, "duration", out var duration, out waitError))
                 {
                     transitions.Add(FailureTransition(spec, NewStep(spec.Id), StepOutcome.Permanent(waitError!)));
@@ -482,7 +486,7 @@ internal sealed class RunExecutor : IDisposable
                 transitions.Add(StepTransition("step.waiting", NewStep(spec.Id) with { Status = StepStatus.Waiting, StartedAt = Now, DueAt = Now + duration!.Value },
                     Details(("until", (Now + duration.Value).ToString("O", CultureInfo.InvariantCulture)))));
                 return;
-            case "approval":
+            case BuiltInActions.Approval:
                 if (!TryEvaluateWith(spec, scope, out var approvalInputs, out var approvalError)
                     || !TryDuration(approvalInputs, "timeout", out var expiry, out approvalError, optional: true))
                 {
@@ -502,7 +506,7 @@ internal sealed class RunExecutor : IDisposable
     }
 
     /// <summary>Adds the items of running for_each steps that may start now (within the step's concurrency).</summary>
-    private Task DispatchItemsAsync(List<(StepSpec Spec, string Key, int Attempt)> starts)
+    private void DispatchItems(List<(StepSpec Spec, string Key, int Attempt)> starts)
     {
         foreach (var parent in _steps.Values.Where(s => s.Status == StepStatus.Running && !IsItem(s.Key) && SpecOf(s.Key).ForEach is not null).ToList())
         {
@@ -520,8 +524,6 @@ internal sealed class RunExecutor : IDisposable
                 starts.Add((spec, item.Key, 1));
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task AdvanceUndoAsync()
@@ -728,7 +730,7 @@ internal sealed class RunExecutor : IDisposable
         {
             return invocation.Uses switch
             {
-                "exec" => await ExecStep.RunAsync(invocation.Inputs, _host.StackDirectory, _options.MaxOutputBytes, cancellationToken),
+                BuiltInActions.Exec => await ExecStep.RunAsync(invocation.Inputs, _host.StackDirectory, _options.MaxOutputBytes, cancellationToken),
                 _ => await _host.InvokeAsync(invocation, cancellationToken),
             };
         }
@@ -855,6 +857,10 @@ internal sealed class RunExecutor : IDisposable
         if (transition.Step is { } step)
         {
             _steps[step.Key] = step;
+            if (step.Status == StepStatus.Succeeded && _specs.TryGetValue(step.Key, out var spec) && BuiltInActions.IsStackOperation(spec.Uses.Name))
+            {
+                _hostScope = null;
+            }
         }
 
         _run = _run with

@@ -1,6 +1,7 @@
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
 using Baton.Expressions;
+using Baton.Model;
 using Baton.Providers;
 using Baton.Values;
 
@@ -34,7 +35,7 @@ public sealed class StackWorkflowHost(StackSession session, Func<StepInvocation,
     public async Task<StepOutcome> InvokeAsync(StepInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        if (invocation.Uses.StartsWith("stack.", StringComparison.Ordinal) || invocation.Uses == "workflow.run")
+        if (BuiltInActions.IsStackOperation(invocation.Uses))
         {
             return operations is null
                 ? StepOutcome.Permanent($"{invocation.Uses} is not available here")
