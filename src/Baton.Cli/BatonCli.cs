@@ -26,6 +26,11 @@ internal static class BatonCli
         root.Subcommands.Add(RunCommands.Retry(context));
         root.Subcommands.Add(RunCommands.Resume(context));
         root.Subcommands.Add(RunCommands.Worker(context));
+        root.Subcommands.Add(ServeCommand.Serve(context));
+        root.Subcommands.Add(ServeCommand.Up(context));
+        root.Subcommands.Add(ApplyCommand.Create(context, destroy: true, name: "down"));
+        root.Subcommands.Add(ServeCommand.Token(context));
+        root.Subcommands.Add(ServeCommand.Webhook(context));
         foreach (var option in root.Options)
         {
             if (option is VersionOption version)

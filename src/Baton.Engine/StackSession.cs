@@ -83,9 +83,10 @@ public sealed class StackSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(holder);
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
         var record = new ApplyRecord
         {
-            Id = Guid.CreateVersion7().ToString("N"),
+            Id = options.ApplyId ?? Guid.CreateVersion7().ToString("N"),
             Stack = Name,
             Kind = plan.IsDestroy ? ApplyKind.Destroy : ApplyKind.Apply,
             Owner = holder.Lock.Owner,

@@ -352,7 +352,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
         var text = Value.String(Encoding.UTF8.GetString(bytes));
         var sensitive = inputs.Values.Any(v => v.ContainsSensitive);
         attributes["content"] = sensitive ? text.AsSensitive() : text;
-        attributes["sha256"] = Value.String(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        attributes["sha256"] = Value.String(Convert.ToHexStringLower(SHA256.HashData(bytes))).WithSensitivity(sensitive);
         if (AtomicFile.Mode(resolved) is { } fileMode)
         {
             attributes["mode"] = Value.String(fileMode);
@@ -369,7 +369,8 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
     private string SourceEscape(string source) =>
         stack.TryResolve(source, out _, out var error) ? string.Empty : error.Replace("outside the root", "outside the stack directory", StringComparison.Ordinal);
 
-    private static Value Hash(Value text) => Value.String(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.AsString()))));
+    // The hash of a secret is as sensitive as the secret: a short password is found again from its SHA-256.
+    private static Value Hash(Value text) => Value.String(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.AsString())))).WithSensitivity(text.ContainsSensitive);
 
     private static ImmutableSortedDictionary<string, Value> Map(Value? value) =>
         value is { Kind: ValueKind.Map } ? value.AsMap() : Value.EmptyMap.AsMap();

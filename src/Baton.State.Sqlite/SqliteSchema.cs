@@ -8,7 +8,7 @@ namespace Baton.State.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     private const string Version1 = """
         CREATE TABLE stacks (
@@ -158,6 +158,28 @@ internal static class SqliteSchema
         );
         """;
 
+    // Version 3: the control plane's API tokens (hashes only) and audit log.
+    private const string Version3 = """
+        CREATE TABLE api_tokens (
+            id TEXT NOT NULL PRIMARY KEY,
+            role TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            description TEXT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            revoked_at INTEGER NULL
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            remote TEXT NULL
+        );
+        """;
+
     public static void Migrate(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
@@ -183,6 +205,12 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version2);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (2)");
+        }
+
+        if (version < 3)
+        {
+            Execute(connection, transaction, Version3);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (3)");
         }
 
         transaction.Commit();

@@ -16,7 +16,7 @@ internal static class ApplyCommand
 {
     public const int Interrupted = 130;
 
-    public static Command Create(CliContext context, bool destroy)
+    public static Command Create(CliContext context, bool destroy, string? name = null)
     {
         var stack = new StackArguments();
         stack.Directory.Description = destroy ? "The stack directory" : "The stack directory, or a plan file saved by baton plan -out";
@@ -24,7 +24,7 @@ internal static class ApplyCommand
         var autoApprove = new Option<bool>("--auto-approve") { Description = "Do not ask for confirmation" };
         var target = new Option<string[]>("--target") { Description = "Apply only this resource or instance and what it depends on (repeatable)", HelpName = "ADDRESS" };
         var command = destroy
-            ? new Command("destroy", "Delete every resource of the stack, in reverse dependency order.")
+            ? new Command(name ?? "destroy", name is null ? "Delete every resource of the stack, in reverse dependency order." : "Stop what baton up started: delete every resource of the stack, in reverse dependency order (asks first unless --auto-approve).")
             : new Command("apply", "Make the resources match the stack: plan, confirm, then create, update and delete in dependency order, in parallel.");
         stack.AddTo(command);
         engine.AddTo(command);
@@ -46,7 +46,7 @@ internal static class ApplyCommand
         return command;
     }
 
-    private static async Task<int> PlanAndApplyAsync(
+    internal static async Task<int> PlanAndApplyAsync(
         ParseResult parse,
         CliContext context,
         StackArguments stack,

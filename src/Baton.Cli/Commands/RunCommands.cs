@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
-using Baton.Engine;
 using Baton.Engine.Workflows;
 using Baton.Model;
 using Baton.Runs;
@@ -145,7 +143,7 @@ internal static class RunCommands
             var (_, store, scope) = await OpenAsync(parse, context, stack, engine, cancellationToken);
             await using var _ = scope;
             var runId = parse.GetValue(id)!;
-            var run = await store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+            var run = await RunControl.GetAsync(store, runId, cancellationToken);
             var steps = await store.GetStepsAsync(runId, cancellationToken);
             var events = await store.ReadRunEventsAsync(runId, 0, 10_000, cancellationToken);
             if (parse.GetValue(json))
@@ -183,19 +181,8 @@ internal static class RunCommands
             await using var _ = scope;
             var runId = parse.GetValue(id)!;
             var key = parse.GetValue(step)!;
-            var run = await store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
-            var steps = await store.GetStepsAsync(runId, cancellationToken);
-            var found = steps.FirstOrDefault(s => s.Key == key);
-            if (found is not { Status: StepStatus.WaitingApproval })
-            {
-                var waiting = steps.Where(s => s.Status == StepStatus.WaitingApproval).Select(s => s.Key).ToList();
-                throw new CliException(
-                    $"step \"{key}\" of run {runId} is not waiting for approval ({(found is null ? "no such step has started" : "it is " + Words(found.Status))})"
-                    + (waiting.Count > 0 ? $"; waiting: {string.Join(", ", waiting)}" : run.IsFinished ? $"; the run has {Words(run.Status)}" : ""));
-            }
-
-            var kind = parse.GetValue(reject) ? RunSignalKind.Reject : RunSignalKind.Approve;
-            await store.AddSignalAsync(new RunSignal { RunId = runId, Kind = kind, Step = key, By = Who(context), Comment = parse.GetValue(comment), At = DateTimeOffset.UtcNow }, cancellationToken);
+            var signal = await RunControl.DecideAsync(store, runId, key, !parse.GetValue(reject), Who(context), parse.GetValue(comment), TimeProvider.System, cancellationToken);
+            var kind = signal.Kind;
             context.Out.WriteLine($"{(kind == RunSignalKind.Approve ? "Approved" : "Rejected")} {key} of run {runId}.");
             return ExitCodes.Ok;
         }));
@@ -222,14 +209,8 @@ internal static class RunCommands
             }
 
             var runId = parse.GetValue(id)!;
-            var run = await env.Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
-            if (run.IsFinished)
-            {
-                throw new CliException($"run {runId} has already {Words(run.Status)}; there is nothing to cancel");
-            }
-
-            await env.Store.AddSignalAsync(new RunSignal { RunId = runId, Kind = RunSignalKind.Cancel, By = Who(context), Comment = parse.GetValue(comment), At = DateTimeOffset.UtcNow }, cancellationToken);
-            if (run.Owner is not null && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !LocalOwner.IsDead(run.Owner))
+            var run = await RunControl.RequestCancelAsync(env.Store, runId, Who(context), parse.GetValue(comment), TimeProvider.System, cancellationToken);
+            if (RunControl.IsHeldByLiveWorker(run, TimeProvider.System))
             {
                 context.Out.WriteLine($"Cancel requested; {run.Owner} is running {runId} and stops it.");
                 return ExitCodes.Ok;
@@ -259,12 +240,7 @@ internal static class RunCommands
             }
 
             var runId = parse.GetValue(id)!;
-            var run = await env.Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
-            if (run.Status != RunStatus.Failed)
-            {
-                throw new CliException($"run {runId} has {(run.IsFinished ? "" : "not ")}{(run.IsFinished ? Words(run.Status) : "finished")}; only a failed run can be retried");
-            }
-
+            var run = await RunControl.GetRetryableAsync(env.Store, runId, cancellationToken);
             var retry = await env.Runtime.RetryRunAsync(run, cancellationToken);
             context.Out.WriteLine($"Run {retry.Id} retries {runId}.");
             return await env.FollowAsync(retry.Id, cancellationToken);
@@ -321,52 +297,9 @@ internal static class RunCommands
 
             var spec = env.Spec;
             var directory = Workspace.StackDirectory(parse, context, stack);
-            var scheduler = new WorkflowScheduler(env.Store, TimeProvider.System);
-            var active = new Dictionary<string, Task<int>>(StringComparer.Ordinal);
+            var worker = new WorkflowWorker(env.Store, env.Runtime, directory, (id, ct) => env.FollowAsync(id, ct, quietWhenBusy: true), env.Owns, context.Out.WriteLine, TimeProvider.System);
             context.Out.WriteLine($"Worker for stack {spec.Name}: {spec.Workflows.Count(w => w.Schedule is not null)} scheduled workflow(s); Ctrl-C stops it (runs in progress stay resumable).");
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var fires = await scheduler.TickAsync(spec, async (workflow, runId, fire, ct) =>
-                    {
-                        var diagnostics = new DiagnosticBag();
-                        var values = WorkflowInputs.Bind(workflow, [], new StackFileHost(directory), diagnostics);
-                        await env.Runtime.CreateRunAsync(spec, workflow.Name, Value.Map(values), "schedule:" + fire.UtcDateTime.ToString("O", CultureInfo.InvariantCulture), ct, runId: runId);
-                    }, cancellationToken);
-                    foreach (var fire in fires)
-                    {
-                        context.Out.WriteLine($"schedule {fire.Workflow} {fire.FireTime.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {fire.Outcome}{(fire.RunId is null ? "" : " " + fire.RunId)}");
-                    }
-
-                    foreach (var done in active.Where(a => a.Value.IsCompleted).Select(a => a.Key).ToList())
-                    {
-                        active.Remove(done);
-                    }
-
-                    var unfinished = await env.Store.ListRunsAsync(new RunQuery { Stack = spec.Name, UnfinishedOnly = true, Limit = 1000 }, cancellationToken);
-                    foreach (var run in unfinished.Reverse())
-                    {
-                        var buffered = run.Status == RunStatus.Pending && unfinished.Any(o => o.Workflow == run.Workflow && o.Id != run.Id && o.Status != RunStatus.Pending);
-                        var held = run.Owner is { } owner && run.LeaseExpiresAt > DateTimeOffset.UtcNow && !LocalOwner.IsDead(owner) && !env.Owns(run);
-                        if (active.ContainsKey(run.Id) || buffered || held)
-                        {
-                            continue;
-                        }
-
-                        context.Out.WriteLine($"run {run.Id} ({run.Workflow}, {run.Trigger}): executing");
-                        active[run.Id] = env.FollowAsync(run.Id, cancellationToken, quietWhenBusy: true);
-                    }
-
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    break;
-                }
-            }
-
-            await Task.WhenAll(active.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            await worker.RunAsync(() => spec, cancellationToken);
             context.Out.WriteLine("Worker stopped.");
             return ExitCodes.Ok;
         }));
@@ -386,22 +319,6 @@ internal static class RunCommands
 
     internal static string Who(CliContext context) =>
         context.Environment.TryGetValue("USER", out var user) && user.Length > 0 ? user : Environment.UserName;
-
-    internal static string Words(RunStatus status) => status switch
-    {
-        RunStatus.Succeeded => "succeeded",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "been cancelled",
-        _ => status.ToString().ToLowerInvariant(),
-    };
-
-    internal static string Words(StepStatus status) => status switch
-    {
-        StepStatus.WaitingApproval => "waiting for approval",
-        StepStatus.RetryScheduled => "waiting to retry",
-        StepStatus.CompensationFailed => "compensation failed",
-        _ => status.ToString().ToLowerInvariant(),
-    };
 
     private sealed class Scope(IAsyncDisposable store, IDisposable protector) : IAsyncDisposable
     {

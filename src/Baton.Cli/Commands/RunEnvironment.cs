@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Engine;
+using Baton.Engine.Hosting;
 using Baton.Engine.Workflows;
 using Baton.Model;
 using Baton.Runs;
@@ -59,7 +60,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
         var directory = Workspace.StackDirectory(parse, context, stack);
         var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
         var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
-        var environment = new RunEnvironment(context, store, protector, session, env => new StackOperations(parse, context, stack, directory, store, () => env.Runtime, () => env._host));
+        var environment = new RunEnvironment(context, store, protector, session, env => new StackOperations(stack.Source(parse, context), Workspace.Registry, store, TimeProvider.System, () => env.Runtime, () => env._host));
         environment._parse = parse;
         environment._stack = stack;
         environment._engine = engine;
@@ -150,7 +151,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
     /// <summary>Executes the run in the foreground with progress lines; the exit code says how it ended.</summary>
     public async Task<int> FollowAsync(string runId, CancellationToken cancellationToken, bool quietWhenBusy = false)
     {
-        var run = await Store.GetRunAsync(runId, cancellationToken) ?? throw new CliException($"there is no run \"{runId}\"");
+        var run = await RunControl.GetAsync(Store, runId, cancellationToken);
         if (run.Owner is { } owner && LocalOwner.IsDead(owner))
         {
             // The worker that held it died (a crash, a kill): its lease need not run out first.
@@ -184,7 +185,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
                 OutputCommand.Print(_context, run.Outputs ?? Values.Value.EmptyMap, showSensitive: false);
                 return ExitCodes.Ok;
             case RunStatus.Failed or RunStatus.Cancelled:
-                _context.Out.WriteLine($"Run {run.Id} {RunCommands.Words(run.Status)}: {run.Error}");
+                _context.Out.WriteLine($"Run {run.Id} {RunStatusText.Words(run.Status)}: {run.Error}");
                 return ExitCodes.Error;
             default:
                 _context.Out.WriteLine($"Run {run.Id} stopped while {run.Status.ToString().ToLowerInvariant()}; `baton resume` goes on with it.");

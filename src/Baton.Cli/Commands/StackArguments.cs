@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Baton.Diagnostics;
+using Baton.Engine.Hosting;
 using Baton.Model;
-using Baton.Spec;
-using Baton.Spec.Model;
 
 namespace Baton.Cli.Commands;
 
@@ -37,42 +35,23 @@ internal sealed class StackArguments
         command.Options.Add(VariableFiles);
     }
 
-    /// <summary>Loads and binds the stack; the result holds whatever could be built, and the diagnostics say what went wrong.</summary>
-    public LoadedStack Load(ParseResult parse, CliContext context, BindOptions options, IEnumerable<VariableInput>? overrides = null)
+    /// <summary>Where the stack comes from, as the arguments say.</summary>
+    public StackSource Source(ParseResult parse, CliContext context)
     {
-        var diagnostics = new DiagnosticBag();
         var display = parse.GetValue(Directory) ?? ".";
-        var directory = context.Resolve(display);
-        var spec = StackLoader.Load(directory, display, diagnostics);
-        if (spec is null)
+        var files = parse.GetValue(VariableFiles) ?? [];
+        return new StackSource
         {
-            return new LoadedStack(null, null, diagnostics);
-        }
-
-        // Precedence, lowest first: environment, files in order, --var in order (see VariableInputs).
-        var inputs = new List<VariableInput>(VariableInputs.FromEnvironment(context.Environment));
-        foreach (var file in parse.GetValue(VariableFiles) ?? [])
-        {
-            inputs.AddRange(VariableInputs.FromFile(context.Resolve(file), file, diagnostics));
-        }
-
-        foreach (var assignment in parse.GetValue(Variables) ?? [])
-        {
-            if (VariableInputs.FromAssignment(assignment, diagnostics) is { } input)
-            {
-                inputs.Add(input);
-            }
-        }
-
-        // Values a workflow step gives (stack.apply's variables) come last and win.
-        inputs.AddRange(overrides ?? []);
-        var bound = StackBinder.Bind(spec, inputs, new StackFileHost(directory), options, diagnostics);
-        return new LoadedStack(spec, bound, diagnostics);
+            Directory = context.Resolve(display),
+            DisplayPath = display,
+            Environment = context.Environment,
+            VariableFiles = [.. files.Select(context.Resolve)],
+            VariableFileNames = files,
+            Assignments = parse.GetValue(Variables) ?? [],
+        };
     }
-}
 
-/// <summary>A loaded stack and what was found wrong with it.</summary>
-internal sealed record LoadedStack(StackSpec? Spec, BoundStack? Bound, DiagnosticBag Diagnostics)
-{
-    public IReadOnlyList<Diagnostic> SortedDiagnostics => Diagnostics.Sorted();
+    /// <summary>Loads and binds the stack; the result holds whatever could be built, and the diagnostics say what went wrong.</summary>
+    public LoadedStack Load(ParseResult parse, CliContext context, BindOptions options, IEnumerable<VariableInput>? overrides = null) =>
+        Source(parse, context).Load(options, overrides);
 }

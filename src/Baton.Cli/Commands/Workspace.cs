@@ -2,7 +2,8 @@ using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
 using Baton.Engine;
-using Baton.Engine.Planning;
+using Baton.Engine.Hosting;
+using Baton.Engine.Workflows;
 using Baton.Engine.Providers;
 using Baton.Engine.Secrets;
 using Baton.Model;
@@ -31,13 +32,8 @@ internal static class Workspace
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>
     public static LoadedStack? LoadChecked(ParseResult parse, CliContext context, StackArguments stack, bool requireVariables)
     {
-        var loaded = stack.Load(parse, context, new BindOptions { RequireAllVariables = requireVariables });
-        if (loaded.Spec is { } spec && !loaded.Diagnostics.HasErrors)
-        {
-            ProviderSchemaChecker.Check(spec, Registry, loaded.Diagnostics);
-        }
-
-        if (loaded.Diagnostics.HasErrors || loaded.Bound is not { IsAcyclic: true })
+        var loaded = stack.Source(parse, context).LoadChecked(Registry, new BindOptions { RequireAllVariables = requireVariables });
+        if (!loaded.IsUsable)
         {
             DiagnosticPrinter.Print(context, loaded.SortedDiagnostics, loaded.Spec?.Files ?? []);
             return null;
@@ -85,7 +81,7 @@ internal static class Workspace
         {
             return await body();
         }
-        catch (Exception ex) when (ex is CliException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException)
+        catch (Exception ex) when (ex is CliException or RunControlException or Providers.ProviderConfigurationException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException)
         {
             Fail(context, ex.Message);
             return ExitCodes.Error;

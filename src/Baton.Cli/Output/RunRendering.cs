@@ -32,7 +32,7 @@ internal static class RunRendering
         {
             var duration = step is { StartedAt: { } s, FinishedAt: { } f } ? $", {Baton.Text.Durations.Format(f - s)}" : "";
             var attempts = step.Attempt > 1 ? $", {step.Attempt} attempts" : "";
-            text.Append(CultureInfo.InvariantCulture, $"  {step.Key,-24} {RunCommands.Words(step.Status)}{attempts}{duration}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {step.Key,-24} {RunStatusText.Words(step.Status)}{attempts}{duration}\n");
             if (step.DueAt is { } due && step.Status is StepStatus.RetryScheduled or StepStatus.Waiting or StepStatus.WaitingApproval)
             {
                 text.Append(CultureInfo.InvariantCulture, $"      until {due.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC\n");

@@ -28,6 +28,12 @@ public interface IRunStore
     /// <summary>The run's events after <paramref name="afterSeq"/>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<RunEvent>> ReadRunEventsAsync(string runId, long afterSeq, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The events of every run of <paramref name="stack"/> after feed position <paramref name="afterPosition"/> (0 for
+    /// the start), in the order they were stored.
+    /// </summary>
+    Task<IReadOnlyList<RunFeedEntry>> ReadRunFeedAsync(string stack, long afterPosition, int limit, CancellationToken cancellationToken);
+
     /// <summary>Runs matching <paramref name="query"/>, newest first.</summary>
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 

@@ -23,4 +23,7 @@ public sealed record ApplyOptions
 
     /// <summary>The most operations at once per provider instance, by instance name (from its <c>parallelism</c> setting).</summary>
     public IReadOnlyDictionary<string, int> ProviderParallelism { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>The id to record the apply under, so a caller can name it before it starts. Default: a new one.</summary>
+    public string? ApplyId { get; init; }
 }

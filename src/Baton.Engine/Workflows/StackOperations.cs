@@ -1,7 +1,6 @@
-using System.CommandLine;
-using Baton.Engine;
+using Baton.Engine.Hosting;
 using Baton.Engine.Planning;
-using Baton.Engine.Workflows;
+using Baton.Engine.Providers;
 using Baton.Model;
 using Baton.Plans;
 using Baton.Runs;
@@ -9,7 +8,7 @@ using Baton.Spec;
 using Baton.State;
 using Baton.Values;
 
-namespace Baton.Cli.Commands;
+namespace Baton.Engine.Workflows;
 
 /// <summary>
 /// The workflow actions that work on the stack itself: <c>stack.plan</c>, <c>stack.apply</c>, <c>stack.destroy</c>
@@ -17,11 +16,20 @@ namespace Baton.Cli.Commands;
 /// <c>workflow.run</c> (inputs <c>workflow</c> and <c>inputs</c>: a sub-workflow run, followed to its end). Each loads,
 /// binds and locks the stack afresh, exactly as the commands do.
 /// </summary>
-internal sealed class StackOperations(
-    ParseResult parse, CliContext context, StackArguments stack, string directory, IStateStore store, Func<WorkflowRuntime> runtime, Func<IWorkflowHost> host)
+/// <param name="source">Where the stack comes from (loaded afresh for every step).</param>
+/// <param name="registry">The provider families.</param>
+/// <param name="store">The stack's state store.</param>
+/// <param name="time">The clock.</param>
+/// <param name="runtime">The runtime sub-workflows run in.</param>
+/// <param name="host">The host sub-workflows' steps run in.</param>
+public sealed class StackOperations(
+    StackSource source, ProviderRegistry registry, IStateStore store, TimeProvider time, Func<WorkflowRuntime> runtime, Func<IWorkflowHost> host)
 {
+    private readonly string _directory = source?.Directory ?? throw new ArgumentNullException(nameof(source));
+
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
+    /// <summary>Runs one of the stack actions.</summary>
     public async Task<StepOutcome> InvokeAsync(StepInvocation invocation, CancellationToken cancellationToken)
     {
         var inputs = invocation.Inputs.AsMap();
@@ -48,18 +56,13 @@ internal sealed class StackOperations(
             }));
         }
 
-        var loaded = stack.Load(parse, context, new BindOptions { RequireAllVariables = !destroy }, overrides);
-        if (loaded.Spec is { } spec && !loaded.Diagnostics.HasErrors)
-        {
-            ProviderSchemaChecker.Check(spec, Workspace.Registry, loaded.Diagnostics);
-        }
-
-        if (loaded.Diagnostics.HasErrors || loaded.Bound is not { IsAcyclic: true })
+        var loaded = source.LoadChecked(registry, new BindOptions { RequireAllVariables = !destroy }, overrides);
+        if (!loaded.IsUsable)
         {
             return StepOutcome.Permanent($"{invocation.Uses}: the stack has errors: " + string.Join("; ", loaded.SortedDiagnostics.Where(d => d.IsError).Select(d => d.Span is { } s ? $"{s}: {d.Message}" : d.Message)));
         }
 
-        await using var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
+        await using var session = new StackSession(loaded.Bound!, _directory, store, registry, new StackFileHost(_directory), time);
         LockHolder holder;
         try
         {
@@ -93,10 +96,10 @@ internal sealed class StackOperations(
                 return StepOutcome.Success(Value.Map([new("has_changes", Value.Bool(plan.HasChanges)), new("changes", counts), new("outputs", state.Outputs)]));
             }
 
-            var result = await session.ApplyAsync(holder, plan, state, new Engine.Applying.ApplyOptions(), null, cancellationToken, cancellationToken);
+            var result = await session.ApplyAsync(holder, plan, state, new Applying.ApplyOptions(), null, cancellationToken, cancellationToken);
             if (!result.Succeeded)
             {
-                var failed = result.Operations.Where(o => o.Outcome == Engine.Applying.OperationOutcome.Failed).Select(o => $"{o.Change.Key}: {o.Error}");
+                var failed = result.Operations.Where(o => o.Outcome == Applying.OperationOutcome.Failed).Select(o => $"{o.Change.Key}: {o.Error}");
                 return StepOutcome.Transient($"{invocation.Uses} failed: {StackSession.Summary(result)}; {string.Join("; ", failed)}");
             }
 
@@ -119,7 +122,7 @@ internal sealed class StackOperations(
         }
 
         var diagnostics = new Diagnostics.DiagnosticBag();
-        var spec = StackLoader.Load(directory, directory, diagnostics);
+        var spec = StackLoader.Load(_directory, _directory, diagnostics);
         var workflow = spec?.Workflows.FirstOrDefault(w => w.Name == nameValue.AsString());
         if (spec is null || workflow is null)
         {
@@ -129,7 +132,7 @@ internal sealed class StackOperations(
         var given = inputs.TryGetValue("inputs", out var map) && map.Kind == ValueKind.Map
             ? map.AsMap().Select(e => new VariableInput { Name = e.Key, Value = e.Value, Source = VariableSource.CommandLine, Origin = $"step {invocation.Step}" }).ToList()
             : [];
-        var values = WorkflowInputs.Bind(workflow, given, new StackFileHost(directory), diagnostics);
+        var values = WorkflowInputs.Bind(workflow, given, new StackFileHost(_directory), diagnostics);
         if (diagnostics.HasErrors)
         {
             return StepOutcome.Permanent("workflow.run: " + string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message)));
@@ -139,6 +142,6 @@ internal sealed class StackOperations(
         var finished = await runtime().ExecuteAsync(child.Id, host(), null, cancellationToken);
         return finished.Status == RunStatus.Succeeded
             ? StepOutcome.Success(Value.Map([new("run", Value.String(child.Id)), new("outputs", finished.Outputs ?? Value.EmptyMap)]))
-            : StepOutcome.Permanent($"sub-workflow {workflow.Name} (run {child.Id}) {RunCommands.Words(finished.Status)}: {finished.Error}");
+            : StepOutcome.Permanent($"sub-workflow {workflow.Name} (run {child.Id}) {RunStatusText.Words(finished.Status)}: {finished.Error}");
     }
 }

@@ -1,16 +1,16 @@
 using System.Text;
-using Baton.Plans;
 using Baton.Values;
 
-namespace Baton.Cli.Output;
+namespace Baton.Plans;
 
 /// <summary>
 /// Renders a plan as a diff people can review: <c>+</c> create, <c>~</c> update in place, <c>-/+</c> replace,
 /// <c>-</c> delete, with nested property changes, <c>(known after apply)</c> for unknown values, <c>(sensitive)</c> for
 /// secrets, what forces each replacement, and a summary line.
 /// </summary>
-internal static class PlanRenderer
+public static class PlanRenderer
 {
+    /// <summary>The plan as text, with ANSI colours when <paramref name="colour"/>.</summary>
     public static string Render(Plan plan, bool colour)
     {
         var builder = new StringBuilder();
@@ -32,6 +32,7 @@ internal static class PlanRenderer
         return builder.ToString();
     }
 
+    /// <summary>The one-line count of changes.</summary>
     public static string Summary(Plan plan) =>
         $"Plan: {plan.Count(ChangeAction.Create)} to create, {plan.Count(ChangeAction.Update)} to update, "
         + $"{plan.Count(ChangeAction.Replace)} to replace, {plan.Count(ChangeAction.Delete)} to delete.";
@@ -131,6 +132,7 @@ internal static class PlanRenderer
     }
 
     /// <summary>A value in expression syntax: secrets as (sensitive), unknowns as (known after apply).</summary>
+    /// <summary>A value as the diff shows it (secrets redacted).</summary>
     public static string Show(Value value) => value.ToString();
 
     private static string Paint(string text, string code, bool colour) => colour ? $"\u001b[{code}m{text}\u001b[0m" : text;

@@ -1,0 +1,307 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Baton.Diagnostics;
+using Baton.Engine.Workflows;
+using Baton.Model;
+using Baton.Runs;
+using Baton.Server.Security;
+using Baton.Server.Stacks;
+using Baton.Spec;
+using Baton.Values;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+/// <summary>Workflow runs under <c>/api/stacks/{stack}/runs</c>, and the signed webhook that starts them.</summary>
+internal static class RunApi
+{
+    private static readonly TimeSpan SignatureTolerance = TimeSpan.FromMinutes(5);
+    private const int MaxWebhookBody = 64 * 1024;
+
+    public static void Map(IEndpointRouteBuilder api, ControlPlaneServices services)
+    {
+        var runs = api.MapGroup("/stacks/{stack}/runs").WithTags("runs");
+        runs.MapGet("/", async (string stack, string? workflow, string? status, int? limit, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return StackApi.NoStack(stack);
+            }
+
+            RunStatus? wanted = null;
+            if (status is not null)
+            {
+                if (!Enum.TryParse<RunStatus>(status.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+                {
+                    return Problems.BadRequest($"\"{status}\" is not a run status; use one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}");
+                }
+
+                wanted = parsed;
+            }
+
+            var list = await found.Store.ListRunsAsync(new RunQuery { Stack = found.Name, Workflow = workflow, Status = wanted, Limit = Math.Clamp(limit ?? 50, 1, 1000) }, ct);
+            return Results.Ok(list.Select(Run));
+        }).RequireAuthorization(Roles.Viewer);
+
+        runs.MapPost("/", async (string stack, StartRunRequest request, HttpContext http, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return StackApi.NoStack(stack);
+            }
+
+            return await StartAsync(found, request.Workflow, request.Inputs, "api:" + Roles.Actor(http.User), ct);
+        }).RequireAuthorization(Roles.Operator);
+
+        runs.MapGet("/{run}", async (string stack, string run, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return StackApi.NoStack(stack);
+            }
+
+            var record = await found.Store.GetRunAsync(run, ct);
+            if (record is null || record.Stack != found.Name)
+            {
+                return Problems.NotFound($"stack {stack} has no run \"{run}\"");
+            }
+
+            var steps = await found.Store.GetStepsAsync(run, ct);
+            var events = await found.Store.ReadRunEventsAsync(run, 0, 10_000, ct);
+            return Results.Ok(new
+            {
+                Run = Run(record),
+                Steps = steps.Select(s => new
+                {
+                    s.Key,
+                    Status = Words.Of(s.Status),
+                    s.Attempt,
+                    s.Outputs,
+                    s.Error,
+                    s.StartedAt,
+                    s.FinishedAt,
+                    DurationMs = s.StartedAt is { } start && s.FinishedAt is { } end ? (long?)(end - start).TotalMilliseconds : null,
+                    s.DueAt,
+                    Attempts = events.Where(e => e.Step == s.Key && (e.Kind == "step.failed" || e.Kind == "step.interrupted")).Select(e => new { e.Attempt, e.Kind, Error = Text(e.Data, "error"), e.At }),
+                }),
+                Events = events.Select(e => new { e.Seq, e.Kind, e.Step, e.Attempt, e.Data, e.At }),
+            });
+        }).RequireAuthorization(Roles.Viewer);
+
+        runs.MapPost("/{run}/cancel", async (string stack, string run, CommentRequest? request, HttpContext http, CancellationToken ct) =>
+            await ControlAsync(services, stack, run, async found =>
+            {
+                var record = await RunControl.RequestCancelAsync(found.Store, run, Roles.Actor(http.User), request?.Comment, services.Time, ct);
+                found.Wake();
+                return Results.Accepted($"/api/stacks/{found.Name}/runs/{run}", new { Run = run, Cancel = "requested", HeldBy = RunControl.IsHeldByLiveWorker(record, services.Time) ? record.Owner : null });
+            })).RequireAuthorization(Roles.Operator);
+
+        runs.MapPost("/{run}/retry", async (string stack, string run, CancellationToken ct) =>
+            await ControlAsync(services, stack, run, async found =>
+            {
+                var failed = await RunControl.GetRetryableAsync(found.Store, run, ct);
+                var retry = await found.Runtime.RetryRunAsync(failed, ct);
+                found.Wake();
+                return Results.Created($"/api/stacks/{found.Name}/runs/{retry.Id}", Run(retry));
+            })).RequireAuthorization(Roles.Operator);
+
+        runs.MapPost("/{run}/steps/{step}/approve", async (string stack, string run, string step, CommentRequest? request, HttpContext http, CancellationToken ct) =>
+            await DecideAsync(services, stack, run, step, true, request, http, ct)).RequireAuthorization(Roles.Operator);
+        runs.MapPost("/{run}/steps/{step}/reject", async (string stack, string run, string step, CommentRequest? request, HttpContext http, CancellationToken ct) =>
+            await DecideAsync(services, stack, run, step, false, request, http, ct)).RequireAuthorization(Roles.Operator);
+
+        api.MapPost("/stacks/{stack}/webhooks/{workflow}", async (string stack, string workflow, HttpContext http, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return StackApi.NoStack(stack);
+            }
+
+            var spec = found.Current.Spec!.Workflows.FirstOrDefault(w => w.Name == workflow);
+            if (spec is not { Webhook: true })
+            {
+                return Problems.NotFound($"stack {stack} has no workflow \"{workflow}\" that webhooks may start (set webhook: true on it)");
+            }
+
+            if (http.Request.ContentLength > MaxWebhookBody)
+            {
+                return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Too large", $"a webhook body may be at most {MaxWebhookBody} bytes");
+            }
+
+            using var buffer = new MemoryStream();
+            await http.Request.Body.CopyToAsync(buffer, ct);
+            if (buffer.Length > MaxWebhookBody)
+            {
+                return Problems.Result(StatusCodes.Status413PayloadTooLarge, "Too large", $"a webhook body may be at most {MaxWebhookBody} bytes");
+            }
+
+            var body = buffer.ToArray();
+            if (!VerifySignature(http.Request.Headers[WebhookSignature.Header].ToString(), body, found.WebhookKey(workflow), services.Time.GetUtcNow(), out var why))
+            {
+                return Problems.Result(StatusCodes.Status401Unauthorized, "Unauthorized", why);
+            }
+
+            Dictionary<string, JsonElement>? inputs = null;
+            if (body.Length > 0)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(body);
+                    if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("inputs", out var given))
+                    {
+                        inputs = given.Deserialize<Dictionary<string, JsonElement>>();
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    return Problems.BadRequest("the webhook body is not JSON: " + ex.Message);
+                }
+            }
+
+            return await StartAsync(found, workflow, inputs, "webhook", ct);
+        }).AllowAnonymous().WithTags("runs");
+    }
+
+    /// <summary>Checks <c>t=UNIX,sha256=HEX</c> against the HMAC of <c>UNIX.BODY</c>, within five minutes of now.</summary>
+    public static bool VerifySignature(string header, byte[] body, byte[] key, DateTimeOffset now, out string why)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(body);
+        why = "";
+        string? timestamp = null;
+        string? signature = null;
+        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith("t=", StringComparison.Ordinal))
+            {
+                timestamp = part[2..];
+            }
+            else if (part.StartsWith("sha256=", StringComparison.Ordinal))
+            {
+                signature = part[7..];
+            }
+        }
+
+        if (timestamp is null || signature is null || !long.TryParse(timestamp, out var seconds))
+        {
+            why = $"sign the request: {WebhookSignature.Header}: t=UNIX_SECONDS,sha256=HEX (HMAC-SHA256 of \"UNIX_SECONDS.\" + body with the key `baton webhook secret WORKFLOW` prints)";
+            return false;
+        }
+
+        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > SignatureTolerance)
+        {
+            why = "the signature's timestamp is more than 5 minutes from now (a replay, or a clock that is off)";
+            return false;
+        }
+
+        byte[] signed = [.. Encoding.ASCII.GetBytes(timestamp + "."), .. body];
+        var expected = HMACSHA256.HashData(key, signed);
+        byte[] given;
+        try
+        {
+            given = Convert.FromHexString(signature);
+        }
+        catch (FormatException)
+        {
+            why = "the signature is not hexadecimal";
+            return false;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            why = "the signature does not match";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async Task<IResult> StartAsync(ServedStack found, string? workflow, IReadOnlyDictionary<string, JsonElement>? inputs, string trigger, CancellationToken ct)
+    {
+        var spec = found.Current.Spec!;
+        var definition = spec.Workflows.FirstOrDefault(w => w.Name == workflow);
+        if (definition is null)
+        {
+            return Problems.NotFound($"stack {found.Name} has no workflow \"{workflow}\"" + (spec.Workflows.Length > 0 ? $"; it has {string.Join(", ", spec.Workflows.Select(w => w.Name))}" : ""));
+        }
+
+        var given = new List<VariableInput>();
+        foreach (var (name, element) in inputs ?? new Dictionary<string, JsonElement>())
+        {
+            if (PlainJson.Read(element) is not { } value)
+            {
+                return Problems.BadRequest($"input \"{name}\": a number is too large");
+            }
+
+            given.Add(new VariableInput { Name = name, Value = value, Source = VariableSource.CommandLine, Origin = trigger });
+        }
+
+        var diagnostics = new DiagnosticBag();
+        var values = WorkflowInputs.Bind(definition, given, new StackFileHost(found.Directory), diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Bad inputs", string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message)));
+        }
+
+        var run = await found.Runtime.CreateRunAsync(spec, definition.Name, Value.Map(values), trigger, ct);
+        found.Wake();
+        return Results.Created($"/api/stacks/{found.Name}/runs/{run.Id}", Run(run));
+    }
+
+    private static async Task<IResult> DecideAsync(ControlPlaneServices services, string stack, string run, string step, bool approve, CommentRequest? request, HttpContext http, CancellationToken ct) =>
+        await ControlAsync(services, stack, run, async found =>
+        {
+            var signal = await RunControl.DecideAsync(found.Store, run, step, approve, Roles.Actor(http.User), request?.Comment, services.Time, ct);
+            return Results.Ok(new { Run = run, Step = step, Decision = approve ? "approved" : "rejected", signal.By, signal.Comment });
+        });
+
+    private static async Task<IResult> ControlAsync(ControlPlaneServices services, string stack, string run, Func<ServedStack, Task<IResult>> body)
+    {
+        if (services.Stacks.Find(stack) is not { } found)
+        {
+            return StackApi.NoStack(stack);
+        }
+
+        try
+        {
+            return await body(found);
+        }
+        catch (RunControlException ex)
+        {
+            return ex.NotFound ? Problems.NotFound(ex.Message) : Problems.Conflict(ex.Message);
+        }
+    }
+
+    private static object Run(RunRecord r) => new
+    {
+        r.Id,
+        r.Stack,
+        r.Workflow,
+        Status = Words.Of(r.Status),
+        r.Trigger,
+        r.Inputs,
+        r.Outputs,
+        r.Error,
+        Parent = r.ParentRunId,
+        r.ParentStep,
+        r.CreatedAt,
+        r.UpdatedAt,
+        r.FinishedAt,
+        r.Owner,
+    };
+
+    private static string? Text(Value data, string key) =>
+        data.Kind == ValueKind.Map && data.AsMap().TryGetValue(key, out var v) && v.Kind == ValueKind.String ? v.ToDisplayString() : null;
+}
+
+/// <summary>A run to start.</summary>
+/// <param name="Workflow">The workflow's name.</param>
+/// <param name="Inputs">Its inputs (defaults fill the rest).</param>
+internal sealed record StartRunRequest(string Workflow, Dictionary<string, JsonElement>? Inputs);
+
+/// <summary>Why, recorded in the run's history.</summary>
+/// <param name="Comment">The comment.</param>
+internal sealed record CommentRequest(string? Comment);

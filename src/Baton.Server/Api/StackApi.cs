@@ -1,0 +1,271 @@
+using Baton.Diagnostics;
+using Baton.Engine;
+using Baton.Engine.Applying;
+using Baton.Engine.Planning;
+using Baton.Engine.Workflows;
+using Baton.Plans;
+using Baton.Server.Security;
+using Baton.Server.Stacks;
+using Baton.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Baton.Server.Api;
+
+/// <summary>Stacks, resources, events, applies, plans and locks under <c>/api/stacks</c>.</summary>
+internal static class StackApi
+{
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+
+    public static void Map(IEndpointRouteBuilder api, ControlPlaneServices services)
+    {
+        var stacks = api.MapGroup("/stacks").WithTags("stacks");
+        stacks.MapGet("/", async (CancellationToken ct) =>
+        {
+            var list = new List<object>();
+            foreach (var stack in services.Stacks.All)
+            {
+                list.Add(await SummaryAsync(stack, ct));
+            }
+
+            return TypedResults.Ok(list);
+        }).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapGet("/{stack}", async (string stack, CancellationToken ct) =>
+            services.Stacks.Find(stack) is { } found ? Results.Ok(await SummaryAsync(found, ct)) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapGet("/{stack}/resources", async (string stack, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return NoStack(stack);
+            }
+
+            var state = await found.Store.LoadAsync(found.Name, ct);
+            return Results.Ok(state.Resources.Values.Select(Resource));
+        }).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapGet("/{stack}/resources/{**address}", async (string stack, string address, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return NoStack(stack);
+            }
+
+            var state = await found.Store.LoadAsync(found.Name, ct);
+            var resource = state.Resources.Values.FirstOrDefault(r => r.Address == address);
+            return resource is null ? Problems.NotFound($"stack {stack} has no resource \"{address}\" in its state") : Results.Ok(Resource(resource));
+        }).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapGet("/{stack}/events", async (string stack, long? after, int? limit, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return NoStack(stack);
+            }
+
+            var take = Math.Clamp(limit ?? 100, 1, 1000);
+            var events = await found.Store.ReadEventsAsync(found.Name, after ?? 0, take, ct);
+            return Results.Ok(new
+            {
+                Events = events.Select(e => new { e.Id, e.Kind, e.Address, e.Message, e.Data, e.At }),
+                Next = events.Count == take ? (long?)events[^1].Id : null,
+            });
+        }).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapGet("/{stack}/applies", async (string stack, int? limit, CancellationToken ct) =>
+            services.Stacks.Find(stack) is { } found
+                ? Results.Ok(await found.Store.ListAppliesAsync(found.Name, Math.Clamp(limit ?? 50, 1, 500), ct))
+                : NoStack(stack)).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapGet("/{stack}/plans", (string stack) =>
+            services.Stacks.Find(stack) is { } found ? Results.Ok(services.Plans.List(found.Name).Select(PlanBody)) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapPost("/{stack}/plans", async (string stack, PlanRequest? request, HttpContext http, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return NoStack(stack);
+            }
+
+            if (found.Problems.Count > 0)
+            {
+                return Problems.Conflict($"the stack's files have errors ({found.Problems[0].Message}); fix them before planning");
+            }
+
+            var options = new PlanOptions { Destroy = request?.Destroy ?? false, Targets = new HashSet<string>(request?.Targets ?? [], StringComparer.Ordinal) };
+            await using var session = found.OpenSession();
+            LockHolder holder;
+            try
+            {
+                holder = await session.LockAsync("plan (api)", LockWait, ct);
+            }
+            catch (LockUnavailableException ex)
+            {
+                return Problems.Conflict(ex.Message);
+            }
+
+            var diagnostics = new DiagnosticBag();
+            Plan plan;
+            await using (holder)
+            {
+                await session.RecoverAsync(holder, ct);
+                (plan, _, _) = await session.PlanAsync(options, request?.Refresh ?? true, diagnostics, ct);
+            }
+
+            if (diagnostics.HasErrors)
+            {
+                return Problems.Result(StatusCodes.Status422UnprocessableEntity, "The plan has errors", string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message)));
+            }
+
+            var saved = services.Plans.Add(found.Name, plan, PlanFile.HashSources(found.Current.Spec!.Files), Roles.Actor(http.User));
+            return Results.Created($"/api/stacks/{found.Name}/plans/{saved.Id}", PlanBody(saved));
+        }).RequireAuthorization(Roles.Operator);
+
+        stacks.MapGet("/{stack}/plans/{id}", (string stack, string id) =>
+            services.Plans.Find(stack, id) is { } saved ? Results.Ok(PlanBody(saved)) : Problems.NotFound($"stack {stack} has no plan \"{id}\" (plans are kept for an hour)")).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapPost("/{stack}/plans/{id}/apply", async (string stack, string id, HttpContext http, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return NoStack(stack);
+            }
+
+            if (services.Plans.Find(stack, id) is not { } saved)
+            {
+                return Problems.NotFound($"stack {stack} has no plan \"{id}\" (plans are kept for an hour)");
+            }
+
+            if (saved.ApplyId is not null)
+            {
+                return Problems.Conflict($"plan {id} was already applied (apply {saved.ApplyId}); make a new plan");
+            }
+
+            if (saved.SourceHash != PlanFile.HashSources(found.Current.Spec!.Files))
+            {
+                return Problems.Conflict($"the stack's files changed since plan {id} was made; make a new plan");
+            }
+
+            var session = found.OpenSession();
+            LockHolder holder;
+            try
+            {
+                holder = await session.LockAsync((saved.Plan.IsDestroy ? "destroy" : "apply") + " (api)", LockWait, ct);
+            }
+            catch (LockUnavailableException ex)
+            {
+                await session.DisposeAsync();
+                return Problems.Conflict(ex.Message);
+            }
+
+            var state = await found.Store.LoadAsync(found.Name, ct);
+            if (state.Serial != saved.Plan.Serial)
+            {
+                await holder.DisposeAsync();
+                await session.DisposeAsync();
+                return Problems.Conflict($"the state changed since plan {id} was made (serial {saved.Plan.Serial}, now {state.Serial}); make a new plan");
+            }
+
+            var applyId = Guid.CreateVersion7().ToString("N");
+            services.Plans.MarkApplied(saved, applyId);
+            services.Background(found, "apply " + applyId, async stop =>
+            {
+                await using var _ = session;
+                ApplyResult result;
+                await using (holder)
+                {
+                    result = await session.ApplyAsync(holder, saved.Plan, state, new ApplyOptions { ApplyId = applyId }, null, stop, stop);
+                }
+
+                if (!saved.Plan.IsDestroy)
+                {
+                    await found.TriggerAsync(result.Succeeded ? WorkflowTriggers.ApplyFinished : WorkflowTriggers.ApplyFailed, null, stop);
+                }
+            });
+            return Results.Accepted($"/api/stacks/{found.Name}/applies", new { Apply = applyId, Plan = id, Stack = found.Name, By = Roles.Actor(http.User) });
+        }).RequireAuthorization(Roles.Operator);
+
+        stacks.MapGet("/{stack}/lock", async (string stack, CancellationToken ct) =>
+            services.Stacks.Find(stack) is { } found ? Results.Ok(new { Lock = await found.Store.GetLockAsync(found.Name, ct) }) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
+
+        stacks.MapPost("/{stack}/unlock", async (string stack, UnlockRequest request, CancellationToken ct) =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
+            {
+                return NoStack(stack);
+            }
+
+            return await found.Store.ForceUnlockAsync(found.Name, request.LockId, ct)
+                ? Results.Ok(new { Unlocked = request.LockId })
+                : Problems.Conflict($"stack {stack} is not locked by \"{request.LockId}\"");
+        }).RequireAuthorization(Roles.Admin);
+    }
+
+    public static IResult NoStack(string stack) => Problems.NotFound($"this control plane serves no stack \"{stack}\"");
+
+    private static async Task<object> SummaryAsync(ServedStack stack, CancellationToken ct)
+    {
+        var state = await stack.Store.LoadAsync(stack.Name, ct);
+        var byStatus = state.Resources.Values.GroupBy(r => Words.Of(r.Status)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new
+        {
+            stack.Name,
+            stack.Directory,
+            state.Serial,
+            Resources = state.Resources.Count,
+            Status = byStatus,
+            Workflows = stack.Current.Spec!.Workflows.Select(w => w.Name),
+            Problems = stack.Problems.Select(d => new { d.Code, d.Message, Location = d.Span?.ToString() }),
+            Lock = await stack.Store.GetLockAsync(stack.Name, ct),
+            state.Outputs,
+        };
+    }
+
+    private static object Resource(ResourceState r) => new
+    {
+        r.Address,
+        r.Type,
+        r.Provider,
+        r.Id,
+        Status = Words.Of(r.Status),
+        r.Dependencies,
+        r.Inputs,
+        Outputs = r.Attributes,
+        Deposed = r.DeposedKey,
+    };
+
+    private static object PlanBody(SavedPlan saved) => new
+    {
+        saved.Id,
+        saved.Stack,
+        saved.Plan.Serial,
+        Destroy = saved.Plan.IsDestroy,
+        saved.By,
+        saved.CreatedAt,
+        Applied = saved.ApplyId,
+        Summary = PlanRenderer.Summary(saved.Plan),
+        Text = PlanRenderer.Render(saved.Plan, colour: false),
+        Changes = saved.Plan.Changes.Select(c => new
+        {
+            c.Address,
+            c.Type,
+            Action = Words.Of(c.Action),
+            c.Reason,
+            c.ReplaceBecause,
+            Before = c.PriorInputs,
+            After = c.Inputs,
+        }),
+    };
+}
+
+/// <summary>What to plan.</summary>
+/// <param name="Destroy">Plan deleting everything.</param>
+/// <param name="Targets">Only these addresses and what they depend on.</param>
+/// <param name="Refresh">Read the resources first (default true).</param>
+internal sealed record PlanRequest(bool? Destroy, IReadOnlyList<string>? Targets, bool? Refresh);
+
+/// <summary>Which lock to break.</summary>
+/// <param name="LockId">The lock's id, as <c>GET /api/stacks/{stack}/lock</c> shows it.</param>
+internal sealed record UnlockRequest(string LockId);

@@ -1,0 +1,125 @@
+using System.Threading.Channels;
+
+namespace Baton.Server.Events;
+
+/// <summary>
+/// Fans the control plane's events out to live subscribers. It keeps the last <see cref="Capacity"/> events so a client
+/// that reconnects with <c>Last-Event-ID</c> gets what it missed; each subscriber has a bounded queue, and one that
+/// falls behind by more than that is dropped (its stream ends; it reconnects and catches up from the buffer), so a slow
+/// client never makes the server hold more memory.
+/// </summary>
+internal sealed class EventHub
+{
+    private readonly Lock _gate = new();
+    private readonly LinkedList<StreamEvent> _recent = new();
+    private readonly List<Channel<StreamEvent>> _subscribers = [];
+    private long _next = 1;
+
+    public EventHub(int capacity = 4096, int subscriberQueue = 512)
+    {
+        Capacity = capacity;
+        SubscriberQueue = subscriberQueue;
+    }
+
+    public int Capacity { get; }
+
+    public int SubscriberQueue { get; }
+
+    /// <summary>How many subscribers were dropped for falling behind.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>The id the next event gets.</summary>
+    public long NextId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _next;
+            }
+        }
+    }
+
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    public StreamEvent Publish(StreamEvent item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        lock (_gate)
+        {
+            var stored = item with { Id = _next++ };
+            _recent.AddLast(stored);
+            if (_recent.Count > Capacity)
+            {
+                _recent.RemoveFirst();
+            }
+
+            for (var i = _subscribers.Count - 1; i >= 0; i--)
+            {
+                if (!_subscribers[i].Writer.TryWrite(stored))
+                {
+                    _subscribers[i].Writer.TryComplete();
+                    _subscribers.RemoveAt(i);
+                    Dropped++;
+                }
+            }
+
+            return stored;
+        }
+    }
+
+    /// <summary>The buffered events after <paramref name="afterId"/> (those still held), then every new one.</summary>
+    public Subscription Subscribe(long afterId)
+    {
+        var channel = Channel.CreateBounded<StreamEvent>(new BoundedChannelOptions(SubscriberQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        List<StreamEvent> backlog;
+        bool gap;
+        lock (_gate)
+        {
+            backlog = [.. _recent.Where(e => e.Id > afterId)];
+            gap = afterId > 0 && _recent.First is { } first && first.Value.Id > afterId + 1;
+            _subscribers.Add(channel);
+        }
+
+        return new Subscription(this, channel, backlog, gap);
+    }
+
+    /// <summary>The buffered events (newest last), optionally of one stack.</summary>
+    public IReadOnlyList<StreamEvent> Recent(string? stack, int limit)
+    {
+        lock (_gate)
+        {
+            return [.. _recent.Where(e => stack is null || e.Stack == stack).TakeLast(limit)];
+        }
+    }
+
+    private void Remove(Channel<StreamEvent> channel)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(channel);
+        }
+    }
+
+    /// <summary>A live subscription: the backlog first, then new events until disposed or dropped.</summary>
+    internal sealed class Subscription(EventHub hub, Channel<StreamEvent> channel, IReadOnlyList<StreamEvent> backlog, bool gap) : IDisposable
+    {
+        /// <summary>Events the client missed were already dropped from the buffer.</summary>
+        public bool Gap { get; } = gap;
+
+        public IReadOnlyList<StreamEvent> Backlog { get; } = backlog;
+
+        public ChannelReader<StreamEvent> Reader => channel.Reader;
+
+        public void Dispose() => hub.Remove(channel);
+    }
+}

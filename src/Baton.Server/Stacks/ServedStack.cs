@@ -1,0 +1,314 @@
+using System.Security.Cryptography;
+using Baton.Diagnostics;
+using Baton.Engine;
+using Baton.Engine.Hosting;
+using Baton.Engine.Planning;
+using Baton.Engine.Providers;
+using Baton.Engine.Secrets;
+using Baton.Engine.Workflows;
+using Baton.Model;
+using Baton.Runs;
+using Baton.Server.Events;
+using Baton.Server.Security;
+using Baton.Spec;
+using Baton.State;
+using Baton.State.Sqlite;
+using Baton.Values;
+
+namespace Baton.Server.Stacks;
+
+/// <summary>
+/// A stack the control plane serves: its state store, the last good version of its files (an edit that breaks them is
+/// reported and the last good version keeps running), its workflow runtime and worker, and the tail that feeds its
+/// state and run events into the live stream.
+/// </summary>
+internal sealed class ServedStack : IAsyncDisposable
+{
+    private readonly ProviderRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly EventHub _hub;
+    private readonly byte[] _stackKey;
+    private readonly List<StackSession> _sessions = [];
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _gate = new();
+    private string _sourceHash;
+    private string? _brokenHash;
+    private StackWorkflowHost _host;
+    private long _eventCursor;
+    private long _runCursor;
+
+    private ServedStack(StackSource source, ProviderRegistry registry, SqliteStateStore store, AesGcmSecretProtector protector, byte[] stackKey, LoadedStack loaded, EventHub hub, TimeProvider time)
+    {
+        Source = source;
+        _registry = registry;
+        Store = store;
+        Protector = protector;
+        _stackKey = stackKey;
+        _hub = hub;
+        _time = time;
+        Current = loaded;
+        _sourceHash = PlanFile.HashSources(loaded.Spec!.Files);
+        Owner = LocalOwner.Name("serve " + Guid.NewGuid().ToString("N")[..8]);
+        Runtime = new WorkflowRuntime(store, new WorkflowRuntimeOptions { Owner = Owner, Time = time });
+        _host = NewHost(loaded);
+        Worker = new WorkflowWorker(store, Runtime, source.Directory, ExecuteRunAsync, r => r.Owner == Owner, _ => { }, time);
+    }
+
+    public StackSource Source { get; }
+
+    public string Name => Current.Spec!.Name;
+
+    public string Directory => Source.Directory;
+
+    public SqliteStateStore Store { get; }
+
+    public AesGcmSecretProtector Protector { get; }
+
+    /// <summary>The last version of the stack that loaded without errors.</summary>
+    public LoadedStack Current { get; private set; }
+
+    /// <summary>What is wrong with the files as they are now (empty when they load cleanly).</summary>
+    public IReadOnlyList<Diagnostic> Problems { get; private set; } = [];
+
+    public WorkflowRuntime Runtime { get; }
+
+    /// <summary>This control plane's name as a run lease owner.</summary>
+    public string Owner { get; }
+
+    public WorkflowWorker Worker { get; }
+
+    public static async Task<ServedStack> OpenAsync(StackSource source, ProviderRegistry registry, EventHub hub, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var loaded = source.LoadChecked(registry, new BindOptions { RequireAllVariables = true });
+        if (!loaded.IsUsable)
+        {
+            throw new StackLoadException(source, loaded.SortedDiagnostics);
+        }
+
+        var keys = new SecretKeySource(
+            Path.Combine(source.Directory, SecretKeySource.DefaultRelativePath),
+            name => source.Environment.TryGetValue(name, out var value) ? value : null);
+        var key = keys.GetKey();
+        var protector = new AesGcmSecretProtector(key);
+        StateLocation.TryResolveSqlitePath(null, source.Directory, out var path);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var store = await SqliteStateStore.OpenAsync(path, protector, time, cancellationToken);
+        var served = new ServedStack(source, registry, store, protector, key, loaded, hub, time);
+        await served.SkipHistoryAsync(cancellationToken);
+        return served;
+    }
+
+    /// <summary>The HMAC key webhook requests for <paramref name="workflow"/> are signed with (derived from the stack's secret key).</summary>
+    public byte[] WebhookKey(string workflow) => WebhookKeys.Derive(_stackKey, workflow);
+
+    /// <summary>A session on the current version, for planning and applying (the caller disposes it).</summary>
+    public StackSession OpenSession() =>
+        new(Current.Bound!, Directory, Store, _registry, new StackFileHost(Directory), _time);
+
+    /// <summary>Starts a worker round now rather than at the next interval.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A round is already due.
+        }
+    }
+
+    /// <summary>Reloads the files when they changed: a good version replaces the current one, a broken one is reported.</summary>
+    public void ReloadIfChanged()
+    {
+        var loaded = Source.LoadChecked(_registry, new BindOptions { RequireAllVariables = true });
+        var hash = loaded.Spec is { } spec ? PlanFile.HashSources(spec.Files) : "unreadable";
+        if (hash == _sourceHash || hash == _brokenHash)
+        {
+            return;
+        }
+
+        if (!loaded.IsUsable || loaded.Spec!.Name != Name)
+        {
+            _brokenHash = hash;
+            Problems = loaded.Spec is { } s && s.Name != Name && loaded.IsUsable
+                ? [new Diagnostic { Severity = DiagnosticSeverity.Error, Code = DiagnosticCodes.CommandFailed, Message = $"the stack was renamed to \"{s.Name}\"; restart the control plane to serve it under the new name" }]
+                : loaded.SortedDiagnostics.Where(d => d.IsError).ToList();
+            Publish("stack.invalid", $"the stack's files have {Problems.Count} error(s); still serving the last good version: {Problems[0].Message}");
+            return;
+        }
+
+        lock (_gate)
+        {
+            Current = loaded;
+            _sourceHash = hash;
+            _brokenHash = null;
+            Problems = [];
+            _host = NewHost(loaded);
+        }
+
+        Publish("stack.reloaded", "the stack's files changed; now serving the new version");
+    }
+
+    /// <summary>Reads new state and run events into the live stream.</summary>
+    public async Task PumpEventsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var events = await Store.ReadEventsAsync(Name, _eventCursor, 500, cancellationToken);
+            foreach (var e in events)
+            {
+                _hub.Publish(new StreamEvent { Stack = Name, Source = "state", Kind = e.Kind, Address = e.Address, Message = e.Message, Data = e.Data, At = e.At });
+                _eventCursor = e.Id;
+            }
+
+            var runs = await Store.ReadRunFeedAsync(Name, _runCursor, 500, cancellationToken);
+            foreach (var entry in runs)
+            {
+                var e = entry.Event;
+                _hub.Publish(new StreamEvent
+                {
+                    Stack = Name,
+                    Source = "run",
+                    Kind = e.Kind,
+                    Run = e.RunId,
+                    Workflow = entry.Workflow,
+                    Step = e.Step,
+                    Attempt = e.Step is null ? null : e.Attempt,
+                    Message = e.Step is null ? $"run {e.RunId} ({entry.Workflow}): {e.Kind}" : $"run {e.RunId} ({entry.Workflow}) step {e.Step}: {e.Kind}",
+                    Data = e.Data,
+                    At = e.At,
+                });
+                _runCursor = entry.Position;
+            }
+
+            if (events.Count < 500 && runs.Count < 500)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The worker loop: schedules and runs, until stopped.</summary>
+    public async Task RunWorkerAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Worker.RoundAsync(Current.Spec!, cancellationToken);
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Publish("worker.error", "the workflow worker failed a round and will try again: " + ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Starts, for the worker to run, every workflow whose trigger <paramref name="eventName"/> matches.</summary>
+    public async Task<IReadOnlyList<RunRecord>> TriggerAsync(string eventName, string? workflow, CancellationToken cancellationToken)
+    {
+        var spec = Current.Spec!;
+        var started = new List<RunRecord>();
+        foreach (var target in WorkflowTriggers.Matching(spec, eventName, workflow))
+        {
+            var diagnostics = new DiagnosticBag();
+            var values = WorkflowInputs.Bind(target, [], new StackFileHost(Directory), diagnostics);
+            if (diagnostics.HasErrors)
+            {
+                Publish("trigger.failed", $"{eventName} would start {target.Name}, but it needs inputs: {string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))}");
+                continue;
+            }
+
+            started.Add(await Runtime.CreateRunAsync(spec, target.Name, Value.Map(values), "event:" + eventName, cancellationToken));
+        }
+
+        if (started.Count > 0)
+        {
+            Wake();
+        }
+
+        return started;
+    }
+
+    public void Publish(string kind, string message, string? address = null) =>
+        _hub.Publish(new StreamEvent { Stack = Name, Source = "control", Kind = kind, Message = message, Address = address, At = _time.GetUtcNow() });
+
+    private async Task ExecuteRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        StackWorkflowHost host;
+        lock (_gate)
+        {
+            host = _host;
+        }
+
+        RunRecord run;
+        try
+        {
+            var found = await Store.GetRunAsync(runId, cancellationToken);
+            if (found?.Owner is { } owner && owner != Owner && LocalOwner.IsDead(owner))
+            {
+                await Store.ReleaseRunAsync(runId, owner, cancellationToken);
+            }
+
+            run = await Runtime.ExecuteAsync(runId, host, null, cancellationToken);
+        }
+        catch (RunUnavailableException)
+        {
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (run.IsFinished)
+        {
+            await TriggerAsync(run.Status == RunStatus.Succeeded ? WorkflowTriggers.WorkflowFinished : WorkflowTriggers.WorkflowFailed, run.Workflow, cancellationToken);
+        }
+    }
+
+    private StackWorkflowHost NewHost(LoadedStack loaded)
+    {
+        var session = new StackSession(loaded.Bound!, Directory, Store, _registry, new StackFileHost(Directory), _time);
+        _sessions.Add(session);
+        StackWorkflowHost? host = null;
+        var operations = new StackOperations(Source, _registry, Store, _time, () => Runtime, () => host!);
+        host = new StackWorkflowHost(session, operations.InvokeAsync);
+        return host;
+    }
+
+    /// <summary>The stream starts at the present: history is read through the paged endpoints, not replayed live.</summary>
+    private async Task SkipHistoryAsync(CancellationToken cancellationToken)
+    {
+        while (await Store.ReadEventsAsync(Name, _eventCursor, 1000, cancellationToken) is { Count: > 0 } events)
+        {
+            _eventCursor = events[^1].Id;
+        }
+
+        while (await Store.ReadRunFeedAsync(Name, _runCursor, 1000, cancellationToken) is { Count: > 0 } entries)
+        {
+            _runCursor = entries[^1].Position;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runtime.DisposeAsync();
+        foreach (var session in _sessions)
+        {
+            await session.DisposeAsync();
+        }
+
+        await Store.DisposeAsync();
+        Protector.Dispose();
+        CryptographicOperations.ZeroMemory(_stackKey);
+        _wake.Dispose();
+    }
+}
