@@ -313,6 +313,44 @@ public sealed partial class SqliteStateStore : IStateStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<OperationRecord>> ListOperationsAsync(string stack, string applyId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(applyId);
+        return ReadAsync<IReadOnlyList<OperationRecord>>(connection =>
+        {
+            using var command = Command(
+                connection,
+                null,
+                """
+                SELECT operation_id, address, type, action, dependencies, at, finished_at, outcome, error
+                FROM journal WHERE stack = $stack AND apply_id = $apply ORDER BY at, operation_id
+                """,
+                ("stack", stack),
+                ("apply", applyId));
+            using var row = command.ExecuteReader();
+            var operations = new List<OperationRecord>();
+            while (row.Read())
+            {
+                operations.Add(new OperationRecord
+                {
+                    OperationId = row.GetString(0),
+                    Address = row.GetString(1),
+                    Type = row.GetString(2),
+                    Action = Codec.Parse<JournalAction>(row.GetString(3)),
+                    Dependencies = Codec.ReadAddresses(Utf8(row, 4)),
+                    StartedAt = Codec.Time(row.GetInt64(5)),
+                    FinishedAt = row.IsDBNull(6) ? null : Codec.Time(row.GetInt64(6)),
+                    Outcome = row.IsDBNull(7) ? null : Codec.Parse<JournalOutcome>(row.GetString(7)),
+                    Error = row.IsDBNull(8) ? null : row.GetString(8),
+                });
+            }
+
+            return operations;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ApplyRecord>> ListAppliesAsync(string stack, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stack);

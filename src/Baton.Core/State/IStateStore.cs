@@ -48,6 +48,9 @@ public interface IStateStore : IAsyncDisposable
     /// <summary>The newest applies first.</summary>
     Task<IReadOnlyList<ApplyRecord>> ListAppliesAsync(string stack, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The operations of one apply, in the order they started (for its timeline).</summary>
+    Task<IReadOnlyList<OperationRecord>> ListOperationsAsync(string stack, string applyId, CancellationToken cancellationToken);
+
     /// <summary>Events with ids greater than <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StateEvent>> ReadEventsAsync(string stack, long afterId, int limit, CancellationToken cancellationToken);
 

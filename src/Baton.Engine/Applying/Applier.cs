@@ -327,7 +327,7 @@ public sealed class Applier
 
             var operationId = NewOperationId();
             var intent = Intent(change, operationId, JournalAction.Create, inputs, null, null);
-            var write = new StateChange { Stack = StackName, FencingToken = 0, Intents = [intent] };
+            var write = new StateChange { Stack = StackName, FencingToken = 0, Intents = [intent], Events = [EventOf(change, "resource.creating", $"creating {change.Address}")] };
             if (deposeFirst is not null && state.Resources.TryGetValue(change.Address, out var old))
             {
                 // The old object stays in state, under a deposed key, until its delete succeeds.
@@ -374,6 +374,7 @@ public sealed class Applier
                 Stack = StackName,
                 FencingToken = 0,
                 Intents = [Intent(change, operationId, JournalAction.Update, inputs, change.Id, null)],
+                Events = [EventOf(change, "resource.updating", $"updating {change.Address}")],
             });
             var result = await RetryAsync(change, token => provider.UpdateAsync(
                 new UpdateRequest
@@ -413,6 +414,7 @@ public sealed class Applier
                 Stack = StackName,
                 FencingToken = 0,
                 Intents = [Intent(change, operationId, JournalAction.Delete, inputs, id, deposedKey)],
+                Events = [EventOf(change, "resource.deleting", $"deleting {(deposedKey is null ? change.Address : $"{change.Address}#{deposedKey}")}")],
             });
             var result = await RetryAsync(change, token => provider.DeleteAsync(
                 new DeleteRequest { Type = change.Type, Address = change.Address, Id = id, Attributes = attributes, IdempotencyKey = operationId },
