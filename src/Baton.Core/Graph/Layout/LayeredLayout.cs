@@ -11,9 +11,9 @@ namespace Baton.Graph.Layout;
 /// <para>
 /// The steps: layers by longest path from the nodes with no dependencies (so layer 0 holds them and the layer
 /// count is the longest chain); a dummy vertex wherever an edge crosses a layer; crossing reduction by
-/// alternating barycentre and median sweeps, keeping the best ordering seen; x positions by repeated
-/// least-squares placement over neighbours under order and spacing constraints; y positions by layer. Weakly
-/// connected components stay side by side, in order of their smallest node id.
+/// alternating barycentre and median sweeps with neighbour swaps, keeping the best ordering seen; x positions
+/// by repeated least-squares placement over neighbours under order and spacing constraints; y positions by
+/// layer. Weakly connected components stay side by side, in order of their smallest node id.
 /// </para>
 /// <para>
 /// Deterministic: the same graph, sizes and options give the same layout, with ties broken by node id. Costs

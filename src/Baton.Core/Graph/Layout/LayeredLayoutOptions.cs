@@ -26,7 +26,7 @@ public sealed record LayeredLayoutOptions
 
     /// <summary>
     /// The most ordering sweeps (each a down or an up pass over the layers) spent reducing crossings; 24 by
-    /// default. The search also stops after four sweeps without improvement. 0 keeps the initial ordering.
+    /// default. The search also stops after eight sweeps without improvement. 0 keeps the initial ordering.
     /// </summary>
     public int CrossingSweeps { get; init; } = 24;
 

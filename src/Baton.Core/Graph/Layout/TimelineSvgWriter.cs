@@ -21,6 +21,8 @@ namespace Baton.Graph.Layout;
 /// </remarks>
 public static class TimelineSvgWriter
 {
+    private const double TickLabelOverhang = 24;
+
     private static readonly long[] Steps = [.. BuildSteps()];
 
     /// <summary>Returns the SVG markup of a chart.</summary>
@@ -56,7 +58,8 @@ public static class TimelineSvgWriter
         var scale = options.ChartWidth / (end - first).Ticks;
         var left = options.Margin + options.LabelWidth;
         var top = options.Margin + options.AxisHeight;
-        var width = left + options.ChartWidth + options.Margin;
+        // The last tick label is centred on the right end of the axis, so half of it needs room past the chart.
+        var width = left + options.ChartWidth + Math.Max(options.Margin, TickLabelOverhang);
         var height = top + (bars.Count * options.RowHeight) + options.Margin;
         double X(TimeSpan t) => left + ((t - first).Ticks * scale);
 
