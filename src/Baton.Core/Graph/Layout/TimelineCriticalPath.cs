@@ -38,7 +38,7 @@ public static class TimelineCriticalPath
             var bar = bars[current];
             var before = -1;
             var any = -1;
-            foreach (var id in bar.Dependencies)
+            foreach (var id in bar.Dependencies.IsDefault ? [] : bar.Dependencies)
             {
                 if (id is null || !index.TryGetValue(id, out var d) || visited.Contains(d))
                 {

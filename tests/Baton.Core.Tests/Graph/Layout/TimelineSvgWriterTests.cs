@@ -63,6 +63,14 @@ public sealed class TimelineSvgWriterTests
     }
 
     [Fact]
+    public void Find_DefaultDependencies_CountAsNone()
+    {
+        TimelineBar[] bars = [Bar("a", 0, 1), Bar("b", 1, 2) with { Dependencies = default }];
+
+        Assert.Equal<string>(["b"], TimelineCriticalPath.Find(bars));
+    }
+
+    [Fact]
     public void Find_BadBars_Throw()
     {
         Assert.Throws<ArgumentException>(() => TimelineCriticalPath.Find([Bar("a", 0, 1), Bar("a", 1, 2)]));
