@@ -7,7 +7,9 @@ using Baton.Server.Api;
 using Baton.Server.Events;
 using Baton.Server.Security;
 using Baton.Server.Stacks;
+using Baton.Server.Dashboard;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
@@ -117,7 +119,6 @@ public sealed class ControlPlane : IAsyncDisposable
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<IAccessStore>(access);
         builder.Services.AddSingleton(options.Time);
-        builder.Services.AddSingleton(new TokenValidator(access, sessionRecord));
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
@@ -128,14 +129,48 @@ public sealed class ControlPlane : IAsyncDisposable
         });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        var validator = new TokenValidator(access, sessionRecord);
+        builder.Services.AddSingleton(validator);
+        builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "token or dashboard session", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "baton_session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/login";
+                o.Events.OnRedirectToLogin = c => IsApi(c.Request)
+                    ? Problems.WriteAsync(c.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", "Send a token: Authorization: Bearer bt_… (create one with `baton token create`).")
+                    : Redirect(c);
+                o.Events.OnRedirectToAccessDenied = c => Problems.WriteAsync(c.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", $"This needs a higher role than {Roles.Of(c.HttpContext.User)?.ToString().ToLowerInvariant() ?? "none"}.");
+                o.Events.OnValidatePrincipal = async c =>
+                {
+                    // A session ends as soon as its token is revoked.
+                    if (c.Principal?.FindFirst(Roles.TokenClaim)?.Value is not { } id || !await validator.IsValidAsync(id, c.HttpContext.RequestAborted))
+                    {
+                        c.RejectPrincipal();
+                        await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
+            });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Viewer, p => p.RequireAssertion(c => Roles.Of(c.User) >= ApiRole.Viewer))
             .AddPolicy(Roles.Operator, p => p.RequireAssertion(c => Roles.Of(c.User) >= ApiRole.Operator))
             .AddPolicy(Roles.Admin, p => p.RequireAssertion(c => Roles.Of(c.User) >= ApiRole.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAssertion(c => Roles.Of(c.User) >= ApiRole.Viewer).Build());
         builder.Services.AddOpenApi("v1");
+        builder.Services.AddRazorComponents();
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "baton_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
 
         var app = builder.Build();
         app.UseMiddleware<AuditMiddleware>();
@@ -143,6 +178,7 @@ public sealed class ControlPlane : IAsyncDisposable
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Roles.Viewer);
         var api = app.MapGroup("/api");
@@ -150,6 +186,8 @@ public sealed class ControlPlane : IAsyncDisposable
         RunApi.Map(api, services);
         TokenApi.Map(api, services);
         EventStreamApi.Map(api, services, Json);
+        DashboardEndpoints.Map(app, services, validator);
+        app.MapRazorComponents<App>();
 
         var plane = new ControlPlane(app, stopping, services, stacks, sessionText);
         await app.StartAsync(cancellationToken);
@@ -219,6 +257,26 @@ public sealed class ControlPlane : IAsyncDisposable
                 }
             },
             CancellationToken.None);
+    }
+
+    private const string Scheme = "baton";
+
+    /// <summary>
+    /// A bearer token wins; without one, pages and API reads use the dashboard's session cookie, but API writes never do
+    /// (they need the header, which a cross-site form cannot send).
+    /// </summary>
+    private static string SelectScheme(HttpContext context) =>
+        context.Request.Headers.Authorization.Count > 0 || (IsApi(context.Request) && !HttpMethods.IsGet(context.Request.Method))
+            ? TokenAuthenticationHandler.SchemeName
+            : CookieAuthenticationDefaults.AuthenticationScheme;
+
+    private static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal) || request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal);
+
+    private static Task Redirect(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     /// <summary>Parses <c>HOST:PORT</c> (an IP address or <c>localhost</c>; IPv6 in brackets).</summary>

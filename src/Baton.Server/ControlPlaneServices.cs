@@ -9,6 +9,7 @@ internal sealed class ControlPlaneServices(StackCatalog stacks, IAccessStore acc
 {
     private readonly Lock _gate = new();
     private readonly List<Task> _background = [];
+    private ControlActions? _actions;
 
     public StackCatalog Stacks { get; } = stacks;
 
@@ -19,6 +20,9 @@ internal sealed class ControlPlaneServices(StackCatalog stacks, IAccessStore acc
     public TimeProvider Time { get; } = time;
 
     public PlanCache Plans { get; } = new(time);
+
+    /// <summary>Plan, apply, and the run controls, shared by the API and the dashboard.</summary>
+    public ControlActions Actions => _actions ??= new ControlActions(this);
 
     /// <summary>Cancelled when the control plane stops.</summary>
     public CancellationToken Stopping { get; } = stopping;

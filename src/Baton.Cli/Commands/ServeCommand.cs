@@ -183,6 +183,7 @@ internal static class ServeCommand
         await using (plane)
         {
             context.Out.WriteLine($"Serving {string.Join(", ", plane.StackNames)} at {plane.Address}");
+            context.Out.WriteLine($"  Dashboard: {new Uri(plane.Address, "/login")}#token={plane.SessionToken}");
             context.Out.WriteLine($"  API:       {new Uri(plane.Address, "/api/stacks")}");
             context.Out.WriteLine($"  Events:    {new Uri(plane.Address, "/api/events/stream")} (Server-Sent Events)");
             context.Out.WriteLine($"  OpenAPI:   {new Uri(plane.Address, "/openapi/v1.json")}");

@@ -124,6 +124,19 @@ public sealed class WorkflowRuntime : IAsyncDisposable
         return (await _store.GetRunAsync(run.Id, cancellationToken))!;
     }
 
+    /// <summary>The workflow <paramref name="run"/> was created with, from its stored definition; null when that does not parse.</summary>
+    public WorkflowSpec? WorkflowOf(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        // Runs of one stack share their definition text: it is parsed once per workflow, not once per run.
+        return _definitions.GetOrAdd((run.Definition, run.Stack, run.Workflow), key =>
+        {
+            var diagnostics = new DiagnosticBag();
+            var parsed = ReadWorkflow(key.Definition, key.Stack, key.Workflow, diagnostics);
+            return diagnostics.HasErrors ? null : parsed;
+        });
+    }
+
     /// <summary>
     /// Executes the run (claiming it first) until it finishes, or until <paramref name="stop"/>; then the run stays
     /// resumable by this or another worker. Throws <see cref="RunUnavailableException"/> when another live worker
@@ -144,14 +157,8 @@ public sealed class WorkflowRuntime : IAsyncDisposable
         }
 
         var run = (await _store.GetRunAsync(runId, stop))!;
-        var diagnostics = new DiagnosticBag();
-        // Runs of one stack share their definition text: it is parsed once per workflow, not once per run.
-        var workflow = _definitions.GetOrAdd((run.Definition, run.Stack, run.Workflow), key =>
-        {
-            var parsed = ReadWorkflow(key.Definition, key.Stack, key.Workflow, diagnostics);
-            return diagnostics.HasErrors ? null : parsed;
-        });
-        if (workflow is null || diagnostics.HasErrors)
+        var workflow = WorkflowOf(run);
+        if (workflow is null)
         {
             await _store.ReleaseRunAsync(runId, _options.Owner, CancellationToken.None);
             throw new RunUnavailableException($"run {runId}: its stored definition has no workflow \"{run.Workflow}\" or does not parse");

@@ -10,7 +10,7 @@ namespace Baton.Server.Api;
 
 /// <summary>
 /// <c>GET /api/events/stream</c>: Server-Sent Events of every state change, operation, step transition and control-plane
-/// notice, live. A client that reconnects with <c>Last-Event-ID</c> (or <c>?after=</c>) gets what it missed while the
+/// notice, live, each a message whose data is the event as JSON (its <c>kind</c> says what happened). A client that reconnects with <c>Last-Event-ID</c> (or <c>?after=</c>) gets what it missed while the
 /// control plane still holds it; a <c>gap</c> event says when it no longer does.
 /// </summary>
 internal static class EventStreamApi
@@ -84,7 +84,7 @@ internal static class EventStreamApi
     }
 
     private static string Frame(StreamEvent item, JsonSerializerOptions json) =>
-        $"id: {item.Id}\nevent: {item.Kind}\ndata: {JsonSerializer.Serialize(item, json)}\n\n";
+        $"id: {item.Id}\ndata: {JsonSerializer.Serialize(item, json)}\n\n";
 
     private static async Task WriteAsync(HttpContext http, string text, CancellationToken cancellationToken)
     {

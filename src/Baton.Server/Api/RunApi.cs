@@ -1,13 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Baton.Diagnostics;
 using Baton.Engine.Workflows;
-using Baton.Model;
 using Baton.Runs;
 using Baton.Server.Security;
 using Baton.Server.Stacks;
-using Baton.Spec;
 using Baton.Values;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -53,7 +50,7 @@ internal static class RunApi
                 return StackApi.NoStack(stack);
             }
 
-            return await StartAsync(found, request.Workflow, request.Inputs, "api:" + Roles.Actor(http.User), ct);
+            return Created(await ControlActions.StartRunAsync(found, request.Workflow, request.Inputs, "api:" + Roles.Actor(http.User), ct));
         }).RequireAuthorization(Roles.Operator);
 
         runs.MapGet("/{run}", async (string stack, string run, CancellationToken ct) =>
@@ -92,21 +89,20 @@ internal static class RunApi
         }).RequireAuthorization(Roles.Viewer);
 
         runs.MapPost("/{run}/cancel", async (string stack, string run, CommentRequest? request, HttpContext http, CancellationToken ct) =>
-            await ControlAsync(services, stack, run, async found =>
+        {
+            if (services.Stacks.Find(stack) is not { } found)
             {
-                var record = await RunControl.RequestCancelAsync(found.Store, run, Roles.Actor(http.User), request?.Comment, services.Time, ct);
-                found.Wake();
-                return Results.Accepted($"/api/stacks/{found.Name}/runs/{run}", new { Run = run, Cancel = "requested", HeldBy = RunControl.IsHeldByLiveWorker(record, services.Time) ? record.Owner : null });
-            })).RequireAuthorization(Roles.Operator);
+                return StackApi.NoStack(stack);
+            }
+
+            var result = await services.Actions.CancelAsync(found, run, Roles.Actor(http.User), request?.Comment, ct);
+            return result.Ok
+                ? Results.Accepted($"/api/stacks/{found.Name}/runs/{run}", new { Run = run, Cancel = "requested", HeldBy = RunControl.IsHeldByLiveWorker(result.Value!, services.Time) ? result.Value!.Owner : null })
+                : Problems.Refused(result);
+        }).RequireAuthorization(Roles.Operator);
 
         runs.MapPost("/{run}/retry", async (string stack, string run, CancellationToken ct) =>
-            await ControlAsync(services, stack, run, async found =>
-            {
-                var failed = await RunControl.GetRetryableAsync(found.Store, run, ct);
-                var retry = await found.Runtime.RetryRunAsync(failed, ct);
-                found.Wake();
-                return Results.Created($"/api/stacks/{found.Name}/runs/{retry.Id}", Run(retry));
-            })).RequireAuthorization(Roles.Operator);
+            services.Stacks.Find(stack) is { } found ? Created(await ControlActions.RetryAsync(found, run, ct)) : StackApi.NoStack(stack)).RequireAuthorization(Roles.Operator);
 
         runs.MapPost("/{run}/steps/{step}/approve", async (string stack, string run, string step, CommentRequest? request, HttpContext http, CancellationToken ct) =>
             await DecideAsync(services, stack, run, step, true, request, http, ct)).RequireAuthorization(Roles.Operator);
@@ -161,7 +157,7 @@ internal static class RunApi
                 }
             }
 
-            return await StartAsync(found, workflow, inputs, "webhook", ct);
+            return Created(await ControlActions.StartRunAsync(found, workflow, inputs, "webhook", ct));
         }).AllowAnonymous().WithTags("runs");
     }
 
@@ -219,60 +215,18 @@ internal static class RunApi
         return true;
     }
 
-    private static async Task<IResult> StartAsync(ServedStack found, string? workflow, IReadOnlyDictionary<string, JsonElement>? inputs, string trigger, CancellationToken ct)
-    {
-        var spec = found.Current.Spec!;
-        var definition = spec.Workflows.FirstOrDefault(w => w.Name == workflow);
-        if (definition is null)
-        {
-            return Problems.NotFound($"stack {found.Name} has no workflow \"{workflow}\"" + (spec.Workflows.Length > 0 ? $"; it has {string.Join(", ", spec.Workflows.Select(w => w.Name))}" : ""));
-        }
+    private static IResult Created(ActionResult<RunRecord> result) =>
+        result.Ok ? Results.Created($"/api/stacks/{result.Value!.Stack}/runs/{result.Value.Id}", Run(result.Value)) : Problems.Refused(result);
 
-        var given = new List<VariableInput>();
-        foreach (var (name, element) in inputs ?? new Dictionary<string, JsonElement>())
-        {
-            if (PlainJson.Read(element) is not { } value)
-            {
-                return Problems.BadRequest($"input \"{name}\": a number is too large");
-            }
-
-            given.Add(new VariableInput { Name = name, Value = value, Source = VariableSource.CommandLine, Origin = trigger });
-        }
-
-        var diagnostics = new DiagnosticBag();
-        var values = WorkflowInputs.Bind(definition, given, new StackFileHost(found.Directory), diagnostics);
-        if (diagnostics.HasErrors)
-        {
-            return Problems.Result(StatusCodes.Status422UnprocessableEntity, "Bad inputs", string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message)));
-        }
-
-        var run = await found.Runtime.CreateRunAsync(spec, definition.Name, Value.Map(values), trigger, ct);
-        found.Wake();
-        return Results.Created($"/api/stacks/{found.Name}/runs/{run.Id}", Run(run));
-    }
-
-    private static async Task<IResult> DecideAsync(ControlPlaneServices services, string stack, string run, string step, bool approve, CommentRequest? request, HttpContext http, CancellationToken ct) =>
-        await ControlAsync(services, stack, run, async found =>
-        {
-            var signal = await RunControl.DecideAsync(found.Store, run, step, approve, Roles.Actor(http.User), request?.Comment, services.Time, ct);
-            return Results.Ok(new { Run = run, Step = step, Decision = approve ? "approved" : "rejected", signal.By, signal.Comment });
-        });
-
-    private static async Task<IResult> ControlAsync(ControlPlaneServices services, string stack, string run, Func<ServedStack, Task<IResult>> body)
+    private static async Task<IResult> DecideAsync(ControlPlaneServices services, string stack, string run, string step, bool approve, CommentRequest? request, HttpContext http, CancellationToken ct)
     {
         if (services.Stacks.Find(stack) is not { } found)
         {
             return StackApi.NoStack(stack);
         }
 
-        try
-        {
-            return await body(found);
-        }
-        catch (RunControlException ex)
-        {
-            return ex.NotFound ? Problems.NotFound(ex.Message) : Problems.Conflict(ex.Message);
-        }
+        var result = await services.Actions.DecideAsync(found, run, step, approve, Roles.Actor(http.User), request?.Comment, ct);
+        return result.Ok ? Results.Ok(new { Run = run, Step = step, Decision = approve ? "approved" : "rejected", result.Value!.By, result.Value.Comment }) : Problems.Refused(result);
     }
 
     private static object Run(RunRecord r) => new

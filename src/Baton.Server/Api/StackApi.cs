@@ -1,8 +1,3 @@
-using Baton.Diagnostics;
-using Baton.Engine;
-using Baton.Engine.Applying;
-using Baton.Engine.Planning;
-using Baton.Engine.Workflows;
 using Baton.Plans;
 using Baton.Server.Security;
 using Baton.Server.Stacks;
@@ -16,8 +11,6 @@ namespace Baton.Server.Api;
 /// <summary>Stacks, resources, events, applies, plans and locks under <c>/api/stacks</c>.</summary>
 internal static class StackApi
 {
-    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
-
     public static void Map(IEndpointRouteBuilder api, ControlPlaneServices services)
     {
         var stacks = api.MapGroup("/stacks").WithTags("stacks");
@@ -89,38 +82,8 @@ internal static class StackApi
                 return NoStack(stack);
             }
 
-            if (found.Problems.Count > 0)
-            {
-                return Problems.Conflict($"the stack's files have errors ({found.Problems[0].Message}); fix them before planning");
-            }
-
-            var options = new PlanOptions { Destroy = request?.Destroy ?? false, Targets = new HashSet<string>(request?.Targets ?? [], StringComparer.Ordinal) };
-            await using var session = found.OpenSession();
-            LockHolder holder;
-            try
-            {
-                holder = await session.LockAsync("plan (api)", LockWait, ct);
-            }
-            catch (LockUnavailableException ex)
-            {
-                return Problems.Conflict(ex.Message);
-            }
-
-            var diagnostics = new DiagnosticBag();
-            Plan plan;
-            await using (holder)
-            {
-                await session.RecoverAsync(holder, ct);
-                (plan, _, _) = await session.PlanAsync(options, request?.Refresh ?? true, diagnostics, ct);
-            }
-
-            if (diagnostics.HasErrors)
-            {
-                return Problems.Result(StatusCodes.Status422UnprocessableEntity, "The plan has errors", string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message)));
-            }
-
-            var saved = services.Plans.Add(found.Name, plan, PlanFile.HashSources(found.Current.Spec!.Files), Roles.Actor(http.User));
-            return Results.Created($"/api/stacks/{found.Name}/plans/{saved.Id}", PlanBody(saved));
+            var result = await services.Actions.PlanAsync(found, request?.Destroy ?? false, request?.Targets ?? [], request?.Refresh ?? true, Roles.Actor(http.User), ct);
+            return result.Ok ? Results.Created($"/api/stacks/{found.Name}/plans/{result.Value!.Id}", PlanBody(result.Value)) : Problems.Refused(result);
         }).RequireAuthorization(Roles.Operator);
 
         stacks.MapGet("/{stack}/plans/{id}", (string stack, string id) =>
@@ -133,59 +96,16 @@ internal static class StackApi
                 return NoStack(stack);
             }
 
-            if (services.Plans.Find(stack, id) is not { } saved)
-            {
-                return Problems.NotFound($"stack {stack} has no plan \"{id}\" (plans are kept for an hour)");
-            }
-
-            if (saved.ApplyId is not null)
-            {
-                return Problems.Conflict($"plan {id} was already applied (apply {saved.ApplyId}); make a new plan");
-            }
-
-            if (saved.SourceHash != PlanFile.HashSources(found.Current.Spec!.Files))
-            {
-                return Problems.Conflict($"the stack's files changed since plan {id} was made; make a new plan");
-            }
-
-            var session = found.OpenSession();
-            LockHolder holder;
-            try
-            {
-                holder = await session.LockAsync((saved.Plan.IsDestroy ? "destroy" : "apply") + " (api)", LockWait, ct);
-            }
-            catch (LockUnavailableException ex)
-            {
-                await session.DisposeAsync();
-                return Problems.Conflict(ex.Message);
-            }
-
-            var state = await found.Store.LoadAsync(found.Name, ct);
-            if (state.Serial != saved.Plan.Serial)
-            {
-                await holder.DisposeAsync();
-                await session.DisposeAsync();
-                return Problems.Conflict($"the state changed since plan {id} was made (serial {saved.Plan.Serial}, now {state.Serial}); make a new plan");
-            }
-
-            var applyId = Guid.CreateVersion7().ToString("N");
-            services.Plans.MarkApplied(saved, applyId);
-            services.Background(found, "apply " + applyId, async stop =>
-            {
-                await using var _ = session;
-                ApplyResult result;
-                await using (holder)
-                {
-                    result = await session.ApplyAsync(holder, saved.Plan, state, new ApplyOptions { ApplyId = applyId }, null, stop, stop);
-                }
-
-                if (!saved.Plan.IsDestroy)
-                {
-                    await found.TriggerAsync(result.Succeeded ? WorkflowTriggers.ApplyFinished : WorkflowTriggers.ApplyFailed, null, stop);
-                }
-            });
-            return Results.Accepted($"/api/stacks/{found.Name}/applies", new { Apply = applyId, Plan = id, Stack = found.Name, By = Roles.Actor(http.User) });
+            var result = await services.Actions.ApplyAsync(found, id, ct);
+            return result.Ok
+                ? Results.Accepted($"/api/stacks/{found.Name}/applies", new { Apply = result.Value, Plan = id, Stack = found.Name, By = Roles.Actor(http.User) })
+                : Problems.Refused(result);
         }).RequireAuthorization(Roles.Operator);
+
+        stacks.MapGet("/{stack}/applies/{id}/operations", async (string stack, string id, CancellationToken ct) =>
+            services.Stacks.Find(stack) is { } found
+                ? Results.Ok(await found.Store.ListOperationsAsync(found.Name, id, ct))
+                : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 
         stacks.MapGet("/{stack}/lock", async (string stack, CancellationToken ct) =>
             services.Stacks.Find(stack) is { } found ? Results.Ok(new { Lock = await found.Store.GetLockAsync(found.Name, ct) }) : NoStack(stack)).RequireAuthorization(Roles.Viewer);

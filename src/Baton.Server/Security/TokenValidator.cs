@@ -18,4 +18,8 @@ internal sealed class TokenValidator(IAccessStore store, ApiTokenRecord session)
         var record = id == session.Id ? session : await store.GetTokenAsync(id, cancellationToken);
         return record is { RevokedAt: null } && ApiTokens.Matches(record, secret) ? record : null;
     }
+
+    /// <summary>Whether the token with this id is still valid (a dashboard session ends when its token is revoked).</summary>
+    public async Task<bool> IsValidAsync(string id, CancellationToken cancellationToken) =>
+        id == session.Id || await store.GetTokenAsync(id, cancellationToken) is { RevokedAt: null };
 }
