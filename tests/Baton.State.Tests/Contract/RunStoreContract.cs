@@ -646,4 +646,60 @@ public abstract class RunStoreContract : IAsyncLifetime
         await reopened.AppendAsync([Transition("r1", "run.succeeded", status: RunStatus.Succeeded)], "w1", Token);
         Assert.Equal(3, (await reopened.GetRunAsync("r1", Token))!.EventCount);
     }
+
+    [Fact]
+    public async Task ReadRunFeed_EventsOfManyRuns_InStoredOrderWithIncreasingPositionsAndWorkflows()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateRunAsync(Run("r1", workflow: "deploy"), "w1", Lease, Token);
+        await store.CreateRunAsync(Run("r2", workflow: "backup"), "w1", Lease, Token);
+        await store.AppendAsync([Transition("r1", "run.started", status: RunStatus.Running), Transition("r2", "run.started", status: RunStatus.Running)], "w1", Token);
+        await store.AppendAsync([Transition("r2", "step.started", Step("r2", "dump"))], "w1", Token);
+        await store.AppendAsync([Transition("r1", "step.started", Step("r1", "db"), data: Value.Map([new("n", Value.Number(1))]))], "w1", Token);
+
+        var feed = await store.ReadRunFeedAsync("app", 0, 100, Token);
+
+        Assert.Equal(["r1:run.started", "r2:run.started", "r2:step.started", "r1:step.started"], feed.Select(e => $"{e.Event.RunId}:{e.Event.Kind}"));
+        Assert.Equal(["deploy", "backup", "backup", "deploy"], feed.Select(e => e.Workflow));
+        Assert.Equal(feed.Select(e => e.Position).Order(), feed.Select(e => e.Position));
+        Assert.Equal(feed.Count, feed.Select(e => e.Position).Distinct().Count());
+        Assert.All(feed, e => Assert.True(e.Position > 0));
+        Assert.Equal("db", feed[3].Event.Step);
+        Assert.Equal(2, feed[3].Event.Seq);
+        Assert.Equal(1, feed[3].Event.Data.AsMap()["n"].AsNumber());
+    }
+
+    [Fact]
+    public async Task ReadRunFeed_OtherStacksRuns_AreLeftOut()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateRunAsync(Run("mine"), "w1", Lease, Token);
+        await store.CreateRunAsync(Run("theirs", stack: "other"), "w1", Lease, Token);
+        await store.AppendAsync([Transition("theirs", "run.started"), Transition("mine", "run.started"), Transition("theirs", "step.started", Step("theirs", "s"))], "w1", Token);
+
+        Assert.Equal(["mine"], (await store.ReadRunFeedAsync("app", 0, 100, Token)).Select(e => e.Event.RunId));
+        Assert.Equal(["theirs", "theirs"], (await store.ReadRunFeedAsync("other", 0, 100, Token)).Select(e => e.Event.RunId));
+        Assert.Empty(await store.ReadRunFeedAsync("nobody", 0, 100, Token));
+    }
+
+    [Fact]
+    public async Task ReadRunFeed_AfterAPosition_ResumesWithTheNextEventsAndHonoursTheLimit()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateRunAsync(Run("r1"), "w1", Lease, Token);
+        for (var i = 0; i < 5; i++)
+        {
+            await store.AppendAsync([Transition("r1", "step.started", Step("r1", $"s{i}"))], "w1", Token);
+        }
+
+        var first = await store.ReadRunFeedAsync("app", 0, 2, Token);
+        Assert.Equal(["s0", "s1"], first.Select(e => e.Event.Step));
+        var rest = await store.ReadRunFeedAsync("app", first[^1].Position, 100, Token);
+        Assert.Equal(["s2", "s3", "s4"], rest.Select(e => e.Event.Step));
+        Assert.True(rest[0].Position > first[^1].Position);
+        Assert.Empty(await store.ReadRunFeedAsync("app", rest[^1].Position, 100, Token));
+
+        await store.AppendAsync([Transition("r1", "step.started", Step("r1", "late"))], "w1", Token);
+        Assert.Equal(["late"], (await store.ReadRunFeedAsync("app", rest[^1].Position, 100, Token)).Select(e => e.Event.Step));
+    }
 }
