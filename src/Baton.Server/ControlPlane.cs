@@ -144,9 +144,16 @@ public sealed class ControlPlane : IAsyncDisposable
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
                 o.AccessDeniedPath = "/login";
-                o.Events.OnRedirectToLogin = c => IsApi(c.Request)
-                    ? Problems.WriteAsync(c.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", "Send a token: Authorization: Bearer bt_… (create one with `baton token create`).")
-                    : Redirect(c);
+                o.Events.OnRedirectToLogin = c =>
+                {
+                    if (!IsApi(c.Request))
+                    {
+                        return Redirect(c);
+                    }
+
+                    c.Response.Headers.WWWAuthenticate = "Bearer";
+                    return Problems.WriteAsync(c.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", "Send a token: Authorization: Bearer bt_… (create one with `baton token create`).");
+                };
                 o.Events.OnRedirectToAccessDenied = c => Problems.WriteAsync(c.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", $"This needs a higher role than {Roles.Of(c.HttpContext.User)?.ToString().ToLowerInvariant() ?? "none"}.");
                 o.Events.OnValidatePrincipal = async c =>
                 {

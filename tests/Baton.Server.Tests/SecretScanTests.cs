@@ -38,6 +38,16 @@ public sealed class SecretScanTests
                 with:
                   command: [sh, -c, 'printf "%s %s" "$1" "$PW" > out/from-run.txt', sh, "${inputs.token}"]
                   env: { PW: "${var.password}" }
+              echo:
+                uses: exec
+                needs: [write]
+                with: { command: [sh, -c, 'echo "$1"', sh, "${inputs.token}"] }
+              leak:
+                uses: exec
+                needs: [echo]
+                continue_on_error: true
+                retry: 1
+                with: { command: [sh, -c, 'echo "failed with $1" >&2; exit 3', sh, "${inputs.token}"] }
         """;
 
     [Fact]

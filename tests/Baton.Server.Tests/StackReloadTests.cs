@@ -53,4 +53,16 @@ public sealed class StackReloadTests
         var planId = await server.PlanAsync();
         Assert.Equal(2, (await server.GetJsonAsync($"/api/stacks/web/plans/{planId}")).GetProperty("changes").GetArrayLength());
     }
+
+    [Fact]
+    public async Task InvalidEdit_RevertedToTheLastGoodVersion_ClearsTheProblems()
+    {
+        await using var server = await ServerHarness.StartAsync(TestStacks.Web, reloadInterval: TimeSpan.FromMilliseconds(200));
+        await BreakAsync(server);
+
+        await File.WriteAllTextAsync(Path.Combine(server.Directory, "baton.yaml"), TestStacks.Web);
+
+        await ServerHarness.EventuallyAsync(async () => (await ProblemsAsync(server)).GetArrayLength() == 0, "no problems after the revert");
+        await server.PlanAsync();
+    }
 }

@@ -60,10 +60,12 @@ internal static class ExecStep
             return StepOutcome.Permanent($"exec: {runError}");
         }
 
+        // A command given a secret may print it: its output is then as sensitive as its inputs.
+        var secret = inputs.ContainsSensitive;
         var outputs = Value.Map(
         [
-            new("stdout", Value.String(outcome.Stdout)),
-            new("stderr", Value.String(outcome.Stderr)),
+            new("stdout", Value.String(outcome.Stdout).WithSensitivity(secret)),
+            new("stderr", Value.String(outcome.Stderr).WithSensitivity(secret)),
             new("exit_code", Value.Number(outcome.ExitCode)),
             new("stdout_truncated", Value.Bool(outcome.StdoutTruncated)),
             new("stderr_truncated", Value.Bool(outcome.StderrTruncated)),

@@ -728,11 +728,13 @@ internal sealed class RunExecutor : IDisposable
     {
         try
         {
-            return invocation.Uses switch
-            {
-                BuiltInActions.Exec => await ExecStep.RunAsync(invocation.Inputs, _host.StackDirectory, _options.MaxOutputBytes, cancellationToken),
-                _ => await _host.InvokeAsync(invocation, cancellationToken),
-            };
+            return Redaction.Scrub(
+                invocation.Uses switch
+                {
+                    BuiltInActions.Exec => await ExecStep.RunAsync(invocation.Inputs, _host.StackDirectory, _options.MaxOutputBytes, cancellationToken),
+                    _ => await _host.InvokeAsync(invocation, cancellationToken),
+                },
+                invocation.Inputs);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -741,7 +743,7 @@ internal sealed class RunExecutor : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // An action that throws is a bug of the action, not of the run: report it as a failed attempt.
-            return StepOutcome.Transient($"{spec.Uses.Name} threw {ex.GetType().Name}: {ex.Message}");
+            return Redaction.Scrub(StepOutcome.Transient($"{spec.Uses.Name} threw {ex.GetType().Name}: {ex.Message}"), invocation.Inputs);
         }
     }
 

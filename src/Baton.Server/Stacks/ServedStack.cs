@@ -123,8 +123,21 @@ internal sealed class ServedStack : IAsyncDisposable
     {
         var loaded = Source.LoadChecked(_registry, new BindOptions { RequireAllVariables = true });
         var hash = loaded.Spec is { } spec ? PlanFile.HashSources(spec.Files) : "unreadable";
-        if (hash == _sourceHash || hash == _brokenHash)
+        if (hash == _brokenHash)
         {
+            return;
+        }
+
+        if (hash == _sourceHash)
+        {
+            // The files are back to the version being served (an edit was undone).
+            if (Problems.Count > 0)
+            {
+                _brokenHash = null;
+                Problems = [];
+                Publish("stack.reloaded", "the stack's files are valid again (back to the version being served)");
+            }
+
             return;
         }
 

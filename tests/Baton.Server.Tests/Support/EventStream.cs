@@ -93,7 +93,8 @@ internal sealed class EventStream : IAsyncDisposable
             {
                 if (kind is not null || data.Length > 0)
                 {
-                    return new Frame(id, kind ?? "message", data.ToString());
+                    // Messages carry their kind in their JSON data; named events (such as gap) in the event field.
+                    return new Frame(id, kind ?? KindOf(data.ToString()), data.ToString());
                 }
 
                 continue;
@@ -114,6 +115,19 @@ internal sealed class EventStream : IAsyncDisposable
         }
 
         return null;
+    }
+
+    private static string KindOf(string data)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(data);
+            return json.RootElement.TryGetProperty("kind", out var kind) ? kind.GetString() ?? "message" : "message";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "message";
+        }
     }
 
     public ValueTask DisposeAsync()
