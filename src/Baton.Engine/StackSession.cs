@@ -70,13 +70,21 @@ public sealed class StackSession : IAsyncDisposable
         {
             var refreshed = await Refresher.RefreshAsync(state, Providers, options.Parallelism, cancellationToken);
             diagnostics.AddRange(refreshed.Diagnostics);
-            state = refreshed.State;
             gone = refreshed.Gone;
+            // A destroy keeps what is already gone, so its delete (a no-op for the provider) takes the record out of
+            // state too; otherwise a resource deleted outside Baton would stay in state for ever.
+            state = options.Destroy
+                ? refreshed.State with { Resources = refreshed.State.Resources.SetItems(state.Resources.Where(r => !refreshed.State.Resources.ContainsKey(r.Key))) }
+                : refreshed.State;
         }
 
         var plan = await new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken);
         return (plan, state, gone);
     }
+
+    /// <summary>The plan against a state the caller has already loaded (and refreshed as it saw fit).</summary>
+    public Task<Plan> PlanFromAsync(StackState state, PlanOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken) =>
+        new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken);
 
     /// <summary>Applies a plan under the lock and records it in the apply history.</summary>
     public async Task<ApplyResult> ApplyAsync(LockHolder holder, Plan plan, StackState state, ApplyOptions options, IApplyObserver? observer, CancellationToken stop, CancellationToken abort)

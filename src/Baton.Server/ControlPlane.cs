@@ -240,6 +240,11 @@ public sealed class ControlPlane : IAsyncDisposable
             {
                 _loops.Add(Task.Run(() => stack.RunWorkerAsync(stop), CancellationToken.None));
             }
+
+            if (options.Reconcile)
+            {
+                _loops.Add(Task.Run(() => stack.RunReconcilerAsync(stop), CancellationToken.None));
+            }
         }
 
         Task Loop(ServedStack stack, string name, TimeSpan interval, Func<CancellationToken, Task> body) => Task.Run(

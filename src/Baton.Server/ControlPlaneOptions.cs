@@ -30,6 +30,9 @@ public sealed record ControlPlaneOptions
     /// <summary>Whether to fire schedules and execute workflow runs. Default: true.</summary>
     public bool RunWorkers { get; init; } = true;
 
+    /// <summary>Whether to check health and drift (and heal, and correct drift where the stack says so). Default: true.</summary>
+    public bool Reconcile { get; init; } = true;
+
     /// <summary>Where log lines go (warnings and errors of the web host, and the control plane's own). Default: none.</summary>
     public TextWriter? Log { get; init; }
 

@@ -281,6 +281,19 @@ public sealed class EngineCommandTests : IDisposable
     }
 
     [Fact]
+    public void Destroy_AfterAFileWasDeletedOutsideBaton_LeavesNothingInState()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        File.Delete(Path.Combine(_directory, "out", "dev", "app.conf"));
+
+        var destroy = Run("destroy", "--auto-approve");
+
+        Assert.True(destroy.ExitCode == 0, destroy.Error + destroy.Out);
+        Assert.Contains("8 deleted, 0 failed", destroy.Out, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, Run("state", "list").Out);
+    }
+
+    [Fact]
     public void PlanJson_NewStack_IsValidJsonWithTheSummary()
     {
         var result = Run("plan", "--json");

@@ -32,6 +32,7 @@ internal sealed class StackFileReader
         public ImmutableArray<OutputSpec> Outputs { get; init; } = [];
         public ImmutableArray<WorkflowSpec> Workflows { get; init; } = [];
         public ImmutableArray<PolicySpec> Policies { get; init; } = [];
+        public ReconcileSpec? Reconcile { get; init; }
     }
 
     /// <summary>Reads one file: YAML, structure, then records.</summary>
@@ -65,7 +66,22 @@ internal sealed class StackFileReader
         Outputs = [.. Named(root[StackFileShape.Outputs]).Select(e => ReadOutput(e.Key, e.Value))],
         Workflows = [.. Named(root[StackFileShape.Workflows]).Select(e => ReadWorkflow(e.Key, e.Value))],
         Policies = [.. Items(root[StackFileShape.Policies]).OfType<YamlMapping>().Select(ReadPolicy).OfType<PolicySpec>()],
+        Reconcile = root[StackFileShape.Drift] is null && root[StackFileShape.Reconcile] is null ? null : ReadReconcile(root),
     };
+
+    private static ReconcileSpec ReadReconcile(YamlMapping root)
+    {
+        var map = root[StackFileShape.Reconcile] as YamlMapping;
+        var defaults = ReconcileSpec.Default;
+        return new ReconcileSpec
+        {
+            CorrectDrift = Text(root[StackFileShape.Drift]) == "correct",
+            Heal = map?["heal"] is null || Bool(map["heal"]),
+            HealthInterval = Duration(map?["health_interval"]) is { } health && health > TimeSpan.Zero ? health : defaults.HealthInterval,
+            RefreshInterval = Duration(map?["refresh_interval"]) is { } refresh && refresh > TimeSpan.Zero ? refresh : defaults.RefreshInterval,
+            UnhealthyThreshold = int.TryParse(Text(map?["unhealthy_threshold"]), System.Globalization.CultureInfo.InvariantCulture, out var threshold) && threshold > 0 ? threshold : defaults.UnhealthyThreshold,
+        };
+    }
 
     private static bool ResourceAddressIsValid(string name) => Addresses.ResourceAddress.IsValidName(name);
 

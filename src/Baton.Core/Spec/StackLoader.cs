@@ -137,6 +137,7 @@ public static class StackLoader
             Outputs = Unique(fragments.SelectMany(f => f.Outputs), o => o.Name, o => o.NameSpan, "output", diagnostics),
             Workflows = Unique(fragments.SelectMany(f => f.Workflows), w => w.Name, w => w.NameSpan, "workflow", diagnostics),
             Policies = Unique(fragments.SelectMany(f => f.Policies), p => p.Name, p => p.NameSpan, "policy", diagnostics),
+            Reconcile = fragments.Select(f => f.Reconcile).FirstOrDefault(r => r is not null) ?? ReconcileSpec.Default,
         };
     }
 

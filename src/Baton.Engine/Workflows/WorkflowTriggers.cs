@@ -17,12 +17,21 @@ public static class WorkflowTriggers
     /// <summary>A run failed or was cancelled.</summary>
     public const string WorkflowFailed = "workflow.failed";
 
-    /// <summary>The workflows of <paramref name="stack"/> that <paramref name="eventName"/> starts, given the workflow it is about.</summary>
-    public static IReadOnlyList<WorkflowSpec> Matching(StackSpec stack, string eventName, string? workflow = null)
+    /// <summary>A replica of a resource died or failed its health check (seen by the control plane's reconciler).</summary>
+    public const string ResourceUnhealthy = "resource.unhealthy";
+
+    /// <summary>A resource no longer matches its state (seen by the control plane's reconciler).</summary>
+    public const string ResourceDrifted = "resource.drifted";
+
+    /// <summary>The workflows of <paramref name="stack"/> that <paramref name="eventName"/> starts, given the workflow or resource it is about.</summary>
+    public static IReadOnlyList<WorkflowSpec> Matching(StackSpec stack, string eventName, string? workflow = null, string? resource = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
-        // A workflow is never started by its own run's end: that would loop for ever.
+        // A workflow is never started by its own run's end: that would loop for ever. A resource filter matches the
+        // resource itself and its instances (web matches web[0]).
         return [.. stack.Workflows.Where(w => w.Name != workflow && w.Triggers.Any(t =>
-            t.Event == eventName && (t.Workflow is null || t.Workflow.Name == workflow) && t.Resource is null))];
+            t.Event == eventName
+            && (t.Workflow is null || t.Workflow.Name == workflow)
+            && (t.Resource is null || (resource is not null && (resource == t.Resource.Name || resource.StartsWith(t.Resource.Name + "[", StringComparison.Ordinal))))))];
     }
 }

@@ -4,6 +4,7 @@ using Baton.Engine;
 using Baton.Engine.Hosting;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
+using Baton.Engine.Reconciling;
 using Baton.Engine.Secrets;
 using Baton.Engine.Workflows;
 using Baton.Model;
@@ -224,12 +225,66 @@ internal sealed class ServedStack : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The reconciler's loops: health every <c>reconcile.health_interval</c>, drift every <c>reconcile.refresh_interval</c>
+    /// (read from the served version each time); each finding is an event, and unhealthy or drifted resources start the
+    /// workflows whose triggers name them.
+    /// </summary>
+    public async Task RunReconcilerAsync(CancellationToken cancellationToken)
+    {
+        var reconciler = new Reconciler(OpenSession, OnFinding, _time);
+        var nextDrift = _time.GetUtcNow() + Current.Spec!.Reconcile.RefreshInterval;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var settings = Current.Spec!.Reconcile;
+            try
+            {
+                await reconciler.CheckHealthAsync(settings, cancellationToken);
+                if (_time.GetUtcNow() >= nextDrift)
+                {
+                    nextDrift = _time.GetUtcNow() + settings.RefreshInterval;
+                    await reconciler.CheckDriftAsync(settings, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A provider that is down must not stop the control plane: say so, and try again next time.
+                Publish("reconcile.failed", "the reconciler failed a pass and will try again: " + ex.Message);
+            }
+
+            await Task.Delay(settings.HealthInterval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void OnFinding(ReconcileFinding finding)
+    {
+        Publish(finding.Kind, finding.Message, finding.Address);
+        var trigger = finding.Kind switch
+        {
+            "resource.unhealthy" => WorkflowTriggers.ResourceUnhealthy,
+            "resource.drifted" => WorkflowTriggers.ResourceDrifted,
+            _ => null,
+        };
+        if (trigger is not null)
+        {
+            _ = TriggerAsync(trigger, null, CancellationToken.None, finding.Address).ContinueWith(
+                t => Publish("trigger.failed", $"{trigger} could not start its workflows: {t.Exception?.GetBaseException().Message}"),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
+        }
+    }
+
     /// <summary>Starts, for the worker to run, every workflow whose trigger <paramref name="eventName"/> matches.</summary>
-    public async Task<IReadOnlyList<RunRecord>> TriggerAsync(string eventName, string? workflow, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunRecord>> TriggerAsync(string eventName, string? workflow, CancellationToken cancellationToken, string? resource = null)
     {
         var spec = Current.Spec!;
         var started = new List<RunRecord>();
-        foreach (var target in WorkflowTriggers.Matching(spec, eventName, workflow))
+        foreach (var target in WorkflowTriggers.Matching(spec, eventName, workflow, resource))
         {
             var diagnostics = new DiagnosticBag();
             var values = WorkflowInputs.Bind(target, [], new StackFileHost(Directory), diagnostics);

@@ -36,4 +36,7 @@ public sealed record StackSpec
 
     /// <summary>Where the name was given, if it was.</summary>
     public SourceSpan? NameSpan { get; init; }
+
+    /// <summary>How a control plane checks health and drift.</summary>
+    public ReconcileSpec Reconcile { get; init; } = ReconcileSpec.Default;
 }

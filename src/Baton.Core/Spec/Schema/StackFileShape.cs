@@ -16,6 +16,12 @@ public static class StackFileShape
     public const string Outputs = "outputs";
     public const string Workflows = "workflows";
     public const string Policies = "policies";
+
+    /// <summary>The key of the drift setting.</summary>
+    public const string Drift = "drift";
+
+    /// <summary>The key of the reconciler's settings.</summary>
+    public const string Reconcile = "reconcile";
 #pragma warning restore CS1591
 
     private static readonly ScalarShape Text = new(ScalarKind.String);
@@ -177,6 +183,14 @@ public static class StackFileShape
         new("enforcement", new ScalarShape(ScalarKind.String) { Enum = ["deny", "warn"], Description = "deny fails the plan (default), warn reports" }),
     ]);
 
+    private static readonly ObjectShape ReconcileShape = new(
+    [
+        new("heal", Bool with { Description = "start dead replicas again, with crash-loop backoff (default true)" }),
+        new("health_interval", Duration with { Description = "how often replicas' health is checked (default 5s)" }),
+        new("refresh_interval", Duration with { Description = "how often every resource is refreshed to find drift (default 60s)" }),
+        new("unhealthy_threshold", new ScalarShape(ScalarKind.Integer) { Description = "failed health checks in a row that make a live replica unhealthy (default 3)" }),
+    ]);
+
     /// <summary>The shape of a whole stack file.</summary>
     public static ObjectShape Root { get; } = new(
     [
@@ -192,6 +206,12 @@ public static class StackFileShape
         new(Outputs, new MapShape(new OneOfShape([new ScalarShape(ScalarKind.String) { AllowsExpression = true }, new ListShape(Anything), Output])) { KeyNoun = "output" }),
         new(Workflows, new MapShape(Workflow) { KeyNoun = "workflow" }),
         new(Policies, new ListShape(Policy)),
+        new(Drift, new ScalarShape(ScalarKind.String)
+        {
+            Enum = ["report", "correct"],
+            Description = "what a control plane does when resources drift from their state: report it (default), or correct it by applying the stack back",
+        }),
+        new(Reconcile, ReconcileShape with { Description = "how a control plane checks health and drift" }),
     ])
     {
         Description = "A Baton stack file (baton.yaml or *.baton.yaml)",

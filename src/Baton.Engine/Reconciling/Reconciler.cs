@@ -1,0 +1,238 @@
+using System.Collections.Immutable;
+using Baton.Diagnostics;
+using Baton.Engine.Applying;
+using Baton.Engine.Planning;
+using Baton.Plans;
+using Baton.Spec.Model;
+using Baton.State;
+using Baton.Values;
+
+namespace Baton.Engine.Reconciling;
+
+/// <summary>
+/// Keeps a served stack right between applies. The health pass refreshes only the resources that run replicas (those
+/// whose state has <c>replicas_state</c>: process and container services), reports a replica that died or failed its
+/// health check <see cref="ReconcileSpec.UnhealthyThreshold"/> times in a row, and heals a dead one by an ordinary
+/// targeted plan and apply under the stack lock, with crash-loop backoff (1 s doubling to 5 min while it keeps dying
+/// within a minute of being healed). The drift pass refreshes everything and reports resources that no longer match
+/// their state (a difference the stack's files did not cause), and corrects them by a targeted apply when the stack
+/// says <c>drift: correct</c>. Every finding goes to <paramref name="report"/>; an apply also writes the usual events.
+/// </summary>
+/// <param name="open">Opens a session on the stack as served now (the caller's to dispose).</param>
+/// <param name="report">Receives each finding.</param>
+/// <param name="time">The clock.</param>
+public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding> report, TimeProvider time)
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StableAfter = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, int> _failedChecks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Backoff> _backoff = new(StringComparer.Ordinal);
+    private ImmutableSortedSet<string> _reportedDrift = [];
+
+    /// <summary>One health pass; returns the addresses it healed.</summary>
+    public async Task<IReadOnlyList<string>> CheckHealthAsync(ReconcileSpec settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var session = open();
+        var state = await session.Store.LoadAsync(session.Name, cancellationToken);
+        var compute = state.Resources.Where(r => r.Value.DeposedKey is null && ReplicasOf(r.Value.Attributes).Length > 0).ToImmutableSortedDictionary();
+        if (compute.IsEmpty)
+        {
+            return [];
+        }
+
+        var refreshed = await Refresher.RefreshAsync(state with { Resources = compute }, session.Providers, 8, cancellationToken);
+        var dead = new List<string>();
+        foreach (var resource in compute.Values)
+        {
+            if (refreshed.Gone.Contains(resource.Address))
+            {
+                report(new ReconcileFinding("resource.unhealthy", $"{resource.Address} is gone", resource.Address));
+                dead.Add(resource.Address);
+                continue;
+            }
+
+            var now = refreshed.State.Resources.TryGetValue(resource.Key, out var current) ? current : resource;
+            var replicas = ReplicasOf(now.Attributes);
+            var died = replicas.Where(r => Flag(r, "alive") == false).Select(Index).ToList();
+            if (died.Count > 0)
+            {
+                report(new ReconcileFinding("resource.unhealthy", $"{resource.Address}: replica {string.Join(", ", died)} {(died.Count == 1 ? "is" : "are")} not running", resource.Address));
+                dead.Add(resource.Address);
+            }
+
+            foreach (var replica in replicas.Where(r => Flag(r, "alive") == true))
+            {
+                var key = $"{resource.Address}#{Index(replica)}";
+                if (Flag(replica, "healthy") != false)
+                {
+                    _failedChecks.Remove(key);
+                    continue;
+                }
+
+                var failed = _failedChecks[key] = _failedChecks.GetValueOrDefault(key) + 1;
+                if (failed == settings.UnhealthyThreshold)
+                {
+                    report(new ReconcileFinding("resource.unhealthy", $"{resource.Address}: replica {Index(replica)} failed its health check {failed} times in a row", resource.Address));
+                }
+            }
+        }
+
+        if (!settings.Heal || dead.Count == 0)
+        {
+            return [];
+        }
+
+        var due = new List<string>();
+        foreach (var address in dead)
+        {
+            var backoff = _backoff.GetValueOrDefault(address);
+            if (backoff is not null && time.GetUtcNow() < backoff.NotBefore)
+            {
+                report(new ReconcileFinding("heal.backoff", $"{address} keeps dying: the next heal waits until {backoff.NotBefore:HH:mm:ss} UTC (crash-loop backoff {Text.Durations.Format(backoff.Delay)})", address));
+                continue;
+            }
+
+            due.Add(address);
+        }
+
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var merged = state with { Resources = state.Resources.SetItems(refreshed.State.Resources).RemoveRange(compute.Keys.Where(k => !refreshed.State.Resources.ContainsKey(k))) };
+        var healed = await ApplyTargetedAsync(session, merged, due, "heal", cancellationToken);
+        foreach (var address in healed)
+        {
+            var previous = _backoff.GetValueOrDefault(address);
+            var now = time.GetUtcNow();
+            var delay = previous is not null && now - previous.HealedAt < StableAfter + previous.Delay
+                ? TimeSpan.FromTicks(Math.Min(previous.Delay.Ticks * 2, MaxBackoff.Ticks))
+                : FirstBackoff;
+            _backoff[address] = new Backoff(now, delay, now + delay);
+        }
+
+        return healed;
+    }
+
+    /// <summary>One drift pass; returns the drifted addresses.</summary>
+    public async Task<IReadOnlyList<string>> CheckDriftAsync(ReconcileSpec settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        await using var session = open();
+        var state = await session.Store.LoadAsync(session.Name, cancellationToken);
+        if (state.Resources.IsEmpty)
+        {
+            return [];
+        }
+
+        var refreshed = await Refresher.RefreshAsync(state, session.Providers, 8, cancellationToken);
+        var diagnostics = new DiagnosticBag();
+        var plan = await session.PlanFromAsync(refreshed.State, new PlanOptions(), diagnostics, cancellationToken);
+        if (diagnostics.HasErrors)
+        {
+            report(new ReconcileFinding("drift.check_failed", "the drift check could not plan: " + string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))));
+            return [];
+        }
+
+        var drifted = plan.Changes
+            .Where(c => c.Action != ChangeAction.NoOp && IsDrift(c, state, refreshed.Gone))
+            .Select(c => c.Address)
+            .ToImmutableSortedSet(StringComparer.Ordinal);
+        if (drifted.IsEmpty)
+        {
+            _reportedDrift = [];
+            return [];
+        }
+
+        if (!drifted.SetEquals(_reportedDrift))
+        {
+            foreach (var address in drifted.Except(_reportedDrift))
+            {
+                report(new ReconcileFinding("resource.drifted", $"{address} no longer matches its state{(refreshed.Gone.Contains(address) ? " (it is gone)" : "")}", address));
+            }
+
+            report(new ReconcileFinding("drift.detected", $"{drifted.Count} resource(s) drifted: {string.Join(", ", drifted)}{(settings.CorrectDrift ? "; correcting" : "; reporting only (drift: report)")}"));
+            _reportedDrift = drifted;
+        }
+
+        if (settings.CorrectDrift)
+        {
+            var corrected = await ApplyTargetedAsync(session, refreshed.State, [.. drifted], "drift correction", cancellationToken);
+            if (corrected.Count > 0)
+            {
+                _reportedDrift = _reportedDrift.Except(corrected);
+            }
+        }
+
+        return [.. drifted];
+    }
+
+    // A change is drift when the stack's files ask for what the state records (the inputs are unchanged) yet the
+    // plan differs: the real resource moved. A change of inputs is an edit waiting for baton apply, not drift.
+    private static bool IsDrift(ResourceChange change, StackState stored, ImmutableArray<string> gone)
+    {
+        var recorded = stored.Resources.Values.FirstOrDefault(r => r.Address == change.Address && r.DeposedKey is null);
+        if (recorded is null || change.DeposedKey is not null)
+        {
+            return false;
+        }
+
+        return gone.Contains(change.Address) || (change.Inputs is { } inputs && inputs.Equals(recorded.Inputs));
+    }
+
+    private async Task<IReadOnlyList<string>> ApplyTargetedAsync(StackSession session, StackState refreshed, IReadOnlyList<string> targets, string why, CancellationToken cancellationToken)
+    {
+        LockHolder holder;
+        try
+        {
+            holder = await session.LockAsync(why + " (reconciler)", LockWait, cancellationToken);
+        }
+        catch (LockUnavailableException ex)
+        {
+            report(new ReconcileFinding(why == "heal" ? "heal.deferred" : "drift.deferred", $"{why} of {string.Join(", ", targets)} waits: {ex.Message}"));
+            return [];
+        }
+
+        await using (holder)
+        {
+            await session.RecoverAsync(holder, cancellationToken);
+            var stored = await session.Store.LoadAsync(session.Name, cancellationToken);
+            // Plan against what the refresh saw, but on the state as it is now under the lock (its serial included).
+            var current = stored with { Resources = stored.Resources.SetItems(refreshed.Resources.Where(r => targets.Contains(r.Value.Address) && stored.Resources.ContainsKey(r.Key))) };
+            foreach (var address in targets.Where(a => !refreshed.Resources.Values.Any(r => r.Address == a)))
+            {
+                current = current with { Resources = current.Resources.RemoveRange(current.Resources.Where(r => r.Value.Address == address).Select(r => r.Key)) };
+            }
+
+            var diagnostics = new DiagnosticBag();
+            var plan = await session.PlanFromAsync(current, new PlanOptions { Targets = targets.ToHashSet(StringComparer.Ordinal) }, diagnostics, cancellationToken);
+            if (diagnostics.HasErrors || !plan.HasChanges)
+            {
+                return [];
+            }
+
+            report(new ReconcileFinding(why == "heal" ? "heal.started" : "drift.correcting", $"{why}: {PlanRenderer.Summary(plan)} ({string.Join(", ", targets)})"));
+            var result = await session.ApplyAsync(holder, plan, current, new ApplyOptions(), null, cancellationToken, cancellationToken);
+            report(new ReconcileFinding(
+                result.Succeeded ? (why == "heal" ? "heal.finished" : "drift.corrected") : (why == "heal" ? "heal.failed" : "drift.correction_failed"),
+                $"{why} {(result.Succeeded ? "done" : "failed")}: {StackSession.Summary(result)}"));
+            return result.Succeeded ? targets : [];
+        }
+    }
+
+    private static ImmutableArray<Value> ReplicasOf(Value attributes) =>
+        attributes.Kind == ValueKind.Map && attributes.AsMap().TryGetValue("replicas_state", out var list) && list.Kind == ValueKind.List ? list.AsList() : [];
+
+    private static bool? Flag(Value replica, string name) =>
+        replica.Kind == ValueKind.Map && replica.AsMap().TryGetValue(name, out var flag) && flag.Kind == ValueKind.Bool ? flag.AsBool() : null;
+
+    private static string Index(Value replica) =>
+        replica.Kind == ValueKind.Map && replica.AsMap().TryGetValue("index", out var index) ? index.ToDisplayString() : "?";
+
+    private sealed record Backoff(DateTimeOffset HealedAt, TimeSpan Delay, DateTimeOffset NotBefore);
+}
