@@ -110,6 +110,9 @@ public sealed class StackSession : IAsyncDisposable
             options = options with { ProviderParallelism = ProviderHost.ParallelismLimits(Stack.Spec) };
         }
 
+        using var span = Telemetry.BatonTelemetry.Traces.StartActivity(plan.IsDestroy ? "destroy " + Name : "apply " + Name);
+        span?.SetTag("baton.stack", Name);
+        span?.SetTag("baton.apply", record.Id);
         var applier = new Applier(Stack, Providers, Store, holder.Lock, Host, _time, options, StackDirectory, record.Id, observer);
         var result = await applier.ApplyAsync(plan, state, stopOrLost.Token, abortOrLost.Token);
         var status = result.Succeeded ? ApplyStatus.Succeeded
@@ -125,6 +128,8 @@ public sealed class StackSession : IAsyncDisposable
             },
             holder.Lock.FencingToken,
             CancellationToken.None);
+        Telemetry.BatonTelemetry.Applies.Add(1, new KeyValuePair<string, object?>("stack", Name), new KeyValuePair<string, object?>("kind", plan.IsDestroy ? "destroy" : "apply"), new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
+        span?.SetTag("baton.status", status.ToString().ToLowerInvariant());
         await Store.CommitAsync(Event(holder, plan.IsDestroy ? "destroy.finished" : "apply.finished", $"{(plan.IsDestroy ? "destroy" : "apply")} {record.Id} {status.ToString().ToLowerInvariant()}: {Summary(result)}"), CancellationToken.None);
         return result;
     }

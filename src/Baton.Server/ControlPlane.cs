@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Baton.Access;
+using Baton.Engine.Telemetry;
 using Baton.Server.Api;
 using Baton.Server.Events;
 using Baton.Server.Security;
@@ -20,6 +22,9 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Baton.Server;
 
@@ -35,6 +40,9 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly IReadOnlyList<ServedStack> _stacks;
     private int _disposed;
+    private Meter? _meter;
+
+    private const string MeterName = "Baton.ControlPlane";
 
     private ControlPlane(WebApplication app, CancellationTokenSource stopping, ControlPlaneServices services, IReadOnlyList<ServedStack> stacks, string sessionToken)
     {
@@ -172,6 +180,28 @@ public sealed class ControlPlane : IAsyncDisposable
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAssertion(c => Roles.Of(c.User) >= ApiRole.Viewer).Build());
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRazorComponents();
+        var meter = new Meter(MeterName, "1.0");
+        meter.CreateObservableGauge("baton.workflow.queue_depth", () => stacks.Select(s => new Measurement<long>(s.Worker.Unfinished, new KeyValuePair<string, object?>("stack", s.Name))), description: "Unfinished workflow runs");
+        meter.CreateObservableGauge("baton.reconciler.lag", () => stacks.Select(s => new Measurement<double>(s.LastHealthPass is { } at ? (options.Time.GetUtcNow() - at).TotalSeconds : 0, new KeyValuePair<string, object?>("stack", s.Name))), unit: "s", description: "Seconds since the reconciler's last health pass");
+        meter.CreateObservableGauge("baton.events.subscribers", () => hub.SubscriberCount, description: "Live event stream subscribers");
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("baton", serviceVersion: typeof(ControlPlane).Assembly.GetName().Version?.ToString()))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(BatonTelemetry.Name, MeterName).AddAspNetCoreInstrumentation().AddPrometheusExporter();
+                if (options.OtlpEndpoint is { } endpoint)
+                {
+                    m.AddOtlpExporter(o => o.Endpoint = endpoint);
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(BatonTelemetry.Name).AddAspNetCoreInstrumentation();
+                if (options.OtlpEndpoint is { } endpoint)
+                {
+                    t.AddOtlpExporter(o => o.Endpoint = endpoint);
+                }
+            });
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "baton_antiforgery";
@@ -188,6 +218,7 @@ public sealed class ControlPlane : IAsyncDisposable
         app.UseAntiforgery();
         app.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").RequireAuthorization(Roles.Viewer);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.Viewer);
         var api = app.MapGroup("/api");
         StackApi.Map(api, services);
         RunApi.Map(api, services);
@@ -196,7 +227,7 @@ public sealed class ControlPlane : IAsyncDisposable
         DashboardEndpoints.Map(app, services, validator);
         app.MapRazorComponents<App>();
 
-        var plane = new ControlPlane(app, stopping, services, stacks, sessionText);
+        var plane = new ControlPlane(app, stopping, services, stacks, sessionText) { _meter = meter };
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         plane.Address = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
@@ -223,6 +254,7 @@ public sealed class ControlPlane : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _meter?.Dispose();
     }
 
     private void StartLoops(ControlPlaneOptions options)

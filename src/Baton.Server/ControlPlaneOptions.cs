@@ -33,6 +33,9 @@ public sealed record ControlPlaneOptions
     /// <summary>Whether to check health and drift (and heal, and correct drift where the stack says so). Default: true.</summary>
     public bool Reconcile { get; init; } = true;
 
+    /// <summary>An OTLP endpoint (such as http://127.0.0.1:4317) to export traces and metrics to; null for none. The CLI passes OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     /// <summary>Where log lines go (warnings and errors of the web host, and the control plane's own). Default: none.</summary>
     public TextWriter? Log { get; init; }
 

@@ -167,7 +167,16 @@ internal static class ServeCommand
         try
         {
             plane = await ControlPlane.StartAsync(
-                new ControlPlaneOptions { Stacks = sources, Registry = Workspace.Registry, Listen = listen, TlsCertificatePath = cert, TlsKeyPath = key, Log = context.Error },
+                new ControlPlaneOptions
+                {
+                    Stacks = sources,
+                    Registry = Workspace.Registry,
+                    Listen = listen,
+                    TlsCertificatePath = cert,
+                    TlsKeyPath = key,
+                    Log = context.Error,
+                    OtlpEndpoint = context.Environment.TryGetValue("OTEL_EXPORTER_OTLP_ENDPOINT", out var otlp) && Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint) ? endpoint : null,
+                },
                 stop.Token);
         }
         catch (StackLoadException ex)
@@ -187,6 +196,7 @@ internal static class ServeCommand
             context.Out.WriteLine($"  API:       {new Uri(plane.Address, "/api/stacks")}");
             context.Out.WriteLine($"  Events:    {new Uri(plane.Address, "/api/events/stream")} (Server-Sent Events)");
             context.Out.WriteLine($"  OpenAPI:   {new Uri(plane.Address, "/openapi/v1.json")}");
+            context.Out.WriteLine($"  Metrics:   {new Uri(plane.Address, "/metrics")} (Prometheus)");
             context.Out.WriteLine($"  Session token (admin, valid until this stops): {plane.SessionToken}");
             context.Out.WriteLine("Ctrl-C stops the control plane; the resources keep running.");
             context.Out.Flush();

@@ -248,6 +248,10 @@ public sealed class Applier
             }
 
             var clock = Stopwatch.StartNew();
+            using var span = Telemetry.BatonTelemetry.Traces.StartActivity("operation " + change.Address);
+            span?.SetTag("baton.address", change.Address);
+            span?.SetTag("baton.type", change.Type);
+            span?.SetTag("baton.action", kind.ToString().ToLowerInvariant());
             OperationOutcome outcome;
             string? error;
             try
@@ -267,6 +271,16 @@ public sealed class Applier
                 // A provider bug must not take the apply down: record it as this operation's failure.
                 (outcome, error) = (OperationOutcome.Failed, $"{ex.GetType().Name}: {ex.Message}");
                 await committer.SubmitAsync(Event(change, "resource.failed", $"{change.Address}: {error}"));
+            }
+
+            var tags = new TagList { { "type", change.Type }, { "action", kind.ToString().ToLowerInvariant() } };
+            Telemetry.BatonTelemetry.OperationDuration.Record(clock.Elapsed.TotalSeconds, tags);
+            tags.Add("outcome", outcome.ToString().ToLowerInvariant());
+            Telemetry.BatonTelemetry.Operations.Add(1, tags);
+            span?.SetTag("baton.outcome", outcome.ToString().ToLowerInvariant());
+            if (outcome == OperationOutcome.Failed)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, error);
             }
 
             return (outcome, error, clock.Elapsed);

@@ -63,6 +63,7 @@ internal sealed class TransitionWriter : IAsyncDisposable
                 await _store.AppendAsync(all, _owner, CancellationToken.None);
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _transitions, all.Count);
+                Count(all);
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetResult();
@@ -78,6 +79,7 @@ internal sealed class TransitionWriter : IAsyncDisposable
                         await _store.AppendAsync(pending.Transitions, _owner, CancellationToken.None);
                         Interlocked.Increment(ref _commits);
                         Interlocked.Add(ref _transitions, pending.Transitions.Count);
+                        Count(pending.Transitions);
                         pending.Done.TrySetResult();
                     }
                     catch (Exception ex)
@@ -100,4 +102,21 @@ internal sealed class TransitionWriter : IAsyncDisposable
     }
 
     private sealed record Pending(IReadOnlyList<RunTransition> Transitions, TaskCompletionSource Done);
+
+    private static void Count(IEnumerable<RunTransition> transitions)
+    {
+        if (!Telemetry.BatonTelemetry.StepTransitions.Enabled)
+        {
+            return;
+        }
+
+        foreach (var transition in transitions)
+        {
+            Telemetry.BatonTelemetry.StepTransitions.Add(1, new KeyValuePair<string, object?>("kind", transition.Event.Kind));
+            if (transition.RunStatus is { } status && status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Cancelled)
+            {
+                Telemetry.BatonTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
+            }
+        }
+    }
 }

@@ -26,6 +26,9 @@ public sealed class WorkflowWorker(
     private readonly WorkflowScheduler _scheduler = new(store, time);
     private readonly Dictionary<string, Task> _active = new(StringComparer.Ordinal);
 
+    /// <summary>How many runs were unfinished at the last round (the queue's depth).</summary>
+    public int Unfinished { get; private set; }
+
     /// <summary>How long the loop waits between rounds.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -70,6 +73,7 @@ public sealed class WorkflowWorker(
         }
 
         var unfinished = await store.ListRunsAsync(new RunQuery { Stack = spec.Name, UnfinishedOnly = true, Limit = 1000 }, cancellationToken);
+        Unfinished = unfinished.Count;
         var now = time.GetUtcNow();
         foreach (var run in unfinished.Reverse())
         {

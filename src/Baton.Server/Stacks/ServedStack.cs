@@ -6,6 +6,7 @@ using Baton.Engine.Planning;
 using Baton.Engine.Providers;
 using Baton.Engine.Reconciling;
 using Baton.Engine.Secrets;
+using Baton.Engine.Telemetry;
 using Baton.Engine.Workflows;
 using Baton.Model;
 using Baton.Runs;
@@ -77,6 +78,9 @@ internal sealed class ServedStack : IAsyncDisposable
     public string Owner { get; }
 
     public WorkflowWorker Worker { get; }
+
+    /// <summary>When the reconciler last finished a health pass (its lag is the time since).</summary>
+    public DateTimeOffset? LastHealthPass { get; private set; }
 
     public static async Task<ServedStack> OpenAsync(StackSource source, ProviderRegistry registry, EventHub hub, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -239,11 +243,16 @@ internal sealed class ServedStack : IAsyncDisposable
             var settings = Current.Spec!.Reconcile;
             try
             {
+                var started = _time.GetTimestamp();
                 await reconciler.CheckHealthAsync(settings, cancellationToken);
+                BatonTelemetry.ReconcileDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("pass", "health"));
+                LastHealthPass = _time.GetUtcNow();
                 if (_time.GetUtcNow() >= nextDrift)
                 {
                     nextDrift = _time.GetUtcNow() + settings.RefreshInterval;
+                    started = _time.GetTimestamp();
                     await reconciler.CheckDriftAsync(settings, cancellationToken);
+                    BatonTelemetry.ReconcileDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("pass", "drift"));
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -262,6 +271,7 @@ internal sealed class ServedStack : IAsyncDisposable
 
     private void OnFinding(ReconcileFinding finding)
     {
+        BatonTelemetry.Reconciler.Add(1, new KeyValuePair<string, object?>("kind", finding.Kind));
         Publish(finding.Kind, finding.Message, finding.Address);
         var trigger = finding.Kind switch
         {
