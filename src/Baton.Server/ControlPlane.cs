@@ -276,6 +276,7 @@ public sealed class ControlPlane : IAsyncDisposable
             if (options.Reconcile)
             {
                 _loops.Add(Task.Run(() => stack.RunReconcilerAsync(stop), CancellationToken.None));
+                _loops.Add(Task.Run(() => stack.RunAutoscalerAsync(stop), CancellationToken.None));
             }
         }
 

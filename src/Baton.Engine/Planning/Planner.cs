@@ -22,6 +22,7 @@ public sealed class Planner
     private readonly BoundStack _stack;
     private readonly ProviderHost _providers;
     private readonly IExpressionHost _host;
+    private PlanOptions _options = new();
 
     /// <summary>Creates a planner for a bound stack.</summary>
     public Planner(BoundStack stack, ProviderHost providers, IExpressionHost host)
@@ -41,6 +42,7 @@ public sealed class Planner
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(diagnostics);
+        _options = options;
         var graph = _stack.Graph;
         var changes = ImmutableArray.CreateBuilder<ResourceChange>();
         var values = new InstanceValues(graph.Nodes);
@@ -123,6 +125,27 @@ public sealed class Planner
         return plan;
     }
 
+    /// <summary>
+    /// An autoscaled resource keeps the replica count the autoscaler last set (its prior <c>replicas</c>), within the
+    /// current min and max, so an apply of the stack file does not undo scaling; a new resource starts from the file's
+    /// count within the same bounds.
+    /// </summary>
+    private static Value AutoscaledReplicas(Value inputs, ResourceState? prior, AutoscaleSpec autoscale, InstanceScope scope, DiagnosticBag diagnostics)
+    {
+        var min = Evaluator.Evaluate(autoscale.Min, scope, diagnostics);
+        var max = Evaluator.Evaluate(autoscale.Max, scope, diagnostics);
+        if (min.Kind != ValueKind.Number || max.Kind != ValueKind.Number)
+        {
+            return inputs;
+        }
+
+        var map = inputs.AsMap();
+        var count = prior?.Inputs is { Kind: ValueKind.Map } priorInputs && priorInputs.AsMap().TryGetValue("replicas", out var scaled) && scaled.Kind == ValueKind.Number
+            ? scaled.AsNumber()
+            : map.TryGetValue("replicas", out var given) && given.Kind == ValueKind.Number ? given.AsNumber() : min.AsNumber();
+        return Value.Map(map.SetItem("replicas", Value.Number(Math.Clamp(count, min.AsNumber(), Math.Max(min.AsNumber(), max.AsNumber())))));
+    }
+
     private async Task<ResourceChange?> PlanInstanceAsync(
         ResourceInstance instance,
         ResourceState? prior,
@@ -143,6 +166,16 @@ public sealed class Planner
         if (prior is not null && prior.Inputs.Kind == ValueKind.Map && !resource.Lifecycle.IgnoreChanges.IsEmpty)
         {
             inputs = IgnoreChanges(inputs, prior.Inputs, resource.Lifecycle.IgnoreChanges);
+        }
+
+        if (resource.Autoscale is { } autoscale && inputs.Kind == ValueKind.Map)
+        {
+            inputs = AutoscaledReplicas(inputs, prior, autoscale, scope, diagnostics);
+        }
+
+        if (_options.InputOverrides.TryGetValue(address, out var overrides) && inputs.Kind == ValueKind.Map)
+        {
+            inputs = Value.Map(inputs.AsMap().SetItems(overrides));
         }
 
         var providerName = ProviderHost.InstanceFor(resource);

@@ -107,6 +107,9 @@ internal static class StackApi
                 ? Results.Ok(await found.Store.ListOperationsAsync(found.Name, id, ct))
                 : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 
+        stacks.MapGet("/{stack}/autoscalers", (string stack) =>
+            services.Stacks.Find(stack) is { } found ? Results.Ok(found.Autoscaler.Status) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
+
         stacks.MapGet("/{stack}/lock", async (string stack, CancellationToken ct) =>
             services.Stacks.Find(stack) is { } found ? Results.Ok(new { Lock = await found.Store.GetLockAsync(found.Name, ct) }) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 

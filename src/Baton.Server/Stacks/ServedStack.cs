@@ -5,6 +5,7 @@ using Baton.Engine.Hosting;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
 using Baton.Engine.Reconciling;
+using Baton.Engine.Scaling;
 using Baton.Engine.Secrets;
 using Baton.Engine.Telemetry;
 using Baton.Engine.Workflows;
@@ -38,6 +39,7 @@ internal sealed class ServedStack : IAsyncDisposable
     private StackWorkflowHost _host;
     private long _eventCursor;
     private long _runCursor;
+    private Autoscaler? _autoscaler;
 
     private ServedStack(StackSource source, ProviderRegistry registry, SqliteStateStore store, AesGcmSecretProtector protector, byte[] stackKey, LoadedStack loaded, EventHub hub, TimeProvider time)
     {
@@ -269,6 +271,31 @@ internal sealed class ServedStack : IAsyncDisposable
         }
     }
 
+    /// <summary>The stack's autoscaler (its status feeds the API and the scaling chart).</summary>
+    public Autoscaler Autoscaler => _autoscaler ??= new Autoscaler(OpenSession, OnFinding, _time);
+
+    /// <summary>The autoscaler's loop: one pass per the shortest <c>autoscale.interval</c>, until stopped.</summary>
+    public async Task RunAutoscalerAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Autoscaler.EvaluateAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Publish("scaling.failed", "the autoscaler failed a pass and will try again: " + ex.Message);
+            }
+
+            await Task.Delay(Autoscaler.IntervalOf(Current.Bound!), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     private void OnFinding(ReconcileFinding finding)
     {
         BatonTelemetry.Reconciler.Add(1, new KeyValuePair<string, object?>("kind", finding.Kind));
@@ -379,6 +406,7 @@ internal sealed class ServedStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Runtime.DisposeAsync();
+        _autoscaler?.Dispose();
         foreach (var session in _sessions)
         {
             await session.DisposeAsync();

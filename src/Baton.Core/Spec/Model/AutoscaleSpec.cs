@@ -11,18 +11,39 @@ public sealed record AutoscaleSpec
     /// <summary>The most replicas.</summary>
     public required Expression Max { get; init; }
 
-    /// <summary>The metric tracked: cpu, memory, rps or a custom metric name.</summary>
+    /// <summary>cpu, rps or prometheus.</summary>
     public required string Metric { get; init; }
 
-    /// <summary>The value of the metric per replica to hold.</summary>
+    /// <summary>The metric's value per replica to keep.</summary>
     public required Expression Target { get; init; }
 
-    /// <summary>The least time between two scale-outs.</summary>
-    public TimeSpan? ScaleOutCooldown { get; init; }
+    /// <summary>The tolerance band around the target (default 0.1).</summary>
+    public double? Tolerance { get; init; }
 
-    /// <summary>The least time between two scale-ins.</summary>
-    public TimeSpan? ScaleInCooldown { get; init; }
+    /// <summary>rps: the stub_status URL.</summary>
+    public string? Source { get; init; }
 
-    /// <summary>The window over which the metric is averaged.</summary>
-    public TimeSpan? Window { get; init; }
+    /// <summary>prometheus: the metric's name (with optional labels).</summary>
+    public string? Query { get; init; }
+
+    /// <summary>prometheus: the metrics path on each replica (default /metrics).</summary>
+    public string? Path { get; init; }
+
+    /// <summary>How often to evaluate (default 1 s).</summary>
+    public TimeSpan? Interval { get; init; }
+
+    /// <summary>How long a replica leaves its dependents before it stops on scale-in (default 2 s).</summary>
+    public TimeSpan? Drain { get; init; }
+
+    /// <summary>Scale-out window (default 5 s).</summary>
+    public TimeSpan? ScaleOutWindow { get; init; }
+
+    /// <summary>Scale-out step limit (default none).</summary>
+    public int? ScaleOutMaxStep { get; init; }
+
+    /// <summary>Scale-in window (default 60 s).</summary>
+    public TimeSpan? ScaleInWindow { get; init; }
+
+    /// <summary>Scale-in step limit (default 1).</summary>
+    public int? ScaleInMaxStep { get; init; }
 }

@@ -69,15 +69,30 @@ public static class StackFileShape
         Description = "how long one provider operation may take",
     };
 
+    private static readonly ObjectShape ScalingDirection = new(
+    [
+        new("window", Duration with { Description = "how long the metric must stay beyond the target before replicas change" }),
+        new("max_step", new ScalarShape(ScalarKind.Integer) { Description = "the most replicas added or removed at once" }),
+    ]);
+
     private static readonly ObjectShape Autoscale = new(
     [
         new("min", new ScalarShape(ScalarKind.Integer) { AllowsExpression = true }, Required: true),
         new("max", new ScalarShape(ScalarKind.Integer) { AllowsExpression = true }, Required: true),
-        new("metric", Text with { Description = "cpu, memory, rps, or the name of a custom metric" }, Required: true),
-        new("target", new ScalarShape(ScalarKind.Number) { AllowsExpression = true }, Required: true),
-        new("scale_out_cooldown", Duration),
-        new("scale_in_cooldown", Duration),
-        new("window", Duration with { Description = "the stabilisation window over which the metric is averaged" }),
+        new("metric", new ScalarShape(ScalarKind.String)
+        {
+            Enum = ["cpu", "rps", "prometheus"],
+            Description = "cpu: percent of one core per replica, from /proc; rps: requests per second per replica, from nginx stub_status (source); prometheus: a gauge, or a counter's rate, summed over the replicas' /metrics (query) and divided by the replicas",
+        }, Required: true),
+        new("target", new ScalarShape(ScalarKind.Number) { AllowsExpression = true, Description = "the metric's value per replica to keep" }, Required: true),
+        new("tolerance", new ScalarShape(ScalarKind.Number) { Description = "no change while metric ÷ target is within 1 ± this (default 0.1)" }),
+        new("source", Text with { Description = "rps: the URL of nginx's stub_status (such as http://127.0.0.1:8080/nginx_status)" }),
+        new("query", Text with { Description = "prometheus: the metric's name, optionally with labels, such as shop_requests_total" }),
+        new("path", Text with { Description = "prometheus: the path of each replica's metrics (default /metrics)" }),
+        new("interval", Duration with { Description = "how often the metric is read and a decision made (default 1s)" }),
+        new("drain", Duration with { Description = "on scale-in, how long a replica leaves its dependents (a load balancer) before it stops (default 2s)" }),
+        new("scale_out", ScalingDirection with { Description = "scale-out: window (default 5s), max_step (default: no limit)" }),
+        new("scale_in", ScalingDirection with { Description = "scale-in: window (default 60s), max_step (default 1)" }),
     ])
     {
         Description = "target tracking on a metric",
