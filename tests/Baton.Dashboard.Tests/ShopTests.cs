@@ -18,7 +18,7 @@ public sealed class ShopTests(ShopFixture fixture) : IClassFixture<ShopFixture>
 
         var chart = page.Locator(".chart svg.baton-timeline");
         await Expect(chart).ToBeVisibleAsync();
-        await Expect(page.Locator("section.timeline h2")).ToContainTextAsync(applyId[..8]);
+        await Expect(page.Locator("section.timeline h2")).ToContainTextAsync(applyId[^8..]);
         await Expect(chart.Locator("g.bar")).ToHaveCountAsync(operations);
         Assert.True(operations >= 6, $"the shop has 7 resources, the API lists {operations}");
         Assert.True(await chart.Locator("g.bar.critical").CountAsync() >= 1, "no bar is on the critical path");
@@ -33,6 +33,27 @@ public sealed class ShopTests(ShopFixture fixture) : IClassFixture<ShopFixture>
         // The history table links the apply to the same chart.
         await page.Locator($"table.grid a[href$='/applies/{applyId}']").ClickAsync();
         await Expect(page.Locator(".chart svg.baton-timeline g.bar")).ToHaveCountAsync(operations);
+    }
+
+    [Fact]
+    public async Task PlansPage_NamesEachPlanDistinctly_AndLinksItsApply()
+    {
+        var applyId = await fixture.AppliedAsync();
+        var first = await fixture.Server.PlanAsync();
+        var second = await fixture.Server.PlanAsync();
+        var page = await fixture.LoggedInPageAsync();
+
+        await page.GotoAsync($"/stacks/{fixture.StackName}/plans/{second}");
+
+        var names = await page.Locator("table.grid tbody td:first-child a").AllTextContentsAsync();
+        Assert.True(names.Count >= 3, $"expected at least 3 plans, saw {names.Count}");
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.NotEqual(
+            await page.Locator($"table.grid a[href$='/plans/{first}']").TextContentAsync(),
+            await page.Locator($"table.grid a[href$='/plans/{second}']").TextContentAsync());
+        await Expect(page.Locator("section.plan h2")).ToContainTextAsync(second[^8..]);
+        await page.Locator($"table.grid a[href$='/applies/{applyId}']").ClickAsync();
+        await Expect(page.Locator("section.timeline h2")).ToContainTextAsync(applyId[^8..]);
     }
 
     [Fact]

@@ -72,6 +72,12 @@ internal static partial class View
     public static string Css<T>(T value)
         where T : struct, Enum => Api.Words.Of(value).Replace('_', '-');
 
+    /// <summary>
+    /// A plan's or apply's id, shortened for a page: its last 8 characters. The ids are version 7 GUIDs, whose first
+    /// characters are a timestamp shared by everything made in the same minute or so.
+    /// </summary>
+    public static string ShortId(string id) => id.Length > 8 ? id[^8..] : id;
+
     public static string Time(DateTimeOffset? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : "";
 
     /// <summary>"took 1s200ms" once finished, "still running" before.</summary>
