@@ -29,7 +29,7 @@ public sealed class GraphLiveTests(SlowFixture fixture) : IClassFixture<SlowFixt
         await controls.ClickAsync("button#apply-plan");
         await controls.WaitForURLAsync(new Regex(@"/applies/[^/]+$"));
 
-        // network takes 3s to create, server 1s after it.
+        // network takes 4s to create (time enough to see it creating on a loaded machine), server 1s after it.
         await Expect(network).ToHaveClassAsync(new Regex(@"\bstatus-creating\b"));
         await Expect(server).ToHaveClassAsync(new Regex(@"\bstatus-planned\b"));
         await Expect(network).ToHaveClassAsync(new Regex(@"\bstatus-ready\b"));

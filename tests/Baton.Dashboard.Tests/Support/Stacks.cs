@@ -11,7 +11,7 @@ internal static class Stacks
         resources:
           network:
             type: sim.resource
-            properties: { input: { cidr: 10.0.0.0/16 }, latency: 3s }
+            properties: { input: { cidr: 10.0.0.0/16 }, latency: 4s }
           server:
             type: sim.resource
             properties: { input: { network: "${network.id}" }, latency: 1s }
