@@ -16,7 +16,7 @@ fi
 
 # Debian packages the tests drive for real (a command and the package that provides it).
 need_packages=()
-for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm"; do
+for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium"; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need_packages+=("${pair#*:}")
 done
 if [ "${#need_packages[@]}" -gt 0 ]; then

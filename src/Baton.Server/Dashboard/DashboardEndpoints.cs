@@ -27,7 +27,13 @@ internal static class DashboardEndpoints
             return stream is null ? Results.NotFound() : Results.Stream(stream, type);
         }).AllowAnonymous().ExcludeFromDescription();
 
-        var forms = app.MapGroup("").WithMetadata(new RequireAntiforgeryTokenAttribute()).ExcludeFromDescription();
+        // UseAntiforgery only records whether a form's token is valid; minimal APIs act on that when they bind a form
+        // parameter, so posts that take no fields (apply, cancel, retry, log out) would go through without one. The
+        // filter refuses them all alike.
+        var forms = app.MapGroup("")
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .AddEndpointFilter(RequireValidAntiforgeryTokenAsync)
+            .ExcludeFromDescription();
 
         forms.MapPost("/login", async ([FromForm] string token, [FromForm] string? returnUrl, HttpContext http) =>
         {
@@ -89,6 +95,11 @@ internal static class DashboardEndpoints
                 return result.Ok ? Results.Redirect($"/stacks/{found.Name}/runs/{result.Value!.Id}") : Back($"/stacks/{found.Name}/runs/{run}", result.Error);
             }));
     }
+
+    private static async ValueTask<object?> RequireValidAntiforgeryTokenAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false }
+            ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "The form's antiforgery token is missing or invalid: reload the page and try again.")
+            : await next(context);
 
     private static async Task<IResult> WithStack(ControlPlaneServices services, string stack, Func<ServedStack, Task<IResult>> body) =>
         services.Stacks.Find(stack) is { } found ? await body(found) : Results.Redirect("/");

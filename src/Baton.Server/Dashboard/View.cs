@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Baton.Runs;
 using Baton.Server.Events;
 using Baton.State;
@@ -7,8 +8,24 @@ using Baton.Values;
 namespace Baton.Server.Dashboard;
 
 /// <summary>How the dashboard words and colours things.</summary>
-internal static class View
+internal static partial class View
 {
+    /// <summary>
+    /// Gives an inline SVG its drawn size (the width and height of its viewBox), so a small graph is not blown up to
+    /// the page's width; the stylesheet still shrinks a large one to fit.
+    /// </summary>
+    public static string NaturalSize(string svg)
+    {
+        var match = ViewBox().Match(svg);
+        var at = svg.IndexOf("<svg ", StringComparison.Ordinal);
+        return match.Success && at >= 0
+            ? svg.Insert(at + 5, $"width=\"{match.Groups[1].Value}\" height=\"{match.Groups[2].Value}\" ")
+            : svg;
+    }
+
+    [GeneratedRegex(@"viewBox=""0 0 ([0-9]+(?:\.[0-9]+)?) ([0-9]+(?:\.[0-9]+)?)""", RegexOptions.CultureInvariant)]
+    private static partial Regex ViewBox();
+
     /// <summary>A resource's status for the graph: the live operation on it if one is running, else its state.</summary>
     public static string ResourceStatus(string address, StackState state, IReadOnlyDictionary<string, string> live)
     {
@@ -55,7 +72,17 @@ internal static class View
     public static string Css<T>(T value)
         where T : struct, Enum => Api.Words.Of(value).Replace('_', '-');
 
+    /// <summary>
+    /// A plan's or apply's id, shortened for a page: its last 8 characters. The ids are version 7 GUIDs, whose first
+    /// characters are a timestamp shared by everything made in the same minute or so.
+    /// </summary>
+    public static string ShortId(string id) => id.Length > 8 ? id[^8..] : id;
+
     public static string Time(DateTimeOffset? at) => at is { } t ? t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : "";
+
+    /// <summary>"took 1s200ms" once finished, "still running" before.</summary>
+    public static string Took(DateTimeOffset? start, DateTimeOffset? end) =>
+        end is null ? "still running" : "took " + Duration(start, end);
 
     public static string Duration(DateTimeOffset? start, DateTimeOffset? end) =>
         start is { } s && end is { } e ? Text.Durations.Format(e - s) : start is not null ? "running" : "";

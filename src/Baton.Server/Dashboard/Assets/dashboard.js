@@ -69,7 +69,12 @@
     timer = setTimeout(refresh, 150);
   }
 
-  source.onopen = () => indicator.classList.add("on");
+  // Whatever happened between rendering this page and subscribing was never sent: catch up once connected (and
+  // again after each reconnect).
+  source.onopen = () => {
+    indicator.classList.add("on");
+    schedule();
+  };
   source.onerror = () => indicator.classList.remove("on");
   source.onmessage = schedule;
   source.addEventListener("gap", schedule);
