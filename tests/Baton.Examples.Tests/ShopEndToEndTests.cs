@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using Baton.Cli.Tests;
 using Baton.Engine.Tests.Support;
 using Baton.Providers.Tests.Postgres;
 using Baton.Providers.Tests.S3;
@@ -37,26 +35,7 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Task.WhenAll(_postgres.InitializeAsync(), _s3.InitializeAsync());
-        Directory.CreateDirectory(_stack);
-        File.Copy(Path.Combine(RepositoryPaths.Examples, "shop", "baton.yaml"), Path.Combine(_stack, "baton.yaml"));
-        var configuration = typeof(ShopEndToEndTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "Configuration").Value!;
-        var app = Path.Combine(RepositoryPaths.Examples, "shop", "app", "bin", configuration, "net10.0", "Shop.dll");
-        Assert.True(File.Exists(app), $"the shop application is built with the solution; {app} is missing");
-        var variables = new JsonObject
-        {
-            ["app"] = app,
-            ["listen"] = PostgresServer.FreePort(),
-            ["pg_host"] = _postgres.Host,
-            ["pg_port"] = _postgres.Port,
-            ["pg_user"] = _postgres.User,
-            ["pg_password"] = _postgres.Password,
-            ["s3_endpoint"] = _s3.Endpoint,
-            ["s3_access_key"] = S3rverServer.AccessKey,
-            ["s3_secret_key"] = S3rverServer.SecretKey,
-            ["bucket"] = _bucket,
-        };
-        await File.WriteAllTextAsync(VarFile, variables.ToJsonString());
+        await ShopStack.PrepareAsync(_stack, _postgres, _s3, _bucket);
     }
 
     public async Task DisposeAsync()
