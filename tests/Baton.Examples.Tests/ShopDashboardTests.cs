@@ -18,8 +18,9 @@ namespace Baton.Examples.Tests;
 /// <summary>
 /// <c>baton up examples/shop</c> through the real command, against real PostgreSQL, S3 and nginx: the control plane
 /// comes up with its dashboard, a person logs in with the printed URL in real Chromium, sees every resource ready on
-/// the graph, runs the backup runbook and watches it succeed; screenshots of the main pages are saved; no page shows
-/// a secret; SIGTERM stops the control plane and leaves the shop running until it is destroyed.
+/// the graph, runs the backup runbook and watches it succeed; a bounded client loop through the load balancer makes the
+/// autoscaler add replicas within 10 s with no failed request, and take them away after; screenshots of the main
+/// pages are saved; no page shows a secret; SIGTERM stops the control plane and leaves the shop running.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "xunit disposes the servers through IAsyncLifetime.DisposeAsync")]
 public sealed class ShopDashboardTests(ITestOutputHelper output) : IAsyncLifetime
@@ -110,6 +111,32 @@ public sealed class ShopDashboardTests(ITestOutputHelper output) : IAsyncLifetim
             await page.GotoAsync("/events?stack=shop");
             await Shot(page, "shop-events");
 
+            // Load through the balancer: nginx counts the requests, the autoscaler adds replicas within seconds (each
+            // joins the balancer once healthy), no request fails; after the load, it scales back to the floor.
+            var shopUrl = (await api.GetFromJsonAsync<JsonElement>(new Uri("/api/stacks/shop", UriKind.Relative))).GetProperty("outputs").GetProperty("url").GetString()!;
+            var loadClock = Stopwatch.StartNew();
+            TimeSpan scaledOut;
+            var load = LoadLoop.Start(new Uri(shopUrl + "/products"), workers: 4, limit: TimeSpan.FromSeconds(45));
+            try
+            {
+                await WaitUntilAsync(async () => await ReplicasAsync(api) > 3, TimeSpan.FromSeconds(10), "a scale-out within 10 s of the load starting");
+                scaledOut = loadClock.Elapsed;
+                await Task.Delay(TimeSpan.FromSeconds(3));
+            }
+            finally
+            {
+                await load.StopAsync();
+            }
+
+            output.WriteLine($"scaled out {scaledOut.TotalSeconds:0.0} s after the load started; {load.Requests} requests, {load.Failures.Count} failed");
+            Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Requests} requests failed: {string.Join("; ", load.Failures.Take(5))}");
+            await page.GotoAsync("/stacks/shop/scaling");
+            await Expect(page.Locator("section.scaling[data-address='web'] svg.baton-scaling circle.change")).Not.ToHaveCountAsync(0);
+            await Shot(page, "shop-scaling");
+            var idle = Stopwatch.StartNew();
+            await WaitUntilAsync(async () => await ReplicasAsync(api) == 3, TimeSpan.FromSeconds(90), "the scale-in back to 3 replicas");
+            output.WriteLine($"back to 3 replicas {idle.Elapsed.TotalSeconds:0.0} s after the load stopped");
+
             // No page shows the PostgreSQL admin password the stack was given.
             foreach (var path in new[] { "/", "/stacks/shop", "/stacks/shop/resources/web", "/stacks/shop/resources/role", $"/stacks/shop/runs/{runId}", "/events" })
             {
@@ -118,7 +145,7 @@ public sealed class ShopDashboardTests(ITestOutputHelper output) : IAsyncLifetim
             }
 
             // SIGTERM stops the control plane; the shop keeps serving.
-            var url = (await api.GetFromJsonAsync<JsonElement>(new Uri("/api/stacks/shop", UriKind.Relative))).GetProperty("outputs").GetProperty("url").GetString()!;
+            var url = shopUrl;
             using (var kill = Process.Start("kill", ["-TERM", up.Process.Id.ToString(CultureInfo.InvariantCulture)])!)
             {
                 await kill.WaitForExitAsync();
@@ -142,6 +169,19 @@ public sealed class ShopDashboardTests(ITestOutputHelper output) : IAsyncLifetim
                 up.Process.Kill(entireProcessTree: true);
                 await up.Process.WaitForExitAsync();
             }
+        }
+    }
+
+    private static async Task<int> ReplicasAsync(HttpClient api) =>
+        (await api.GetFromJsonAsync<JsonElement>(new Uri("/api/stacks/shop/resources/web", UriKind.Relative))).GetProperty("outputs").GetProperty("endpoints").GetArrayLength();
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan patience, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < patience, $"timed out waiting for {what}");
+            await Task.Delay(250);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Baton.Examples.Tests;
 using Baton.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -102,13 +101,7 @@ public sealed class AutoscalerTests(ITestOutputHelper output)
         }
         finally
         {
-            using var destroy = await server.Admin.PostAsync(new Uri($"/api/stacks/{server.StackName}/plans", UriKind.Relative), ServerHarness.JsonBody(new { destroy = true }));
-            var plan = JsonDocument.Parse(await destroy.Content.ReadAsStringAsync()).RootElement;
-            if (plan.TryGetProperty("id", out var id))
-            {
-                using var applied = await server.Admin.PostAsync(new Uri($"/api/stacks/{server.StackName}/plans/{id.GetString()}/apply", UriKind.Relative), null);
-                await ServerHarness.EventuallyAsync(async () => (await server.GetJsonAsync($"/api/stacks/{server.StackName}/resources")).GetArrayLength() == 0, "everything destroyed");
-            }
+            await ReconcilerTests.DestroyAsync(server);
         }
     }
 

@@ -150,16 +150,23 @@ public sealed class ReconcilerTests
 
     private static async Task<bool> HasEventAsync(ServerHarness server, string kind) => (await RecentAsync(server)).Any(e => e.Kind == kind);
 
-    private static async Task DestroyAsync(ServerHarness server)
+    internal static async Task DestroyAsync(ServerHarness server)
     {
-        using var response = await server.Admin.PostAsync(new Uri($"/api/stacks/{server.StackName}/plans", UriKind.Relative), ServerHarness.JsonBody(new { destroy = true }));
-        var plan = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        if (!plan.TryGetProperty("id", out var id))
+        // The reconciler may hold the stack's lock for a heal at this moment (a plan or an apply is then refused with
+        // 409): try again until the destroy is accepted, then wait for it to finish.
+        await ServerHarness.EventuallyAsync(async () =>
         {
-            return;
-        }
+            using var response = await server.Admin.PostAsync(new Uri($"/api/stacks/{server.StackName}/plans", UriKind.Relative), ServerHarness.JsonBody(new { destroy = true }));
+            var plan = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            if (!plan.TryGetProperty("id", out var id))
+            {
+                await Task.Delay(200);
+                return false;
+            }
 
-        using var applied = await server.Admin.PostAsync(new Uri($"/api/stacks/{server.StackName}/plans/{id.GetString()}/apply", UriKind.Relative), null);
+            using var applied = await server.Admin.PostAsync(new Uri($"/api/stacks/{server.StackName}/plans/{id.GetString()}/apply", UriKind.Relative), null);
+            return applied.StatusCode == System.Net.HttpStatusCode.Accepted;
+        }, "the destroy accepted");
         await ServerHarness.EventuallyAsync(async () => (await server.GetJsonAsync($"/api/stacks/{server.StackName}/resources")).GetArrayLength() == 0, "everything destroyed");
     }
 }

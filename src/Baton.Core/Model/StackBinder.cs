@@ -81,6 +81,10 @@ public static class StackBinder
                 references.Check(autoscale.Min, noResources with { Where = where });
                 references.Check(autoscale.Max, noResources with { Where = where });
                 references.Check(autoscale.Target, noResources with { Where = where });
+                if (autoscale.Source is { } source)
+                {
+                    references.Check(source, noResources with { Where = where });
+                }
             }
 
             foreach (var dependency in resource.DependsOn)

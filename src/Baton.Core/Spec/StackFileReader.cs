@@ -161,7 +161,7 @@ internal sealed class StackFileReader
                     Target = ToExpression(target),
                     Metric = Text(autoscale["metric"]) ?? "cpu",
                     Tolerance = Number(autoscale["tolerance"]),
-                    Source = Text(autoscale["source"]),
+                    Source = autoscale["source"] is YamlScalar source ? ToExpression(source) : null,
                     Query = Text(autoscale["query"]),
                     Path = Text(autoscale["path"]),
                     Interval = Duration(autoscale["interval"]),

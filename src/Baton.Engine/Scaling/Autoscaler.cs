@@ -86,7 +86,8 @@ public sealed class Autoscaler : IDisposable
                 continue;
             }
 
-            var tracked = Track(address, spec, policy);
+            var source = spec.Source is { } expression && Evaluator.Evaluate(expression, scope, new DiagnosticBag()) is { Kind: ValueKind.String } url ? url.AsString() : null;
+            var tracked = Track(address, spec, policy, source);
             var replicas = Replicas(resource.Inputs);
             var (metric, problem) = await tracked.Sampler.SampleAsync(resource.Attributes, replicas, cancellationToken);
             var now = _time.GetUtcNow();
@@ -176,18 +177,18 @@ public sealed class Autoscaler : IDisposable
         return result.Succeeded;
     }
 
-    private Tracked Track(string address, AutoscaleSpec spec, AutoscalePolicy policy)
+    private Tracked Track(string address, AutoscaleSpec spec, AutoscalePolicy policy, string? source)
     {
         lock (_gate)
         {
-            if (_tracked.TryGetValue(address, out var tracked) && tracked.Tracker.Policy == policy && tracked.Spec == spec)
+            if (_tracked.TryGetValue(address, out var tracked) && tracked.Tracker.Policy == policy && tracked.Spec == spec && tracked.Source == source)
             {
                 return tracked;
             }
 
             // A new policy (the stack file changed) starts a new tracker; the history stays.
-            var sampler = new MetricSampler(spec.Metric, spec.Source, spec.Query, spec.Path ?? "/metrics", _http, _time);
-            var next = new Tracked(spec, new TargetTracker(policy), sampler, address, tracked?.Status.History ?? []);
+            var sampler = new MetricSampler(spec.Metric, source, spec.Query, spec.Path ?? "/metrics", _http, _time);
+            var next = new Tracked(spec, new TargetTracker(policy), sampler, address, source, tracked?.Status.History ?? []);
             _tracked[address] = next;
             return next;
         }
@@ -244,8 +245,10 @@ public sealed class Autoscaler : IDisposable
     private static ImmutableArray<Value> Endpoints(Value attributes) =>
         attributes.Kind == ValueKind.Map && attributes.AsMap().TryGetValue("endpoints", out var list) && list.Kind == ValueKind.List ? list.AsList() : [];
 
-    private sealed class Tracked(AutoscaleSpec spec, TargetTracker tracker, MetricSampler sampler, string address, ImmutableArray<ScalingSample> history)
+    private sealed class Tracked(AutoscaleSpec spec, TargetTracker tracker, MetricSampler sampler, string address, string? source, ImmutableArray<ScalingSample> history)
     {
+        public string? Source { get; } = source;
+
         public AutoscaleSpec Spec { get; } = spec;
 
         public TargetTracker Tracker { get; } = tracker;

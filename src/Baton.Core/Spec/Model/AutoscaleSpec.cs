@@ -20,8 +20,8 @@ public sealed record AutoscaleSpec
     /// <summary>The tolerance band around the target (default 0.1).</summary>
     public double? Tolerance { get; init; }
 
-    /// <summary>rps: the stub_status URL.</summary>
-    public string? Source { get; init; }
+    /// <summary>rps: the stub_status URL (may use <c>var.*</c>).</summary>
+    public Expression? Source { get; init; }
 
     /// <summary>prometheus: the metric's name (with optional labels).</summary>
     public string? Query { get; init; }
