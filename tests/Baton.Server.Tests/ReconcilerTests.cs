@@ -61,8 +61,32 @@ public sealed class ReconcilerTests
             Assert.All(after, pid => Assert.False(Process.GetProcessById(pid).HasExited));
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"healed after {stopwatch.Elapsed}");
             Assert.True(await HasEventAsync(server, "resource.unhealthy"));
+            await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "healthy", "web healthy again in the API");
             var applies = await server.GetJsonAsync($"/api/stacks/{server.StackName}/applies");
             Assert.True(applies.GetArrayLength() >= 2, "the heal is an ordinary apply in the history");
+        }
+        finally
+        {
+            await DestroyAsync(server);
+        }
+    }
+
+    [Fact]
+    public async Task ReplicaFailingItsHealthCheck_IsReportedAfterTheThreshold_AndShownInTheApi()
+    {
+        var yaml = Stack("report").Replace("      port: auto\n", "      port: auto\n      health: { http: /ok, interval: 200ms }\n", StringComparison.Ordinal);
+        await using var server = await ServerHarness.StartAsync(yaml);
+        await File.WriteAllTextAsync(Path.Combine(server.Directory, "server.py"), Server);
+        await File.WriteAllTextAsync(Path.Combine(server.Directory, "ok"), "ok");
+        try
+        {
+            await server.ApplyAsync(await server.PlanAsync());
+            await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "healthy", "web healthy");
+
+            // The replicas keep running but their health path now answers 404.
+            File.Delete(Path.Combine(server.Directory, "ok"));
+            await ServerHarness.EventuallyAsync(async () => (await RecentAsync(server)).Any(e => e.Kind == "resource.unhealthy" && e.Message.Contains("failed its health check 3 times", StringComparison.Ordinal)), "resource.unhealthy after 3 failed checks");
+            await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "down", "web down in the API");
         }
         finally
         {
@@ -140,6 +164,12 @@ public sealed class ReconcilerTests
     {
         var web = await server.GetJsonAsync($"/api/stacks/{server.StackName}/resources/web");
         return [.. web.GetProperty("outputs").GetProperty("pids").EnumerateArray().Select(p => p.GetInt32())];
+    }
+
+    private static async Task<string?> HealthAsync(ServerHarness server)
+    {
+        var web = await server.GetJsonAsync($"/api/stacks/{server.StackName}/resources/web");
+        return web.GetProperty("health") is { ValueKind: JsonValueKind.Object } health ? health.GetProperty("state").GetString() : null;
     }
 
     private static async Task<List<(string Kind, string Message)>> RecentAsync(ServerHarness server)

@@ -31,6 +31,10 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
     private readonly Dictionary<string, int> _failedChecks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Backoff> _backoff = new(StringComparer.Ordinal);
     private ImmutableSortedSet<string> _reportedDrift = [];
+    private ImmutableDictionary<string, ResourceHealth> _health = ImmutableDictionary<string, ResourceHealth>.Empty;
+
+    /// <summary>What the last health pass saw of each resource that runs replicas, by address.</summary>
+    public IReadOnlyDictionary<string, ResourceHealth> Health => _health;
 
     /// <summary>One health pass; returns the addresses it healed.</summary>
     public async Task<IReadOnlyList<string>> CheckHealthAsync(ReconcileSpec settings, CancellationToken cancellationToken)
@@ -50,6 +54,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         {
             if (refreshed.Gone.Contains(resource.Address))
             {
+                _health = _health.SetItem(resource.Address, new ResourceHealth(0, 0, 0, time.GetUtcNow()));
                 report(new ReconcileFinding("resource.unhealthy", $"{resource.Address} is gone", resource.Address));
                 dead.Add(resource.Address);
                 continue;
@@ -57,6 +62,11 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
 
             var now = refreshed.State.Resources.TryGetValue(resource.Key, out var current) ? current : resource;
             var replicas = ReplicasOf(now.Attributes);
+            _health = _health.SetItem(resource.Address, new ResourceHealth(
+                replicas.Length,
+                replicas.Count(r => Flag(r, "alive") == true),
+                replicas.Count(r => Flag(r, "alive") == true && Flag(r, "healthy") != false),
+                time.GetUtcNow()));
             var died = replicas.Where(r => Flag(r, "alive") == false).Select(Index).ToList();
             if (died.Count > 0)
             {

@@ -36,7 +36,7 @@ internal static class StackApi
             }
 
             var state = await found.Store.LoadAsync(found.Name, ct);
-            return Results.Ok(state.Resources.Values.Select(Resource));
+            return Results.Ok(state.Resources.Values.Select(r => Resource(r, found)));
         }).RequireAuthorization(Roles.Viewer);
 
         stacks.MapGet("/{stack}/resources/{**address}", async (string stack, string address, CancellationToken ct) =>
@@ -48,7 +48,7 @@ internal static class StackApi
 
             var state = await found.Store.LoadAsync(found.Name, ct);
             var resource = state.Resources.Values.FirstOrDefault(r => r.Address == address);
-            return resource is null ? Problems.NotFound($"stack {stack} has no resource \"{address}\" in its state") : Results.Ok(Resource(resource));
+            return resource is null ? Problems.NotFound($"stack {stack} has no resource \"{address}\" in its state") : Results.Ok(Resource(resource, found));
         }).RequireAuthorization(Roles.Viewer);
 
         stacks.MapGet("/{stack}/events", async (string stack, long? after, int? limit, CancellationToken ct) =>
@@ -146,8 +146,11 @@ internal static class StackApi
         };
     }
 
-    private static object Resource(ResourceState r) => new
+    private static object Resource(ResourceState r, ServedStack stack) => new
     {
+        Health = r.DeposedKey is null && stack.Reconciler.Health.TryGetValue(r.Address, out var health)
+            ? new { health.State, health.Replicas, health.Alive, health.Healthy, health.CheckedAt }
+            : null,
         r.Address,
         r.Type,
         r.Provider,

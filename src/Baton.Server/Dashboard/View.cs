@@ -27,11 +27,16 @@ internal static partial class View
     private static partial Regex ViewBox();
 
     /// <summary>A resource's status for the graph: the live operation on it if one is running, else its state.</summary>
-    public static string ResourceStatus(string address, StackState state, IReadOnlyDictionary<string, string> live)
+    public static string ResourceStatus(string address, StackState state, IReadOnlyDictionary<string, string> live, IReadOnlyDictionary<string, Baton.Engine.Reconciling.ResourceHealth>? health = null)
     {
         if (live.TryGetValue(address, out var running))
         {
             return running;
+        }
+
+        if (health is not null && health.TryGetValue(address, out var seen) && seen.State != "healthy")
+        {
+            return "unhealthy";
         }
 
         var stored = state.Resources.Values.FirstOrDefault(r => r.Address == address && r.DeposedKey is null);

@@ -40,6 +40,7 @@ internal sealed class ServedStack : IAsyncDisposable
     private long _eventCursor;
     private long _runCursor;
     private Autoscaler? _autoscaler;
+    private Reconciler? _reconciler;
 
     private ServedStack(StackSource source, ProviderRegistry registry, SqliteStateStore store, AesGcmSecretProtector protector, byte[] stackKey, LoadedStack loaded, EventHub hub, TimeProvider time)
     {
@@ -238,7 +239,7 @@ internal sealed class ServedStack : IAsyncDisposable
     /// </summary>
     public async Task RunReconcilerAsync(CancellationToken cancellationToken)
     {
-        var reconciler = new Reconciler(OpenSession, OnFinding, _time);
+        var reconciler = Reconciler;
         var nextDrift = _time.GetUtcNow() + Current.Spec!.Reconcile.RefreshInterval;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -270,6 +271,9 @@ internal sealed class ServedStack : IAsyncDisposable
             await Task.Delay(settings.HealthInterval, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>The stack's reconciler (its last health pass feeds the API and the graph).</summary>
+    public Reconciler Reconciler => _reconciler ??= new Reconciler(OpenSession, OnFinding, _time);
 
     /// <summary>The stack's autoscaler (its status feeds the API and the scaling chart).</summary>
     public Autoscaler Autoscaler => _autoscaler ??= new Autoscaler(OpenSession, OnFinding, _time);
