@@ -10,7 +10,7 @@ namespace Baton.Examples.Tests;
 internal static class ShopStack
 {
     /// <summary>Copies the stack into <paramref name="directory"/> and writes its variables; returns the variable file.</summary>
-    public static async Task<string> PrepareAsync(string directory, PostgresServer postgres, S3rverServer s3, string bucket)
+    public static async Task<string> PrepareAsync(string directory, PostgresServer postgres, S3rverServer s3, string bucket, IReadOnlyDictionary<string, JsonNode>? extra = null)
     {
         Directory.CreateDirectory(directory);
         File.Copy(Path.Combine(RepositoryPaths.Examples, "shop", "baton.yaml"), Path.Combine(directory, "baton.yaml"));
@@ -31,6 +31,11 @@ internal static class ShopStack
             ["s3_secret_key"] = S3rverServer.SecretKey,
             ["bucket"] = bucket,
         };
+        foreach (var (name, value) in extra ?? new Dictionary<string, JsonNode>())
+        {
+            variables[name] = value.DeepClone();
+        }
+
         var file = Path.Combine(directory, "vars.json");
         await File.WriteAllTextAsync(file, variables.ToJsonString());
         return file;
