@@ -41,6 +41,7 @@ public sealed class ControlPlane : IAsyncDisposable
     private readonly IReadOnlyList<ServedStack> _stacks;
     private int _disposed;
     private Meter? _meter;
+    private ILogger? _logger;
 
     private const string MeterName = "Baton.ControlPlane";
 
@@ -109,7 +110,8 @@ public sealed class ControlPlane : IAsyncDisposable
         builder.Logging.ClearProviders();
         if (options.Log is { } log)
         {
-            builder.Logging.AddProvider(new TextWriterLoggerProvider(log));
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddProvider(new TextWriterLoggerProvider(log, options.LogLevel));
         }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -231,6 +233,11 @@ public sealed class ControlPlane : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         plane.Address = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Baton.ControlPlane");
+        hub.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Baton.Events");
+        plane._logger = logger;
+        var names = string.Join(", ", plane.StackNames);
+        Log.Serving(logger, names, plane.Address);
         plane.StartLoops(options);
         return plane;
     }
@@ -241,6 +248,11 @@ public sealed class ControlPlane : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+
+        if (_logger is { } logger)
+        {
+            Log.Stopping(logger);
         }
 
         await _stopping.CancelAsync();

@@ -36,7 +36,10 @@ public sealed record ControlPlaneOptions
     /// <summary>An OTLP endpoint (such as http://127.0.0.1:4317) to export traces and metrics to; null for none. The CLI passes OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
     public Uri? OtlpEndpoint { get; init; }
 
-    /// <summary>Where log lines go (warnings and errors of the web host, and the control plane's own). Default: none.</summary>
+    /// <summary>The least level of the control plane's own log lines (every event is one, at Information). Default: Information.</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>Where log lines go (the control plane's own from <see cref="LogLevel"/>, the web host's warnings and errors). Default: none.</summary>
     public TextWriter? Log { get; init; }
 
     /// <summary>The clock.</summary>

@@ -1,11 +1,19 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Baton.Server;
 
-/// <summary>Log lines (warnings and above) to a text writer, one line each.</summary>
-internal sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider
+/// <summary>
+/// Structured log lines to a text writer, one per entry: time, level, category, then every named value as
+/// <c>key=value</c> (quoted when it has spaces). Baton's own categories log from <see cref="MinimumLevel"/>, the web
+/// host's from Warning.
+/// </summary>
+internal sealed class TextWriterLoggerProvider(TextWriter writer, LogLevel minimumLevel) : ILoggerProvider
 {
     private readonly Lock _gate = new();
+
+    public LogLevel MinimumLevel { get; } = minimumLevel;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -13,12 +21,22 @@ internal sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvi
     {
     }
 
+    private void Write(string line)
+    {
+        lock (_gate)
+        {
+            writer.WriteLine(line);
+        }
+    }
+
     private sealed class Logger(TextWriterLoggerProvider owner, string category) : ILogger
     {
+        private readonly LogLevel _minimum = category.StartsWith("Baton", StringComparison.Ordinal) ? owner.MinimumLevel : LogLevel.Warning;
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= _minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -27,12 +45,43 @@ internal sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvi
                 return;
             }
 
-            lock (owner._gate)
+            var line = new StringBuilder()
+                .Append(DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))
+                .Append(' ').Append(Level(logLevel)).Append(' ').Append(category);
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Any(v => v.Key != "{OriginalFormat}"))
             {
-                owner.Writer.WriteLine($"{logLevel.ToString().ToLowerInvariant()}: {category}: {formatter(state, exception)}{(exception is null ? "" : " (" + exception.GetType().Name + ": " + exception.Message + ")")}");
+                foreach (var (key, value) in values)
+                {
+                    if (key != "{OriginalFormat}" && value is not null)
+                    {
+                        line.Append(' ').Append(char.ToLowerInvariant(key[0])).Append(key.AsSpan(1)).Append('=').Append(Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
+                    }
+                }
             }
-        }
-    }
+            else
+            {
+                line.Append(" message=").Append(Quote(formatter(state, exception)));
+            }
 
-    private TextWriter Writer { get; } = writer;
+            if (exception is not null)
+            {
+                line.Append(" error=").Append(Quote(exception.GetType().Name + ": " + exception.Message));
+            }
+
+            owner.Write(line.ToString());
+        }
+
+        private static string Level(LogLevel level) => level switch
+        {
+            LogLevel.Trace => "trace",
+            LogLevel.Debug => "debug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "error",
+            _ => "crit",
+        };
+
+        private static string Quote(string text) =>
+            text.Length > 0 && !text.Any(c => char.IsWhiteSpace(c) || c is '"' or '=') ? text : "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+    }
 }

@@ -23,6 +23,9 @@ internal sealed class EventHub
 
     public int Capacity { get; }
 
+    /// <summary>Where every event is also logged, one structured line each (none until the host is built).</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
     public int SubscriberQueue { get; }
 
     /// <summary>How many subscribers were dropped for falling behind.</summary>
@@ -73,7 +76,25 @@ internal sealed class EventHub
                 }
             }
 
+            Write(stored);
             return stored;
+        }
+    }
+
+    private void Write(StreamEvent e)
+    {
+        if (Logger is not { } logger)
+        {
+            return;
+        }
+
+        if (e.Kind.EndsWith(".failed", StringComparison.Ordinal) || e.Kind is "resource.unhealthy" or "stack.invalid" or "heal.backoff")
+        {
+            Log.Failure(logger, e.Stack, e.Source, e.Kind, e.Address, e.Run, e.Step, e.Message);
+        }
+        else
+        {
+            Log.Event(logger, e.Stack, e.Source, e.Kind, e.Address, e.Run, e.Step, e.Message);
         }
     }
 
