@@ -24,13 +24,16 @@ public sealed class MetricSamplerTests
 
             Assert.Null((await busySampler.SampleAsync(busyAttributes, 1, CancellationToken.None)).Value);
             await idleSampler.SampleAsync(idleAttributes, 1, CancellationToken.None);
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            await Task.Delay(TimeSpan.FromSeconds(2));
             var (busyCpu, _) = await busySampler.SampleAsync(busyAttributes, 1, CancellationToken.None);
             var (idleCpu, _) = await idleSampler.SampleAsync(idleAttributes, 1, CancellationToken.None);
 
-            // A spinning process on a shared two-core machine gets a good part of a core; a sleeping one nothing.
-            Assert.InRange(busyCpu!.Value, 25, 110);
-            Assert.InRange(idleCpu!.Value, 0, 5);
+            // A spinning process reads clearly above zero (how much of a core it gets depends on what else the machine
+            // runs: from about 10 % with the whole test suite in parallel on two cores to 100 % alone); a sleeping one
+            // reads nothing.
+            Assert.InRange(busyCpu!.Value, 3, 110);
+            Assert.InRange(idleCpu!.Value, 0, 2);
+            Assert.True(busyCpu > (idleCpu * 5) + 1, $"busy {busyCpu:0.0} %, idle {idleCpu:0.0} %");
         }
         finally
         {
