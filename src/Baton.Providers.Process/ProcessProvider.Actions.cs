@@ -68,6 +68,18 @@ internal sealed partial class ProcessProvider
             return Failed(action, error!);
         }
 
+        HashSet<int>? only = null;
+        switch (get("replicas"))
+        {
+            case null:
+                break;
+            case { Kind: ValueKind.List } list when list.AsList().All(v => v.Kind == ValueKind.Number && v.IsInteger && v.AsNumber() >= 0):
+                only = [.. list.AsList().Select(v => (int)v.AsNumber())];
+                break;
+            case var other:
+                return Failed(action, $"replicas must be a list of replica indexes such as [0, 2], got {other}");
+        }
+
         var gate = _locks.GetOrAdd(found.Id, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
@@ -89,7 +101,7 @@ internal sealed partial class ProcessProvider
                 return new InvokeResult { Error = prepareError with { Message = $"{action}: {prepareError.Message}" } };
             }
 
-            var result = await RollOutAsync(record, record.Inputs, spec, strategy, cancellationToken);
+            var result = await RollOutAsync(record, record.Inputs, spec, strategy, cancellationToken, only);
             if (result.Error is { } failure)
             {
                 return new InvokeResult { Error = failure with { Message = $"{action}: {failure.Message}" } };

@@ -400,7 +400,7 @@ internal sealed partial class ProcessProvider : IProvider
     /// A <paramref name="restart"/> (the <c>process.restart</c> action) replaces every replica with the same inputs: one
     /// at a time (stop, start on the same port, wait until ready), or all at once for <see cref="RestartStrategy.All"/>.
     /// </remarks>
-    private async Task<ResourceResult> RollOutAsync(ServiceRecord record, Value inputs, ServiceSpec spec, RestartStrategy? restart, CancellationToken cancellationToken)
+    private async Task<ResourceResult> RollOutAsync(ServiceRecord record, Value inputs, ServiceSpec spec, RestartStrategy? restart, CancellationToken cancellationToken, HashSet<int>? only = null)
     {
         var replicas = spec.Replicas;
         var maxSurge = restart is not null || spec.FixedPort is not null ? 0 : spec.MaxSurge;
@@ -421,7 +421,9 @@ internal sealed partial class ProcessProvider : IProvider
         var old = new List<ReplicaRecord>();
         foreach (var replica in record.Replicas.OrderBy(r => r.Rollout ? 0 : 1))
         {
-            var matches = restart is null && replica.IsAlive && replica.Index < replicas && SameReplacingInputs(record.InputsOf(replica), inputs)
+            // A restart replaces every replica, or only those it names.
+            var kept = restart is null || (only is not null && !only.Contains(replica.Index));
+            var matches = kept && replica.IsAlive && replica.Index < replicas && SameReplacingInputs(record.InputsOf(replica), inputs)
                 && current.All(c => c.Index != replica.Index);
             (matches ? current : old).Add(replica);
         }

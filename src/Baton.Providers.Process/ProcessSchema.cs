@@ -55,6 +55,7 @@ internal static class ProcessSchema
         [
             ServiceInput(required: true),
             AttributeSchema.Input("strategy", BatonType.String, "rolling: one replica at a time (stop it, start it, wait until it is ready, then the next); all: stop every replica, then start them all.") with { Default = Value.String("rolling") },
+            AttributeSchema.Input("replicas", BatonType.ListOf(BatonType.Number), "Only these replicas, by index (the control plane replaces an unhealthy replica this way); all of them when left out."),
         ],
         Outputs =
         [

@@ -72,7 +72,7 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
-    public async Task ReplicaFailingItsHealthCheck_IsReportedAfterTheThreshold_AndShownInTheApi()
+    public async Task ReplicaFailingItsHealthCheck_IsReportedAfterTheThreshold_ShownInTheApi_AndReplaced()
     {
         var yaml = Stack("report").Replace("      port: auto\n", "      port: auto\n      health: { http: /ok, interval: 200ms }\n", StringComparison.Ordinal);
         await using var server = await ServerHarness.StartAsync(yaml);
@@ -87,6 +87,15 @@ public sealed class ReconcilerTests
             File.Delete(Path.Combine(server.Directory, "ok"));
             await ServerHarness.EventuallyAsync(async () => (await RecentAsync(server)).Any(e => e.Kind == "resource.unhealthy" && e.Message.Contains("failed its health check 3 times", StringComparison.Ordinal)), "resource.unhealthy after 3 failed checks");
             await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "down", "web down in the API");
+            var before = await PidsAsync(server);
+
+            // With the health path back, the reconciler's replacement of the failing replicas succeeds: new processes,
+            // healthy again.
+            await File.WriteAllTextAsync(Path.Combine(server.Directory, "ok"), "ok");
+            await ServerHarness.EventuallyAsync(async () => (await RecentAsync(server)).Any(e => e.Kind == "heal.finished" && e.Message.Contains("replacing unhealthy replica", StringComparison.Ordinal)), "an unhealthy replica replaced");
+            await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "healthy", "web healthy again");
+            var after = await PidsAsync(server);
+            Assert.NotEqual(before.Order(), after.Order());
         }
         finally
         {

@@ -3,6 +3,7 @@ using Baton.Diagnostics;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
 using Baton.Plans;
+using Baton.Providers;
 using Baton.Spec.Model;
 using Baton.State;
 using Baton.Values;
@@ -50,6 +51,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
 
         var refreshed = await Refresher.RefreshAsync(state with { Resources = compute }, session.Providers, 8, cancellationToken);
         var dead = new List<string>();
+        var failing = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (var resource in compute.Values)
         {
             if (refreshed.Gone.Contains(resource.Address))
@@ -88,19 +90,38 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
                 {
                     report(new ReconcileFinding("resource.unhealthy", $"{resource.Address}: replica {Index(replica)} failed its health check {failed} times in a row", resource.Address));
                 }
+
+                if (failed >= settings.UnhealthyThreshold && int.TryParse(Index(replica), System.Globalization.CultureInfo.InvariantCulture, out var index))
+                {
+                    (failing.TryGetValue(resource.Address, out var list) ? list : failing[resource.Address] = []).Add(index);
+                }
             }
         }
 
-        if (!settings.Heal || dead.Count == 0)
+        if (!settings.Heal || (dead.Count == 0 && failing.Count == 0))
         {
             return [];
         }
 
+        var replaced = new List<string>();
+        foreach (var (address, indexes) in failing.Where(f => !dead.Contains(f.Key)))
+        {
+            if (!InBackoff(address) && await ReplaceAsync(session, compute.Values.First(r => r.Address == address), indexes, cancellationToken))
+            {
+                replaced.Add(address);
+                foreach (var index in indexes)
+                {
+                    _failedChecks.Remove($"{address}#{index}");
+                }
+            }
+        }
+
+        NoteHealed(replaced);
         var due = new List<string>();
         foreach (var address in dead)
         {
             var backoff = _backoff.GetValueOrDefault(address);
-            if (backoff is not null && time.GetUtcNow() < backoff.NotBefore)
+            if (backoff is not null && InBackoff(address))
             {
                 report(new ReconcileFinding("heal.backoff", $"{address} keeps dying: the next heal waits until {backoff.NotBefore:HH:mm:ss} UTC (crash-loop backoff {Text.Durations.Format(backoff.Delay)})", address));
                 continue;
@@ -111,12 +132,20 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
 
         if (due.Count == 0)
         {
-            return [];
+            return replaced;
         }
 
         var merged = state with { Resources = state.Resources.SetItems(refreshed.State.Resources).RemoveRange(compute.Keys.Where(k => !refreshed.State.Resources.ContainsKey(k))) };
         var healed = await ApplyTargetedAsync(session, merged, due, "heal", cancellationToken);
-        foreach (var address in healed)
+        NoteHealed(healed);
+        return [.. healed, .. replaced];
+    }
+
+    private bool InBackoff(string address) => _backoff.GetValueOrDefault(address) is { } backoff && time.GetUtcNow() < backoff.NotBefore;
+
+    private void NoteHealed(IEnumerable<string> addresses)
+    {
+        foreach (var address in addresses)
         {
             var previous = _backoff.GetValueOrDefault(address);
             var now = time.GetUtcNow();
@@ -125,8 +154,72 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
                 : FirstBackoff;
             _backoff[address] = new Backoff(now, delay, now + delay);
         }
+    }
 
-        return healed;
+    /// <summary>
+    /// Replaces live replicas that keep failing their health check through the provider's restart action when it can
+    /// restart chosen replicas (<c>FAMILY.restart</c> with a <c>replicas</c> input), under the stack lock so no apply
+    /// runs meanwhile. A provider without one leaves them reported only.
+    /// </summary>
+    private async Task<bool> ReplaceAsync(StackSession session, ResourceState resource, List<int> indexes, CancellationToken cancellationToken)
+    {
+        var family = resource.Type.Split('.')[0];
+        var provider = await session.Providers.GetAsync(resource.Provider, cancellationToken);
+        var action = provider.Schema.Actions.FirstOrDefault(a => a.Name == family + ".restart" && a.Inputs.Any(i => i.Name == "replicas"));
+        if (action is null)
+        {
+            return false;
+        }
+
+        LockHolder holder;
+        try
+        {
+            holder = await session.LockAsync("heal (reconciler)", LockWait, cancellationToken);
+        }
+        catch (LockUnavailableException ex)
+        {
+            report(new ReconcileFinding("heal.deferred", $"replacing {resource.Address} replica {string.Join(", ", indexes)} waits: {ex.Message}", resource.Address));
+            return false;
+        }
+
+        await using (holder)
+        {
+            var what = $"{resource.Address}: replacing unhealthy replica {string.Join(", ", indexes)}";
+            report(new ReconcileFinding("heal.started", what, resource.Address));
+            var result = await provider.InvokeAsync(
+                new InvokeRequest
+                {
+                    Action = action.Name,
+                    Inputs = Value.Map([new("service", Value.String(resource.Id)), new("replicas", Value.List(indexes.Select(i => Value.Number(i))))]),
+                    IdempotencyKey = $"heal:{resource.Address}:{time.GetUtcNow().UtcTicks}",
+                },
+                cancellationToken);
+            if (result.Error is { } error)
+            {
+                report(new ReconcileFinding("heal.failed", $"{what} failed: {error.Message}", resource.Address));
+                return false;
+            }
+
+            // The replicas' new processes are recorded in state, as an apply would, so outputs stay true.
+            var read = await provider.ReadAsync(
+                new ReadRequest { Type = resource.Type, Address = resource.Address, Id = resource.Id, Inputs = resource.Inputs, Attributes = resource.Attributes },
+                cancellationToken);
+            if (read.Error is null && read.Exists && read.Attributes is { } attributes)
+            {
+                await session.Store.CommitAsync(
+                    new StateChange
+                    {
+                        Stack = session.Name,
+                        FencingToken = holder.Lock.FencingToken,
+                        Upserts = [resource with { Attributes = attributes }],
+                        Events = [new StateEvent { Stack = session.Name, Kind = "resource.replaced_replicas", Address = resource.Address, Message = what, At = time.GetUtcNow() }],
+                    },
+                    cancellationToken);
+            }
+
+            report(new ReconcileFinding("heal.finished", $"{what}: done", resource.Address));
+            return true;
+        }
     }
 
     /// <summary>One drift pass; returns the drifted addresses.</summary>
