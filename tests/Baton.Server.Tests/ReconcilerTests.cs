@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Baton.Providers.Tests.S3;
 using Baton.Server.Tests.Support;
 
 namespace Baton.Server.Tests;
@@ -96,6 +97,44 @@ public sealed class ReconcilerTests
             await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "healthy", "web healthy again");
             var after = await PidsAsync(server);
             Assert.NotEqual(before.Order(), after.Order());
+        }
+        finally
+        {
+            await DestroyAsync(server);
+        }
+    }
+
+    [Fact]
+    public async Task ProviderDown_IsReportedOnceWithoutCrashing_AndItsRecoveryToo()
+    {
+        await using var s3 = await S3rverServer.StartAsync();
+        var yaml = $$"""
+            stack: store
+            reconcile: { health_interval: 300ms, refresh_interval: 1s }
+            providers:
+              s3: { endpoint: "{{s3.Endpoint}}", access_key: {{S3rverServer.AccessKey}}, secret_key: {{S3rverServer.SecretKey}}, force_path_style: true }
+            resources:
+              files:
+                type: s3.bucket
+                properties: { name: store-{{Guid.NewGuid().ToString("N")[..8]}}, force_destroy: true }
+            """;
+        await using var server = await ServerHarness.StartAsync(yaml);
+        try
+        {
+            await server.ApplyAsync(await server.PlanAsync());
+
+            await s3.StopAsync();
+            await ServerHarness.EventuallyAsync(async () => (await RecentAsync(server)).Any(e => e.Kind == "refresh.failed" && e.Message.Contains("files", StringComparison.Ordinal)), "refresh.failed while S3 is down");
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.Single(await RecentAsync(server), e => e.Kind == "refresh.failed");
+            Assert.DoesNotContain(await RecentAsync(server), e => e.Kind is "drift.detected" or "reconcile.failed");
+            using (var stacks = await server.Admin.GetAsync(new Uri("/api/stacks", UriKind.Relative)))
+            {
+                Assert.True(stacks.IsSuccessStatusCode, "the control plane keeps answering");
+            }
+
+            await s3.RestartAsync();
+            await ServerHarness.EventuallyAsync(async () => (await RecentAsync(server)).Any(e => e.Kind == "refresh.recovered"), "refresh.recovered once S3 is back");
         }
         finally
         {

@@ -33,6 +33,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
     private readonly Dictionary<string, Backoff> _backoff = new(StringComparer.Ordinal);
     private ImmutableSortedSet<string> _reportedDrift = [];
     private ImmutableDictionary<string, ResourceHealth> _health = ImmutableDictionary<string, ResourceHealth>.Empty;
+    private readonly Dictionary<string, string> _unreadable = new(StringComparer.Ordinal);
 
     /// <summary>What the last health pass saw of each resource that runs replicas, by address.</summary>
     public IReadOnlyDictionary<string, ResourceHealth> Health => _health;
@@ -50,6 +51,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         }
 
         var refreshed = await Refresher.RefreshAsync(state with { Resources = compute }, session.Providers, 8, cancellationToken);
+        NoteUnreadable(refreshed.Diagnostics, compute.Values.Select(r => r.Address));
         var dead = new List<string>();
         var failing = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (var resource in compute.Values)
@@ -139,6 +141,28 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         var healed = await ApplyTargetedAsync(session, merged, due, "heal", cancellationToken);
         NoteHealed(healed);
         return [.. healed, .. replaced];
+    }
+
+    /// <summary>
+    /// A provider that cannot be reached (a database down, an endpoint refusing) is reported once when a resource
+    /// cannot be read and once when it can be again, not at every pass; meanwhile the passes go on from state.
+    /// </summary>
+    private void NoteUnreadable(ImmutableArray<Diagnostic> diagnostics, IEnumerable<string> checkedAddresses)
+    {
+        var failing = diagnostics.Where(d => d.Code == DiagnosticCodes.ProviderFailed && d.Subject is not null).GroupBy(d => d.Subject!).ToDictionary(g => g.Key, g => g.First().Message, StringComparer.Ordinal);
+        foreach (var (address, message) in failing)
+        {
+            if (_unreadable.TryAdd(address, message))
+            {
+                report(new ReconcileFinding("refresh.failed", message, address));
+            }
+        }
+
+        foreach (var address in checkedAddresses.Where(a => _unreadable.ContainsKey(a) && !failing.ContainsKey(a)).ToList())
+        {
+            _unreadable.Remove(address);
+            report(new ReconcileFinding("refresh.recovered", $"{address} can be read again", address));
+        }
     }
 
     private bool InBackoff(string address) => _backoff.GetValueOrDefault(address) is { } backoff && time.GetUtcNow() < backoff.NotBefore;
@@ -234,6 +258,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         }
 
         var refreshed = await Refresher.RefreshAsync(state, session.Providers, 8, cancellationToken);
+        NoteUnreadable(refreshed.Diagnostics, state.Resources.Values.Select(r => r.Address));
         var diagnostics = new DiagnosticBag();
         var plan = await session.PlanFromAsync(refreshed.State, new PlanOptions(), diagnostics, cancellationToken);
         if (diagnostics.HasErrors)
