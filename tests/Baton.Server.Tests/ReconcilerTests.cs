@@ -152,6 +152,7 @@ public sealed class ReconcilerTests
             File.Delete(note);
             await ServerHarness.EventuallyAsync(async () => await HasEventAsync(server, "drift.detected"), "drift.detected");
             await ServerHarness.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(server.Directory, "out", "drift.log"))), "the on-drift workflow ran");
+            Assert.True((await server.GetJsonAsync($"/api/stacks/{server.StackName}/resources/note")).GetProperty("drifted").GetBoolean(), "the API shows the drift");
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.False(File.Exists(note), "drift: report must not change anything");
             Assert.False(await HasEventAsync(server, "drift.corrected"));

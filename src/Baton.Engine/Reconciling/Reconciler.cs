@@ -35,6 +35,9 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
     private ImmutableDictionary<string, ResourceHealth> _health = ImmutableDictionary<string, ResourceHealth>.Empty;
     private readonly Dictionary<string, string> _unreadable = new(StringComparer.Ordinal);
 
+    /// <summary>The resources the last drift pass found drifted (and not corrected since).</summary>
+    public IReadOnlySet<string> Drifted => _reportedDrift;
+
     /// <summary>What the last health pass saw of each resource that runs replicas, by address.</summary>
     public IReadOnlyDictionary<string, ResourceHealth> Health => _health;
 

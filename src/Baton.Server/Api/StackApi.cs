@@ -148,6 +148,7 @@ internal static class StackApi
 
     private static object Resource(ResourceState r, ServedStack stack) => new
     {
+        Drifted = r.DeposedKey is null && stack.Reconciler.Drifted.Contains(r.Address),
         Health = r.DeposedKey is null && stack.Reconciler.Health.TryGetValue(r.Address, out var health)
             ? new { health.State, health.Replicas, health.Alive, health.Healthy, health.CheckedAt }
             : null,

@@ -27,11 +27,17 @@ internal static partial class View
     private static partial Regex ViewBox();
 
     /// <summary>A resource's status for the graph: the live operation on it if one is running, else its state.</summary>
-    public static string ResourceStatus(string address, StackState state, IReadOnlyDictionary<string, string> live, IReadOnlyDictionary<string, Baton.Engine.Reconciling.ResourceHealth>? health = null)
+    public static string ResourceStatus(string address, StackState state, IReadOnlyDictionary<string, string> live, Baton.Engine.Reconciling.Reconciler? reconciler = null)
     {
         if (live.TryGetValue(address, out var running))
         {
             return running;
+        }
+
+        var health = reconciler?.Health;
+        if (reconciler is not null && reconciler.Drifted.Contains(address))
+        {
+            return "drifted";
         }
 
         if (health is not null && health.TryGetValue(address, out var seen) && seen.State != "healthy")
