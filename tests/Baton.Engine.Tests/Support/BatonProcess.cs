@@ -57,7 +57,7 @@ internal sealed class BatonProcess : IDisposable
         catch (OperationCanceledException)
         {
             Kill();
-            throw new TimeoutException($"baton did not finish within {timeout}: {await _stderr}");
+            throw new TimeoutException($"baton did not finish within {timeout}:\n{await _stdout}\n{await _stderr}");
         }
 
         return (_process.ExitCode, await _stdout, await _stderr);
