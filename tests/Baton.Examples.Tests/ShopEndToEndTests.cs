@@ -365,9 +365,10 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     var (code, text, error) = await process.WaitAsync(CommandTimeout);
                     Assert.True(code == 0, $"{workflow}: a run or resume failed:\n{text}\n{error}");
-                    if (runId is not null)
+                    // The run this process ran has finished: it is the newest one now.
+                    if ((runId ?? await NewestRunAsync(workflow)) is { } finished)
                     {
-                        done.Add(runId);
+                        done.Add(finished);
                     }
 
                     if (kills[workflow] >= wanted)
