@@ -10,11 +10,31 @@ namespace Baton.Values;
 /// </summary>
 public static class PlainJson
 {
+    /// <summary>What <see cref="WriteRedacted"/> writes in place of a sensitive value.</summary>
+    public const string SensitiveText = "(sensitive)";
+
+    /// <summary>What <see cref="WriteRedacted"/> writes in place of a value known only after apply.</summary>
+    public const string UnknownText = "(known after apply)";
+
     /// <summary>Writes <paramref name="value"/>; throws for unknown values.</summary>
-    public static void Write(Utf8JsonWriter writer, Value value)
+    public static void Write(Utf8JsonWriter writer, Value value) => Write(writer, value, redact: false);
+
+    /// <summary>
+    /// Writes <paramref name="value"/> for people and clients that must never see a secret: every sensitive part as
+    /// <c>"(sensitive)"</c> and every unknown part as <c>"(known after apply)"</c>.
+    /// </summary>
+    public static void WriteRedacted(Utf8JsonWriter writer, Value value) => Write(writer, value, redact: true);
+
+    private static void Write(Utf8JsonWriter writer, Value value, bool redact)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
+        if (redact && value.IsSensitive)
+        {
+            writer.WriteStringValue(SensitiveText);
+            return;
+        }
+
         switch (value.Kind)
         {
             case ValueKind.Bool:
@@ -39,7 +59,7 @@ public static class PlainJson
                 writer.WriteStartArray();
                 foreach (var item in value.AsList())
                 {
-                    Write(writer, item);
+                    Write(writer, item, redact);
                 }
 
                 writer.WriteEndArray();
@@ -49,10 +69,13 @@ public static class PlainJson
                 foreach (var (key, item) in value.AsMap())
                 {
                     writer.WritePropertyName(key);
-                    Write(writer, item);
+                    Write(writer, item, redact);
                 }
 
                 writer.WriteEndObject();
+                break;
+            case ValueKind.Unknown when redact:
+                writer.WriteStringValue(UnknownText);
                 break;
             case ValueKind.Unknown:
                 throw new InvalidOperationException("A value known only after apply has no JSON form.");

@@ -11,51 +11,11 @@ namespace Baton.Server.Api;
 /// </summary>
 internal sealed class RedactedValueConverter : JsonConverter<Value>
 {
-    public const string Sensitive = "(sensitive)";
-
     public override Value Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
         return PlainJson.Read(document.RootElement) ?? throw new JsonException("a number is too large");
     }
 
-    public override void Write(Utf8JsonWriter writer, Value value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.IsSensitive)
-        {
-            writer.WriteStringValue(Sensitive);
-            return;
-        }
-
-        switch (value.Kind)
-        {
-            case ValueKind.Unknown:
-                writer.WriteStringValue("(known after apply)");
-                break;
-            case ValueKind.List:
-                writer.WriteStartArray();
-                foreach (var item in value.AsList())
-                {
-                    Write(writer, item, options);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case ValueKind.Map:
-                writer.WriteStartObject();
-                foreach (var (key, item) in value.AsMap())
-                {
-                    writer.WritePropertyName(key);
-                    Write(writer, item, options);
-                }
-
-                writer.WriteEndObject();
-                break;
-            default:
-                PlainJson.Write(writer, value);
-                break;
-        }
-    }
+    public override void Write(Utf8JsonWriter writer, Value value, JsonSerializerOptions options) => PlainJson.WriteRedacted(writer, value);
 }
