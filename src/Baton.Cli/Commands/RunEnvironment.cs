@@ -3,7 +3,6 @@ using Baton.Cli.Output;
 using Baton.Engine;
 using Baton.Engine.Hosting;
 using Baton.Engine.Workflows;
-using Baton.Model;
 using Baton.Runs;
 using Baton.Spec;
 using Baton.State;
@@ -74,20 +73,16 @@ internal sealed class RunEnvironment : IAsyncDisposable
     /// </summary>
     public async Task TriggerAsync(string eventName, string? workflow, CancellationToken cancellationToken)
     {
-        var spec = _session.Stack.Spec;
-        foreach (var target in WorkflowTriggers.Matching(spec, eventName, workflow))
+        foreach (var triggered in await WorkflowTriggers.StartAsync(Runtime, _session.Stack.Spec, _directory, eventName, workflow, null, cancellationToken))
         {
-            var diagnostics = new Diagnostics.DiagnosticBag();
-            var values = WorkflowInputs.Bind(target, [], new StackFileHost(_directory), diagnostics);
-            if (diagnostics.HasErrors)
+            if (triggered.Run is not { } run)
             {
-                _context.Error.WriteLine($"{eventName} would start {target.Name}, but it needs inputs: {string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))}");
+                _context.Error.WriteLine(triggered.Problem);
                 continue;
             }
 
-            var run = await Runtime.CreateRunAsync(spec, target.Name, Values.Value.Map(values), "event:" + eventName, cancellationToken);
             var pid = await DetachAsync(run, _parse!, _stack!, _engine!, _directory, cancellationToken);
-            _context.Out.WriteLine($"{eventName} started run {run.Id} of {target.Name} in the background (worker pid {pid}).");
+            _context.Out.WriteLine($"{eventName} started run {run.Id} of {triggered.Workflow} in the background (worker pid {pid}).");
         }
     }
 

@@ -1,4 +1,8 @@
+using Baton.Diagnostics;
+using Baton.Model;
+using Baton.Spec;
 using Baton.Spec.Model;
+using Baton.Values;
 
 namespace Baton.Engine.Workflows;
 
@@ -33,5 +37,26 @@ public static class WorkflowTriggers
             t.Event == eventName
             && (t.Workflow is null || t.Workflow.Name == workflow)
             && (t.Resource is null || (resource is not null && (resource == t.Resource.Name || resource.StartsWith(t.Resource.Name + "[", StringComparison.Ordinal))))))];
+    }
+
+    /// <summary>
+    /// Creates a run, with its workflow's default inputs, of every workflow <paramref name="eventName"/> starts (see
+    /// <see cref="Matching"/>); a workflow with a required input cannot start from an event and says so instead.
+    /// </summary>
+    public static async Task<IReadOnlyList<TriggeredRun>> StartAsync(
+        WorkflowRuntime runtime, StackSpec stack, string directory, string eventName, string? workflow, string? resource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var triggered = new List<TriggeredRun>();
+        foreach (var target in Matching(stack, eventName, workflow, resource))
+        {
+            var diagnostics = new DiagnosticBag();
+            var values = WorkflowInputs.Bind(target, [], new StackFileHost(directory), diagnostics);
+            triggered.Add(diagnostics.HasErrors
+                ? new TriggeredRun(target.Name, null, $"{eventName} would start {target.Name}, but it needs inputs: {string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))}")
+                : new TriggeredRun(target.Name, await runtime.CreateRunAsync(stack, target.Name, Value.Map(values), "event:" + eventName, cancellationToken), null));
+        }
+
+        return triggered;
     }
 }

@@ -106,7 +106,7 @@ internal sealed class ControlActions(ControlPlaneServices services)
 
             if (!saved.Plan.IsDestroy)
             {
-                await stack.TriggerAsync(result.Succeeded ? WorkflowTriggers.ApplyFinished : WorkflowTriggers.ApplyFailed, null, stop);
+                await stack.TriggerAsync(result.Succeeded ? WorkflowTriggers.ApplyFinished : WorkflowTriggers.ApplyFailed, null, null, stop);
             }
         });
         return ActionResult<string>.Success(applyId, 202);

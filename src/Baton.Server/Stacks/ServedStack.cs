@@ -16,7 +16,6 @@ using Baton.Server.Security;
 using Baton.Spec;
 using Baton.State;
 using Baton.State.Sqlite;
-using Baton.Values;
 
 namespace Baton.Server.Stacks;
 
@@ -304,16 +303,11 @@ internal sealed class ServedStack : IAsyncDisposable
     {
         BatonTelemetry.Reconciler.Add(1, new KeyValuePair<string, object?>("kind", finding.Kind));
         Publish(finding.Kind, finding.Message, finding.Address);
-        var trigger = finding.Kind switch
+        // The reconciler's resource findings are trigger events under the same names.
+        if (finding.Kind is WorkflowTriggers.ResourceUnhealthy or WorkflowTriggers.ResourceDrifted)
         {
-            "resource.unhealthy" => WorkflowTriggers.ResourceUnhealthy,
-            "resource.drifted" => WorkflowTriggers.ResourceDrifted,
-            _ => null,
-        };
-        if (trigger is not null)
-        {
-            _ = TriggerAsync(trigger, null, CancellationToken.None, finding.Address).ContinueWith(
-                t => Publish("trigger.failed", $"{trigger} could not start its workflows: {t.Exception?.GetBaseException().Message}"),
+            _ = TriggerAsync(finding.Kind, null, finding.Address, CancellationToken.None).ContinueWith(
+                t => Publish("trigger.failed", $"{finding.Kind} could not start its workflows: {t.Exception?.GetBaseException().Message}"),
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted,
                 TaskScheduler.Default);
@@ -321,21 +315,19 @@ internal sealed class ServedStack : IAsyncDisposable
     }
 
     /// <summary>Starts, for the worker to run, every workflow whose trigger <paramref name="eventName"/> matches.</summary>
-    public async Task<IReadOnlyList<RunRecord>> TriggerAsync(string eventName, string? workflow, CancellationToken cancellationToken, string? resource = null)
+    public async Task<IReadOnlyList<RunRecord>> TriggerAsync(string eventName, string? workflow, string? resource, CancellationToken cancellationToken)
     {
-        var spec = Current.Spec!;
         var started = new List<RunRecord>();
-        foreach (var target in WorkflowTriggers.Matching(spec, eventName, workflow, resource))
+        foreach (var triggered in await WorkflowTriggers.StartAsync(Runtime, Current.Spec!, Directory, eventName, workflow, resource, cancellationToken))
         {
-            var diagnostics = new DiagnosticBag();
-            var values = WorkflowInputs.Bind(target, [], new StackFileHost(Directory), diagnostics);
-            if (diagnostics.HasErrors)
+            if (triggered.Run is { } run)
             {
-                Publish("trigger.failed", $"{eventName} would start {target.Name}, but it needs inputs: {string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))}");
-                continue;
+                started.Add(run);
             }
-
-            started.Add(await Runtime.CreateRunAsync(spec, target.Name, Value.Map(values), "event:" + eventName, cancellationToken));
+            else
+            {
+                Publish("trigger.failed", triggered.Problem!);
+            }
         }
 
         if (started.Count > 0)
@@ -379,7 +371,7 @@ internal sealed class ServedStack : IAsyncDisposable
 
         if (run.IsFinished)
         {
-            await TriggerAsync(run.Status == RunStatus.Succeeded ? WorkflowTriggers.WorkflowFinished : WorkflowTriggers.WorkflowFailed, run.Workflow, cancellationToken);
+            await TriggerAsync(run.Status == RunStatus.Succeeded ? WorkflowTriggers.WorkflowFinished : WorkflowTriggers.WorkflowFailed, run.Workflow, null, cancellationToken);
         }
     }
 
