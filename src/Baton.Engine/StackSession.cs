@@ -86,6 +86,26 @@ public sealed class StackSession : IAsyncDisposable
     public Task<Plan> PlanFromAsync(StackState state, PlanOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken) =>
         new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken);
 
+    /// <summary>
+    /// Plans against <paramref name="state"/> and, when the plan has changes and no errors, applies it under the held
+    /// lock: what the control plane's automatic changes (heals, drift corrections, scaling) do. The result is null
+    /// when nothing was applied; <paramref name="diagnostics"/> then says whether the plan had errors.
+    /// <paramref name="applying"/> hears of a plan just before it is applied.
+    /// </summary>
+    public async Task<(Plan Plan, ApplyResult? Result)> PlanAndApplyAsync(
+        LockHolder holder, StackState state, PlanOptions options, DiagnosticBag diagnostics, Action<Plan>? applying, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var plan = await PlanFromAsync(state, options, diagnostics, cancellationToken);
+        if (diagnostics.HasErrors || !plan.HasChanges)
+        {
+            return (plan, null);
+        }
+
+        applying?.Invoke(plan);
+        return (plan, await ApplyAsync(holder, plan, state, new ApplyOptions(), null, cancellationToken, cancellationToken));
+    }
+
     /// <summary>Applies a plan under the lock and records it in the apply history.</summary>
     public async Task<ApplyResult> ApplyAsync(LockHolder holder, Plan plan, StackState state, ApplyOptions options, IApplyObserver? observer, CancellationToken stop, CancellationToken abort)
     {
@@ -110,7 +130,7 @@ public sealed class StackSession : IAsyncDisposable
             options = options with { ProviderParallelism = ProviderHost.ParallelismLimits(Stack.Spec) };
         }
 
-        using var span = Telemetry.BatonTelemetry.Traces.StartActivity(plan.IsDestroy ? "destroy " + Name : "apply " + Name);
+        using var span = Telemetry.BatonTelemetry.Traces.StartActivity(plan.IsDestroy ? "destroy" : "apply");
         span?.SetTag("baton.stack", Name);
         span?.SetTag("baton.apply", record.Id);
         var applier = new Applier(Stack, Providers, Store, holder.Lock, Host, _time, options, StackDirectory, record.Id, observer);

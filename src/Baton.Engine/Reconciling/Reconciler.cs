@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Baton.Diagnostics;
-using Baton.Engine.Applying;
 using Baton.Engine.Planning;
+using Baton.Engine.Workflows;
 using Baton.Plans;
 using Baton.Providers;
 using Baton.Spec.Model;
@@ -62,7 +62,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
             if (refreshed.Gone.Contains(resource.Address))
             {
                 _health = _health.SetItem(resource.Address, new ResourceHealth(0, 0, 0, time.GetUtcNow()));
-                report(new ReconcileFinding("resource.unhealthy", $"{resource.Address} is gone", resource.Address));
+                report(new ReconcileFinding(WorkflowTriggers.ResourceUnhealthy, $"{resource.Address} is gone", resource.Address));
                 dead.Add(resource.Address);
                 continue;
             }
@@ -77,7 +77,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
             var died = replicas.Where(r => Flag(r, "alive") == false).Select(Index).ToList();
             if (died.Count > 0)
             {
-                report(new ReconcileFinding("resource.unhealthy", $"{resource.Address}: replica {string.Join(", ", died)} {(died.Count == 1 ? "is" : "are")} not running", resource.Address));
+                report(new ReconcileFinding(WorkflowTriggers.ResourceUnhealthy, $"{resource.Address}: replica {string.Join(", ", died)} {(died.Count == 1 ? "is" : "are")} not running", resource.Address));
                 dead.Add(resource.Address);
             }
 
@@ -93,7 +93,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
                 var failed = _failedChecks[key] = _failedChecks.GetValueOrDefault(key) + 1;
                 if (failed == settings.UnhealthyThreshold)
                 {
-                    report(new ReconcileFinding("resource.unhealthy", $"{resource.Address}: replica {Index(replica)} failed its health check {failed} times in a row", resource.Address));
+                    report(new ReconcileFinding(WorkflowTriggers.ResourceUnhealthy, $"{resource.Address}: replica {Index(replica)} failed its health check {failed} times in a row", resource.Address));
                 }
 
                 if (failed >= settings.UnhealthyThreshold && int.TryParse(Index(replica), System.Globalization.CultureInfo.InvariantCulture, out var index))
@@ -141,7 +141,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         }
 
         var merged = state with { Resources = state.Resources.SetItems(refreshed.State.Resources).RemoveRange(compute.Keys.Where(k => !refreshed.State.Resources.ContainsKey(k))) };
-        var healed = await ApplyTargetedAsync(session, merged, due, "heal", cancellationToken);
+        var healed = await ApplyTargetedAsync(session, merged, due, Phases.Heal, cancellationToken);
         NoteHealed(healed);
         return [.. healed, .. replaced];
     }
@@ -284,7 +284,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         {
             foreach (var address in drifted.Except(_reportedDrift))
             {
-                report(new ReconcileFinding("resource.drifted", $"{address} no longer matches its state{(refreshed.Gone.Contains(address) ? " (it is gone)" : "")}", address));
+                report(new ReconcileFinding(WorkflowTriggers.ResourceDrifted, $"{address} no longer matches its state{(refreshed.Gone.Contains(address) ? " (it is gone)" : "")}", address));
             }
 
             report(new ReconcileFinding("drift.detected", $"{drifted.Count} resource(s) drifted: {string.Join(", ", drifted)}{(settings.CorrectDrift ? "; correcting" : "; reporting only (drift: report)")}"));
@@ -293,7 +293,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
 
         if (settings.CorrectDrift)
         {
-            var corrected = await ApplyTargetedAsync(session, refreshed.State, [.. drifted], "drift correction", cancellationToken);
+            var corrected = await ApplyTargetedAsync(session, refreshed.State, [.. drifted], Phases.DriftCorrection, cancellationToken);
             if (corrected.Count > 0)
             {
                 _reportedDrift = _reportedDrift.Except(corrected);
@@ -316,16 +316,16 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         return gone.Contains(change.Address) || (change.Inputs is { } inputs && inputs.Equals(recorded.Inputs));
     }
 
-    private async Task<IReadOnlyList<string>> ApplyTargetedAsync(StackSession session, StackState refreshed, IReadOnlyList<string> targets, string why, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> ApplyTargetedAsync(StackSession session, StackState refreshed, IReadOnlyList<string> targets, Phases phases, CancellationToken cancellationToken)
     {
         LockHolder holder;
         try
         {
-            holder = await session.LockAsync(why + " (reconciler)", LockWait, cancellationToken);
+            holder = await session.LockAsync(phases.Why + " (reconciler)", LockWait, cancellationToken);
         }
         catch (LockUnavailableException ex)
         {
-            report(new ReconcileFinding(why == "heal" ? "heal.deferred" : "drift.deferred", $"{why} of {string.Join(", ", targets)} waits: {ex.Message}"));
+            report(new ReconcileFinding(phases.Deferred, $"{phases.Why} of {string.Join(", ", targets)} waits: {ex.Message}"));
             return [];
         }
 
@@ -340,18 +340,19 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
                 current = current with { Resources = current.Resources.RemoveRange(current.Resources.Where(r => r.Value.Address == address).Select(r => r.Key)) };
             }
 
-            var diagnostics = new DiagnosticBag();
-            var plan = await session.PlanFromAsync(current, new PlanOptions { Targets = targets.ToHashSet(StringComparer.Ordinal) }, diagnostics, cancellationToken);
-            if (diagnostics.HasErrors || !plan.HasChanges)
+            var (_, result) = await session.PlanAndApplyAsync(
+                holder,
+                current,
+                new PlanOptions { Targets = targets.ToHashSet(StringComparer.Ordinal) },
+                new DiagnosticBag(),
+                plan => report(new ReconcileFinding(phases.Started, $"{phases.Why}: {PlanRenderer.Summary(plan)} ({string.Join(", ", targets)})")),
+                cancellationToken);
+            if (result is null)
             {
                 return [];
             }
 
-            report(new ReconcileFinding(why == "heal" ? "heal.started" : "drift.correcting", $"{why}: {PlanRenderer.Summary(plan)} ({string.Join(", ", targets)})"));
-            var result = await session.ApplyAsync(holder, plan, current, new ApplyOptions(), null, cancellationToken, cancellationToken);
-            report(new ReconcileFinding(
-                result.Succeeded ? (why == "heal" ? "heal.finished" : "drift.corrected") : (why == "heal" ? "heal.failed" : "drift.correction_failed"),
-                $"{why} {(result.Succeeded ? "done" : "failed")}: {StackSession.Summary(result)}"));
+            report(new ReconcileFinding(result.Succeeded ? phases.Finished : phases.Failed, $"{phases.Why} {(result.Succeeded ? "done" : "failed")}: {StackSession.Summary(result)}"));
             return result.Succeeded ? targets : [];
         }
     }
@@ -366,4 +367,12 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         replica.Kind == ValueKind.Map && replica.AsMap().TryGetValue("index", out var index) ? index.ToDisplayString() : "?";
 
     private sealed record Backoff(DateTimeOffset HealedAt, TimeSpan Delay, DateTimeOffset NotBefore);
+
+    /// <summary>The event kinds of one kind of automatic apply.</summary>
+    private sealed record Phases(string Why, string Deferred, string Started, string Finished, string Failed)
+    {
+        public static Phases Heal { get; } = new("heal", "heal.deferred", "heal.started", "heal.finished", "heal.failed");
+
+        public static Phases DriftCorrection { get; } = new("drift correction", "drift.deferred", "drift.correcting", "drift.corrected", "drift.correction_failed");
+    }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Baton.Diagnostics;
-using Baton.Engine.Applying;
 using Baton.Engine.Planning;
 using Baton.Engine.Reconciling;
 using Baton.Engine.Telemetry;
@@ -160,21 +159,19 @@ public sealed class Autoscaler : IDisposable
     {
         var state = await session.Store.LoadAsync(session.Name, cancellationToken);
         var diagnostics = new DiagnosticBag();
-        var plan = await session.PlanFromAsync(state, options, diagnostics, cancellationToken);
+        var (_, result) = await session.PlanAndApplyAsync(holder, state, options, diagnostics, null, cancellationToken);
         if (diagnostics.HasErrors)
         {
             _report(new ReconcileFinding("scaling.failed", $"{what}: the plan has errors: {string.Join("; ", diagnostics.Where(d => d.IsError).Select(d => d.Message))}"));
             return false;
         }
 
-        if (!plan.HasChanges)
+        if (result is not null)
         {
-            return true;
+            _report(new ReconcileFinding(result.Succeeded ? "scaling.applied" : "scaling.failed", $"{what}: {StackSession.Summary(result)}"));
         }
 
-        var result = await session.ApplyAsync(holder, plan, state, new ApplyOptions(), null, cancellationToken, cancellationToken);
-        _report(new ReconcileFinding(result.Succeeded ? "scaling.applied" : "scaling.failed", $"{what}: {StackSession.Summary(result)}"));
-        return result.Succeeded;
+        return result?.Succeeded ?? true;
     }
 
     private Tracked Track(string address, AutoscaleSpec spec, AutoscalePolicy policy, string? source)
