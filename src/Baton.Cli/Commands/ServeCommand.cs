@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Baton.Access;
 using Baton.Cli.Output;
-using Baton.Engine.Hosting;
 using Baton.Engine.Secrets;
 using Baton.Server;
 using Baton.Server.Security;
@@ -20,23 +19,17 @@ internal static class ServeCommand
     {
         var stacks = new Option<string[]>("--stack") { Description = "A stack directory to serve (repeatable; default: the current directory)", HelpName = "DIR" };
         var shared = new StackArguments();
-        var listen = ListenOption();
-        var logLevel = LogLevelOption();
-        var (cert, key) = TlsOptions();
+        var serve = new ServeArguments();
         var command = new Command("serve", "Run the control plane in the foreground until Ctrl-C: the REST API and live event stream, schedules and workflow workers, for each stack. Resources keep running after it stops.");
         command.Options.Add(stacks);
         command.Options.Add(shared.Variables);
         command.Options.Add(shared.VariableFiles);
-        command.Options.Add(listen);
-        command.Options.Add(logLevel);
-        command.Options.Add(cert);
-        command.Options.Add(key);
+        serve.AddTo(command);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
-            var level = ParseLevel(parse.GetValue(logLevel));
             var directories = parse.GetValue(stacks) is { Length: > 0 } given ? given : ["."];
             var sources = directories.Select(d => shared.Source(parse, context) with { Directory = context.Resolve(d), DisplayPath = d }).ToList();
-            return await ServeAsync(context, sources, parse.GetValue(listen)!, parse.GetValue(cert), parse.GetValue(key), level, cancellationToken);
+            return await ServeAsync(context, serve.Options(parse, context, sources), cancellationToken);
         }));
         return command;
     }
@@ -45,20 +38,15 @@ internal static class ServeCommand
     {
         var stack = new StackArguments();
         var engine = new EngineArguments();
-        var listen = ListenOption();
-        var logLevel = LogLevelOption();
-        var (cert, key) = TlsOptions();
+        var serve = new ServeArguments();
         var command = new Command("up", "Apply the stack (without asking), then serve it in the foreground with its API and dashboard until Ctrl-C; the resources keep running after (baton down destroys them).");
         stack.AddTo(command);
         command.Options.Add(engine.LockTimeout);
         command.Options.Add(engine.Parallelism);
-        command.Options.Add(listen);
-        command.Options.Add(logLevel);
-        command.Options.Add(cert);
-        command.Options.Add(key);
+        serve.AddTo(command);
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
-            var level = ParseLevel(parse.GetValue(logLevel));
+            var options = serve.Options(parse, context, [stack.Source(parse, context)]);
             int applied;
             using (var interrupts = new Interrupts(context, context.Interactive))
             {
@@ -71,7 +59,7 @@ internal static class ServeCommand
                 return applied;
             }
 
-            return await ServeAsync(context, [stack.Source(parse, context)], parse.GetValue(listen)!, parse.GetValue(cert), parse.GetValue(key), level, cancellationToken);
+            return await ServeAsync(context, options, cancellationToken);
         }));
         return command;
     }
@@ -164,7 +152,7 @@ internal static class ServeCommand
         return command;
     }
 
-    private static async Task<int> ServeAsync(CliContext context, IReadOnlyList<StackSource> sources, string listen, string? cert, string? key, Microsoft.Extensions.Logging.LogLevel level, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(CliContext context, ControlPlaneOptions options, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -173,17 +161,7 @@ internal static class ServeCommand
         try
         {
             plane = await ControlPlane.StartAsync(
-                new ControlPlaneOptions
-                {
-                    Stacks = sources,
-                    Registry = Workspace.Registry,
-                    Listen = listen,
-                    TlsCertificatePath = cert,
-                    TlsKeyPath = key,
-                    Log = context.Error,
-                    LogLevel = level,
-                    OtlpEndpoint = context.Environment.TryGetValue("OTEL_EXPORTER_OTLP_ENDPOINT", out var otlp) && Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint) ? endpoint : null,
-                },
+                options,
                 stop.Token);
         }
         catch (StackLoadException ex)
@@ -219,34 +197,6 @@ internal static class ServeCommand
 
         return ExitCodes.Ok;
     }
-
-    private static Option<string> LogLevelOption() => new("--log-level")
-    {
-        Description = "The least level of the control plane's log lines on standard error: debug, info (every event), warn, error or none",
-        DefaultValueFactory = _ => "info",
-        HelpName = "LEVEL",
-    };
-
-    private static Microsoft.Extensions.Logging.LogLevel ParseLevel(string? text) => text switch
-    {
-        "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
-        "info" or null => Microsoft.Extensions.Logging.LogLevel.Information,
-        "warn" => Microsoft.Extensions.Logging.LogLevel.Warning,
-        "error" => Microsoft.Extensions.Logging.LogLevel.Error,
-        "none" => Microsoft.Extensions.Logging.LogLevel.None,
-        _ => throw new CliException($"--log-level \"{text}\" is not a level; use debug, info, warn, error or none"),
-    };
-
-    private static Option<string> ListenOption() => new("--listen")
-    {
-        Description = "Where to listen, HOST:PORT (port 0 picks a free one); loopback unless you say otherwise",
-        DefaultValueFactory = _ => "127.0.0.1:8140",
-        HelpName = "HOST:PORT",
-    };
-
-    private static (Option<string?> Cert, Option<string?> Key) TlsOptions() =>
-        (new Option<string?>("--tls-cert") { Description = "Serve HTTPS with this certificate (PEM with --tls-key, or PKCS#12)", HelpName = "FILE" },
-         new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert", HelpName = "FILE" });
 
     private static async Task<AccessScope> AccessAsync(ParseResult parse, CliContext context, StackArguments stack, CancellationToken cancellationToken)
     {
