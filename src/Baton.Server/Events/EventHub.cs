@@ -57,6 +57,14 @@ internal sealed class EventHub
     public StreamEvent Publish(StreamEvent item)
     {
         ArgumentNullException.ThrowIfNull(item);
+        var stored = Store(item);
+        // Logged outside the lock: a slow log writer must not hold up publishers and subscribers.
+        Write(stored);
+        return stored;
+    }
+
+    private StreamEvent Store(StreamEvent item)
+    {
         lock (_gate)
         {
             var stored = item with { Id = _next++ };
@@ -76,7 +84,6 @@ internal sealed class EventHub
                 }
             }
 
-            Write(stored);
             return stored;
         }
     }
