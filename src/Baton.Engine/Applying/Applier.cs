@@ -248,7 +248,8 @@ public sealed class Applier
             }
 
             var clock = Stopwatch.StartNew();
-            using var span = Telemetry.BatonTelemetry.Traces.StartActivity("operation " + change.Address);
+            // Span names stay few (the address is a tag), and nothing is built unless someone listens.
+            using var span = Telemetry.BatonTelemetry.Traces.StartActivity("operation");
             span?.SetTag("baton.address", change.Address);
             span?.SetTag("baton.type", change.Type);
             span?.SetTag("baton.action", kind.ToString().ToLowerInvariant());
@@ -273,14 +274,21 @@ public sealed class Applier
                 await committer.SubmitAsync(Event(change, "resource.failed", $"{change.Address}: {error}"));
             }
 
-            var tags = new TagList { { "type", change.Type }, { "action", kind.ToString().ToLowerInvariant() } };
-            Telemetry.BatonTelemetry.OperationDuration.Record(clock.Elapsed.TotalSeconds, tags);
-            tags.Add("outcome", outcome.ToString().ToLowerInvariant());
-            Telemetry.BatonTelemetry.Operations.Add(1, tags);
-            span?.SetTag("baton.outcome", outcome.ToString().ToLowerInvariant());
-            if (outcome == OperationOutcome.Failed)
+            if (Telemetry.BatonTelemetry.Operations.Enabled || Telemetry.BatonTelemetry.OperationDuration.Enabled)
             {
-                span?.SetStatus(ActivityStatusCode.Error, error);
+                var tags = new TagList { { "type", change.Type }, { "action", kind.ToString().ToLowerInvariant() } };
+                Telemetry.BatonTelemetry.OperationDuration.Record(clock.Elapsed.TotalSeconds, tags);
+                tags.Add("outcome", outcome.ToString().ToLowerInvariant());
+                Telemetry.BatonTelemetry.Operations.Add(1, tags);
+            }
+
+            if (span is not null)
+            {
+                span.SetTag("baton.outcome", outcome.ToString().ToLowerInvariant());
+                if (outcome == OperationOutcome.Failed)
+                {
+                    span.SetStatus(ActivityStatusCode.Error, error);
+                }
             }
 
             return (outcome, error, clock.Elapsed);

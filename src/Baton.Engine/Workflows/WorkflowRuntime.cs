@@ -164,8 +164,9 @@ public sealed class WorkflowRuntime : IAsyncDisposable
             throw new RunUnavailableException($"run {runId}: its stored definition has no workflow \"{run.Workflow}\" or does not parse");
         }
 
-        using var span = Telemetry.BatonTelemetry.Traces.StartActivity("run " + run.Workflow);
+        using var span = Telemetry.BatonTelemetry.Traces.StartActivity("run");
         span?.SetTag("baton.stack", run.Stack);
+        span?.SetTag("baton.workflow", run.Workflow);
         span?.SetTag("baton.run", run.Id);
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stop, _stop.Token);
         _held[runId] = lost;
