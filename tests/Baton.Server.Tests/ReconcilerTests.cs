@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Baton.Providers.Tests.S3;
 using Baton.Server.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Baton.Server.Tests;
 
@@ -10,7 +11,7 @@ namespace Baton.Server.Tests;
 /// apply, a replica that keeps dying is healed with growing waits, and drift is reported (and corrected when the stack
 /// says so) — each an event on the stream, against real processes and files.
 /// </summary>
-public sealed class ReconcilerTests
+public sealed class ReconcilerTests(ITestOutputHelper output)
 {
     private const string Server = """
         import http.server, os
@@ -61,6 +62,7 @@ public sealed class ReconcilerTests
             Assert.Contains(before[1], after);
             Assert.All(after, pid => Assert.False(Process.GetProcessById(pid).HasExited));
             Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"healed after {stopwatch.Elapsed}");
+            output.WriteLine($"a killed replica was running again {stopwatch.Elapsed.TotalSeconds:0.0} s after the kill");
             Assert.True(await HasEventAsync(server, "resource.unhealthy"));
             await ServerHarness.EventuallyAsync(async () => await HealthAsync(server) == "healthy", "web healthy again in the API");
             var applies = await server.GetJsonAsync($"/api/stacks/{server.StackName}/applies");
@@ -170,8 +172,10 @@ public sealed class ReconcilerTests
         try
         {
             var note = Path.Combine(server.Directory, "out", "note.txt");
+            var stopwatch = Stopwatch.StartNew();
             File.Delete(note);
             await ServerHarness.EventuallyAsync(() => Task.FromResult(File.Exists(note)), "note.txt created again");
+            output.WriteLine($"a deleted file was created again {stopwatch.Elapsed.TotalSeconds:0.0} s after the deletion");
             Assert.Equal("keep me", await File.ReadAllTextAsync(note));
             await ServerHarness.EventuallyAsync(async () => await HasEventAsync(server, "drift.corrected"), "drift.corrected");
         }

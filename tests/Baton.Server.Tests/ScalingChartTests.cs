@@ -13,7 +13,7 @@ public sealed class ScalingChartTests
     public void Write_HistoryWithAScaleOut_DrawsTheLinesAndOneChangeMark()
     {
         var history = Enumerable.Range(0, 20)
-            .Select(i => new ScalingSample(Start.AddSeconds(i), i < 10 ? 1 : 3, i == 5 ? null : (i < 10 ? 80.0 : 25.0), i < 10 ? 3 : 3))
+            .Select(i => new ScalingSample(Start.AddSeconds(i), i < 10 ? 1 : 3, i == 5 ? null : (i < 10 ? 80.0 : 25.0), 3))
             .ToArray();
         var status = new AutoscalerStatus { Address = "web", Metric = "rps", Target = 20, Min = 1, Max = 4, Replicas = 3, History = [.. history] };
 

@@ -11,49 +11,12 @@ namespace Baton.Server.Tests;
 /// </summary>
 public sealed class SecretScanTests
 {
-    private const string Secret = "Zebra-Quartz-4471-sekrit";
-
-    private const string Stack = """
-        stack: vault
-        variables:
-          password: { type: string, default: Zebra-Quartz-4471-sekrit, sensitive: true }
-        providers:
-          file:
-            roots: [out]
-        resources:
-          config:
-            type: file.file
-            properties:
-              path: out/app.conf
-              content: "password=${var.password}\n"
-        outputs:
-          config_path: ${config.path}
-        workflows:
-          use-secret:
-            inputs:
-              token: { type: string, sensitive: true }
-            steps:
-              write:
-                uses: exec
-                with:
-                  command: [sh, -c, 'printf "%s %s" "$1" "$PW" > out/from-run.txt', sh, "${inputs.token}"]
-                  env: { PW: "${var.password}" }
-              echo:
-                uses: exec
-                needs: [write]
-                with: { command: [sh, -c, 'echo "$1"', sh, "${inputs.token}"] }
-              leak:
-                uses: exec
-                needs: [echo]
-                continue_on_error: true
-                retry: 1
-                with: { command: [sh, -c, 'echo "failed with $1" >&2; exit 3', sh, "${inputs.token}"] }
-        """;
+    private const string Secret = TestStacks.Secret;
 
     [Fact]
     public async Task EveryReadEndpointAndTheStream_NeverCarryTheSecretOrItsHash()
     {
-        await using var server = await ServerHarness.StartAsync(Stack);
+        await using var server = await ServerHarness.StartAsync(TestStacks.Vault);
         var plan = await server.PlanAsync();
         await server.ApplyAsync(plan);
         var runId = await server.StartRunAsync("use-secret", new { token = Secret });

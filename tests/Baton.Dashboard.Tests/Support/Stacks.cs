@@ -59,40 +59,9 @@ internal static class Stacks
               ship: { uses: exec, needs: [gate], with: { command: [echo, shipped] } }
         """;
 
-    public const string Secret = "Zebra-Quartz-4471-sekrit";
+    public const string Secret = TestStacks.Secret;
 
-    /// <summary>A sensitive variable written into a file, and a workflow handed a sensitive input.</summary>
-    public const string Vault = """
-        stack: vault
-        variables:
-          password: { type: string, default: Zebra-Quartz-4471-sekrit, sensitive: true }
-        providers:
-          file:
-            roots: [out]
-        resources:
-          config:
-            type: file.file
-            properties:
-              path: out/app.conf
-              content: "password=${var.password}\n"
-        outputs:
-          config_path: ${config.path}
-          password: ${var.password}
-        workflows:
-          use-secret:
-            inputs:
-              token: { type: string, sensitive: true }
-            steps:
-              write:
-                uses: exec
-                with:
-                  command: [sh, -c, 'printf "%s %s" "$1" "$PW" > out/from-run.txt', sh, "${inputs.token}"]
-                  env: { PW: "${var.password}" }
-              echo:
-                uses: exec
-                needs: [write]
-                with: { command: [sh, -c, 'echo "$1"; echo "$PW"', sh, "${inputs.token}"], env: { PW: "${var.password}" } }
-        """;
+    public const string Vault = TestStacks.Vault;
 
     public static string Web => TestStacks.Web;
 }

@@ -46,4 +46,49 @@ internal static class TestStacks
         workflows:
         """,
         StringComparison.Ordinal);
+
+    /// <summary>The secret <see cref="Vault"/> holds, to look for in every answer and page.</summary>
+    public const string Secret = "Zebra-Quartz-4471-sekrit";
+
+    /// <summary>
+    /// A sensitive variable written into a file and an output, and a workflow handed a sensitive input that writes it,
+    /// echoes it, and fails with it on stderr (a step that may fail).
+    /// </summary>
+    public const string Vault = """
+        stack: vault
+        variables:
+          password: { type: string, default: Zebra-Quartz-4471-sekrit, sensitive: true }
+        providers:
+          file:
+            roots: [out]
+        resources:
+          config:
+            type: file.file
+            properties:
+              path: out/app.conf
+              content: "password=${var.password}\n"
+        outputs:
+          config_path: ${config.path}
+          password: ${var.password}
+        workflows:
+          use-secret:
+            inputs:
+              token: { type: string, sensitive: true }
+            steps:
+              write:
+                uses: exec
+                with:
+                  command: [sh, -c, 'printf "%s %s" "$1" "$PW" > out/from-run.txt', sh, "${inputs.token}"]
+                  env: { PW: "${var.password}" }
+              echo:
+                uses: exec
+                needs: [write]
+                with: { command: [sh, -c, 'echo "$1"; echo "$PW"', sh, "${inputs.token}"], env: { PW: "${var.password}" } }
+              leak:
+                uses: exec
+                needs: [echo]
+                continue_on_error: true
+                retry: 1
+                with: { command: [sh, -c, 'echo "failed with $1" >&2; exit 3', sh, "${inputs.token}"] }
+        """;
 }
