@@ -1,3 +1,4 @@
+using Baton.Providers.Compute;
 using Baton.Text;
 using Baton.Values;
 
@@ -31,7 +32,7 @@ internal sealed partial class ProcessProvider
         new() { Error = ProviderError.Permanent($"{action}: {message}") };
 
     /// <summary>The service named by the input <c>service</c>, or why there is none.</summary>
-    private (ServiceRecord? Record, string? Error) FindService(Value? service, bool required)
+    private (ServiceState<ReplicaRecord>? Record, string? Error) FindService(Value? service, bool required)
     {
         switch (service)
         {
@@ -80,40 +81,34 @@ internal sealed partial class ProcessProvider
                 return Failed(action, $"replicas must be a list of replica indexes such as [0, 2], got {other}");
         }
 
-        var gate = _locks.GetOrAdd(found.Id, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        using var gate = await _locks.AcquireAsync(found.Id, cancellationToken);
+
+        // Read again under the lock: an update may have changed it meanwhile.
+        if (_registry.Find(found.Id) is not { } record)
         {
-            // Read again under the lock: an update may have changed it meanwhile.
-            if (_registry.Find(found.Id) is not { } record)
-            {
-                return Failed(action, $"the service {found.Id} is gone");
-            }
-
-            if (record.Replicas.Any(r => r.Rollout))
-            {
-                return Failed(action, $"{record.Address}: a rolling update of the service is unfinished; apply the stack first");
-            }
-
-            var spec = ServiceSpec.Read(record.Inputs, []);
-            if (Prepare(record.Address, spec, checkFixedPort: false) is { } prepareError)
-            {
-                return new InvokeResult { Error = prepareError with { Message = $"{action}: {prepareError.Message}" } };
-            }
-
-            var result = await RollOutAsync(record, record.Inputs, spec, strategy, cancellationToken, only);
-            if (result.Error is { } failure)
-            {
-                return new InvokeResult { Error = failure with { Message = $"{action}: {failure.Message}" } };
-            }
-
-            var attributes = result.Attributes!.AsMap();
-            return new InvokeResult { Outputs = Value.Map([new("pids", attributes["pids"]), new("endpoints", attributes["endpoints"])]) };
+            return Failed(action, $"the service {found.Id} is gone");
         }
-        finally
+
+        if (record.Replicas.Any(r => r.Rollout))
         {
-            gate.Release();
+            return Failed(action, $"{record.Address}: a rolling update of the service is unfinished; apply the stack first");
         }
+
+        var spec = ServiceSpec.Read(record.Inputs, []);
+        if (Prepare(record.Address, spec, checkFixedPort: false) is { } prepareError)
+        {
+            return new InvokeResult { Error = prepareError with { Message = $"{action}: {prepareError.Message}" } };
+        }
+
+        var (restarted, failure) = await _replicas.RestartAsync(record, strategy, only, cancellationToken);
+        if (failure is not null)
+        {
+            return new InvokeResult { Error = failure with { Message = $"{action}: {failure.Message}" } };
+        }
+
+        _driver.PruneExitFiles(restarted!);
+        var attributes = (await AttributesAsync(restarted!, probe: false, cancellationToken)).AsMap();
+        return new InvokeResult { Outputs = Value.Map([new("pids", attributes["pids"]), new("endpoints", attributes["endpoints"])]) };
     }
 
     private async Task<InvokeResult> ExecAsync(string action, Value inputs, Func<string, Value?> get, CancellationToken cancellationToken)
@@ -158,7 +153,7 @@ internal sealed partial class ProcessProvider
             env[name] = value;
         }
 
-        var workingDir = command.WorkingDir is not null || serviceSpec is null ? WorkingDirectory(command) : WorkingDirectory(serviceSpec);
+        var workingDir = command.WorkingDir is not null || serviceSpec is null ? _driver.WorkingDirectory(command) : _driver.WorkingDirectory(serviceSpec);
         if (!Directory.Exists(workingDir))
         {
             return Failed(action, $"working_dir \"{workingDir}\" does not exist");
@@ -221,7 +216,7 @@ internal sealed partial class ProcessProvider
         var replicas = record.Replicas.GroupBy(r => r.Index).Select(g => g.OrderBy(r => r.Rollout ? 0 : 1).First()).OrderBy(r => r.Index);
         var entries = replicas.Select(replica =>
         {
-            var (text, truncated) = ReplicaLauncher.TailBounded(LogPath(record.Address, replica.Index), lines, ProcessSchema.MaxOutputBytes);
+            var (text, truncated) = ReplicaLauncher.TailBounded(_driver.LogPath(record.Address, replica.Index), lines, ProcessSchema.MaxOutputBytes);
             return Value.Map(
             [
                 new("index", Value.Number(replica.Index)),

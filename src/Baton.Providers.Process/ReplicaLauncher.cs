@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Baton.Providers.Process;
@@ -213,32 +211,6 @@ internal static class ReplicaLauncher
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
             return ("", false);
-        }
-    }
-
-    /// <summary>A loopback port free right now (another process may still take it before the replica binds it).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    /// <summary>Whether something already listens on 127.0.0.1:<paramref name="port"/>.</summary>
-    public static bool PortInUse(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            listener.Stop();
-            return false;
-        }
-        catch (SocketException)
-        {
-            return true;
         }
     }
 

@@ -1,3 +1,5 @@
+using Baton.Providers.Compute;
+
 namespace Baton.Providers.Process;
 
 /// <summary>
@@ -6,10 +8,12 @@ namespace Baton.Providers.Process;
 /// <paramref name="Launch"/> names the file its wrapper writes the exit status to (null for a replica started before exit
 /// statuses were recorded).
 /// </summary>
-internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? Port, bool Rollout = false, string? Launch = null)
+internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? Port, bool Rollout = false, string? Launch = null) : IReplica<ReplicaRecord>
 {
     /// <summary>The start time of a replica that exited before its start time could be read: matches no process.</summary>
     public const long ExitedBeforeSeen = -1;
 
     public bool IsAlive => ProcessIdentity.IsAlive(Pid, StartTicks);
+
+    public ReplicaRecord WithRollout(bool rollout) => this with { Rollout = rollout };
 }

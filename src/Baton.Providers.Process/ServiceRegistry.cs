@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Baton.Providers.Compute;
 
 namespace Baton.Providers.Process;
 
@@ -21,7 +22,7 @@ internal sealed class ServiceRegistry(string directory)
     public static bool IsValidId(string id) =>
         id.Length == 25 && id.StartsWith("proc-", StringComparison.Ordinal) && id[5..].All(char.IsAsciiHexDigitLower);
 
-    public ServiceRecord? Find(string id)
+    public ServiceState<ReplicaRecord>? Find(string id)
     {
         if (!IsValidId(id))
         {
@@ -46,7 +47,7 @@ internal sealed class ServiceRegistry(string directory)
             r["port"] is { } port ? (int)port : null,
             r["rollout"] is { } rollout && (bool)rollout,
             r["launch"] is { } launch ? (string?)launch : null));
-        return new ServiceRecord
+        return new ServiceState<ReplicaRecord>
         {
             Id = (string)root["id"]!,
             Address = (string)root["address"]!,
@@ -56,7 +57,7 @@ internal sealed class ServiceRegistry(string directory)
         };
     }
 
-    public void Save(ServiceRecord record)
+    public void Save(ServiceState<ReplicaRecord> record)
     {
         var replicas = new JsonArray();
         foreach (var replica in record.Replicas)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using Baton.Providers.Compute;
 using Baton.Providers.Process;
 using Baton.Providers.Tests.Conformance;
 using Baton.Values;
@@ -126,7 +127,7 @@ public sealed class ProcessProviderTests : IDisposable
         // A record whose pid is now another process (same pid, different start time): a reused pid.
         var registry = new ServiceRegistry(_fixture.Registry);
         var id = ServiceRegistry.IdFor("op-reused");
-        registry.Save(new ServiceRecord
+        registry.Save(new ServiceState<ReplicaRecord>
         {
             Id = id,
             Address = Address,

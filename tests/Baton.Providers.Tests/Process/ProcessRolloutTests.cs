@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Baton.Providers.Compute;
 using Baton.Providers.Process;
 using Baton.Providers.Tests.Conformance;
 using Baton.Values;
@@ -254,7 +255,7 @@ public sealed class ProcessRolloutTests : IDisposable
     public async Task Update_FixedPort_StopsTheOldReplicaBeforeStartingTheNewOne()
     {
         await using var provider = await _fixture.StartAsync();
-        var port = ReplicaLauncher.FreePort();
+        var port = LoopbackPorts.Free();
         Value Fixed(string version) => Value.Map(Inputs(version, 1, V.Map(("max_surge", 1))).AsMap().SetItem("port", Value.Number(port)));
         var created = await CreateAsync(provider, Fixed("v1"));
         Assert.Null(created.Error);

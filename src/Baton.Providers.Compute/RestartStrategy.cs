@@ -1,7 +1,7 @@
-namespace Baton.Providers.Process;
+namespace Baton.Providers.Compute;
 
-/// <summary>How <c>process.restart</c> replaces a service's replicas.</summary>
-internal enum RestartStrategy
+/// <summary>How a restart action (<c>process.restart</c>, <c>container.restart</c>) replaces a service's replicas.</summary>
+public enum RestartStrategy
 {
     /// <summary>One at a time: stop it, start it on the same port, wait until it is ready, then the next.</summary>
     Rolling,
