@@ -107,8 +107,8 @@ internal sealed partial class DockerEngineClient
     }
 
     /// <summary>
-    /// The last <paramref name="tailLines"/> lines (all when null) of a container's stdout and stderr, at most the
-    /// last <paramref name="maxBytes"/> of each. A container without a TTY sends them multiplexed and they come
+    /// The last <paramref name="tailLines"/> lines (all when null; the engine counts the lines of both streams
+    /// together) of a container's stdout and stderr, at most the last <paramref name="maxBytes"/> of each. A container without a TTY sends them multiplexed and they come
     /// apart; with a TTY everything is stdout. A container that is not there is a 404.
     /// </summary>
     public async Task<ContainerLogs> LogsAsync(string id, int? tailLines, int maxBytes, CancellationToken cancellationToken)
