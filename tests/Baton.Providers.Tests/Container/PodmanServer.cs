@@ -34,6 +34,7 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+    private static readonly string[] NetavarkLocations = ["/usr/lib/podman/netavark", "/usr/libexec/podman/netavark", "/usr/local/libexec/podman/netavark"];
     private static readonly string[] BusyboxLocations = ["/bin/busybox", "/usr/bin/busybox", "/usr/sbin/busybox", "/sbin/busybox"];
     private readonly List<string> _stderr = [];
     private System.Diagnostics.Process? _process;
@@ -88,6 +89,11 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
         var podman = RequireProgram("podman", "podman");
         RequireProgram("runc", "runc");
         RequireProgram("conmon", "conmon");
+        if (!NetavarkLocations.Any(System.IO.File.Exists))
+        {
+            throw new InvalidOperationException($"netavark is not installed (none of {string.Join(", ", NetavarkLocations)}): the container tests need the Debian package netavark (test.sh installs it)");
+        }
+
         foreach (var child in (string[])["root", "runroot", "tmp", "networks", "buildtmp"])
         {
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, child));
