@@ -10,7 +10,7 @@ internal sealed partial class DockerEngineClient
     /// <summary>The image <paramref name="reference"/> (a name, <c>name:tag</c> or id); null when there is none.</summary>
     public async Task<ImageDetails?> InspectImageAsync(string reference, CancellationToken cancellationToken)
     {
-        var image = await CallAsync(HttpMethod.Get, $"/images/{Escape(reference)}/json", null, cancellationToken, notFoundIsNull: true);
+        var image = await CallAsync(HttpMethod.Get, $"/images/{EscapeReference(reference)}/json", null, cancellationToken, notFoundIsNull: true);
         return image is null ? null : new ImageDetails
         {
             Id = EngineJson.String(image, "Id"),
@@ -126,7 +126,10 @@ internal sealed partial class DockerEngineClient
         return new ImageBuildResult { Id = id, OutputTail = [.. tail] };
     }
 
+    /// <summary>An image reference in a path: each segment escaped, the slashes kept (as Docker's own client sends it).</summary>
+    private static string EscapeReference(string reference) => string.Join('/', reference.Split('/').Select(Escape));
+
     /// <summary>Removes (untags) an image; one that is not there is already removed. An image in use is a 409 unless <paramref name="force"/>.</summary>
     public async Task RemoveImageAsync(string idOrReference, bool force, CancellationToken cancellationToken) =>
-        await CallAsync(HttpMethod.Delete, $"/images/{Escape(idOrReference)}?force={Flag(force)}", null, cancellationToken, notFoundIsNull: true);
+        await CallAsync(HttpMethod.Delete, $"/images/{EscapeReference(idOrReference)}?force={Flag(force)}", null, cancellationToken, notFoundIsNull: true);
 }

@@ -308,6 +308,18 @@ public sealed class DockerEngineClientTests(PodmanServer podman) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task ExecAsync_ProgramNotInTheImage_Exits127WithTheRuntimesError()
+    {
+        var id = await Client.CreateContainerAsync(_name + "-noprog", Command("sleep", "300"), Token);
+        await Client.StartContainerAsync(id, Token);
+
+        var result = await Client.ExecAsync(id, ["/no/such/program"], [], null, TimeSpan.FromSeconds(10), 1024, Token);
+
+        Assert.Equal(127, result.ExitCode);
+        Assert.Contains("/no/such/program", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExecAsync_StoppedContainer_FailsPermanently()
     {
         var id = await Client.CreateContainerAsync(_name + "-stopped", Command("true"), Token);
