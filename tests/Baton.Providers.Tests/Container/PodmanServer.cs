@@ -12,13 +12,18 @@ namespace Baton.Providers.Tests.Container;
 
 /// <summary>
 /// A private Podman service for the container tests: <c>podman system service</c> on a unix socket in a fresh
-/// temporary directory that holds its configuration, storage, run state, locks and networks, so instances in
-/// parallel test projects never share state. Each instance has its own default network (its own bridge, subnet and
-/// pool of subnets for the networks tests create), since two instances on the default <c>podman0</c> bridge break each
-/// other's connectivity. Dispose removes every container, network and volume through the API, stops the service, ends
-/// any process still naming the directory (conmon outlives the service), unmounts what is left under it and deletes
-/// it. Self-contained (BCL only, no client under test) so other test projects can link it. Use it as an xunit
-/// fixture, or <c>await using var podman = await PodmanServer.StartAsync();</c>.
+/// temporary directory that holds its configuration, storage, run state, file locks (not the shared
+/// <c>/dev/shm/libpod_lock</c>) and networks, so instances in parallel test projects never share state. Each instance
+/// has its own default network (its own bridge, subnet, and /20 pool for networks created without a subnet), since
+/// two instances on the default <c>podman0</c> bridge break each other's connectivity. What stays shared is Podman's
+/// own: <c>/run/containers/networks</c> (IPAM and aardvark-dns state, keyed by network name) and the names
+/// <c>podman1</c>, <c>podman2</c>, … it gives the bridges of networks created without
+/// <c>com.docker.network.bridge.name</c>, so tests use unique network names and should name their bridges.
+/// Dispose removes every container, network and volume through the API (restarting a stopped service first, since
+/// only Podman tears down what its containers set up), stops the service, ends any process still naming the
+/// directory and their descendants (conmon outlives the service), unmounts what is left under it and deletes it.
+/// Self-contained (BCL only, no client under test) so other test projects can link it. Use it as an xunit fixture,
+/// or <c>await using var podman = await PodmanServer.StartAsync();</c>.
 /// </summary>
 public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
 {
@@ -38,6 +43,8 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
     private static readonly string[] BusyboxLocations = ["/bin/busybox", "/usr/bin/busybox", "/usr/sbin/busybox", "/sbin/busybox"];
     private readonly List<string> _stderr = [];
     private System.Diagnostics.Process? _process;
+    private string? _podman;
+    private bool _answered;
     private HttpClient? _http;
 
     public PodmanServer()
@@ -77,9 +84,17 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
             await server.InitializeAsync();
             return server;
         }
-        catch
+        catch (Exception exception)
         {
-            await server.DisposeAsync();
+            try
+            {
+                await server.DisposeAsync();
+            }
+            catch (InvalidOperationException cleanup)
+            {
+                throw new AggregateException(exception, cleanup);
+            }
+
             throw;
         }
     }
@@ -104,44 +119,36 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
         await System.IO.File.WriteAllTextAsync(Path.Combine(Directory, "storage.conf"), StorageConf());
         await System.IO.File.WriteAllTextAsync(Path.Combine(Directory, "networks", NetworkName + ".json"), NetworkDefinition());
 
-        var info = new ProcessStartInfo(podman)
-        {
-            WorkingDirectory = Directory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in (string[])["system", "service", "--time=0", "unix://" + SocketPath])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["CONTAINERS_CONF"] = Path.Combine(Directory, "containers.conf");
-        info.Environment["CONTAINERS_STORAGE_CONF"] = Path.Combine(Directory, "storage.conf");
-        // Builds and imports stage their input in TMPDIR, which Podman sets to image_copy_tmp_dir (/var/tmp otherwise,
-        // where an import's api_load.tar can be left behind).
-        info.Environment["TMPDIR"] = Path.Combine(Directory, "buildtmp");
-        info.Environment.Remove("CONTAINER_HOST");
-        info.Environment.Remove("DOCKER_HOST");
-
-        _process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("podman did not start");
-        _process.OutputDataReceived += (_, e) => Remember(e.Data);
-        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        _process.StandardInput.Close();
+        _podman = podman;
         _http = CreateHttpClient(SocketPath);
-        await WaitUntilAnsweringAsync();
+        await StartServiceAsync();
     }
+
+    /// <summary>
+    /// Stops the service and keeps everything else, as an engine that goes down: containers go on running (conmon
+    /// outlives the service, as with Docker's live restore) and the socket refuses connections until
+    /// <see cref="RestartAsync"/>.
+    /// </summary>
+    public Task StopAsync() => StopServiceAsync();
+
+    /// <summary>Starts the stopped service again on the same socket over the same state.</summary>
+    public Task RestartAsync() => _process is null ? StartServiceAsync() : Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         var problems = new List<string>();
-        if (_process is not null && _http is not null && !_process.HasExited)
+        if (_http is not null && _answered)
         {
             try
             {
+                // A stopped or dead service is started again: only Podman itself tears down the networks, firewall
+                // rules and mounts of the containers it made.
+                if (_process is null || _process.HasExited)
+                {
+                    await StopServiceAsync();
+                    await StartServiceAsync();
+                }
+
                 problems.AddRange(await RemoveEverythingAsync());
             }
             catch (Exception exception) when (exception is HttpRequestException or IOException or TaskCanceledException or InvalidOperationException)
@@ -162,9 +169,8 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
                     System.IO.Directory.Delete(Directory, recursive: true);
                     break;
                 }
-                catch (IOException exception) when (attempt < 10)
+                catch (IOException) when (attempt < 10)
                 {
-                    _ = exception;
                     await Task.Delay(200);
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -263,6 +269,39 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
         return IsStaticElf(found)
             ? found
             : throw new InvalidOperationException($"{found} is dynamically linked, so it cannot run alone in an image: install the Debian package busybox-static (it replaces busybox)");
+    }
+
+    private async Task StartServiceAsync()
+    {
+        var info = new ProcessStartInfo(_podman!)
+        {
+            WorkingDirectory = Directory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in (string[])["system", "service", "--time=0", "unix://" + SocketPath])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["CONTAINERS_CONF"] = Path.Combine(Directory, "containers.conf");
+        info.Environment["CONTAINERS_STORAGE_CONF"] = Path.Combine(Directory, "storage.conf");
+        // Builds and imports stage their input in TMPDIR, which Podman sets to image_copy_tmp_dir (/var/tmp otherwise,
+        // where an import's api_load.tar can be left behind).
+        info.Environment["TMPDIR"] = Path.Combine(Directory, "buildtmp");
+        info.Environment.Remove("CONTAINER_HOST");
+        info.Environment.Remove("DOCKER_HOST");
+
+        _process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("podman did not start");
+        _process.OutputDataReceived += (_, e) => Remember(e.Data);
+        _process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _process.StandardInput.Close();
+        await WaitUntilAnsweringAsync();
+        _answered = true;
     }
 
     private HttpClient Http => _http ?? throw new InvalidOperationException("the Podman test service is not started");
@@ -566,14 +605,17 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>
-    /// Ends every process whose command line names this instance's directory: conmon (which outlives the service,
-    /// and after an exec lingers with <c>--exit-delay</c>), a container's processes' runc, a service that did not
-    /// stop. No other process names it, so nothing else is touched.
+    /// Ends every process whose command line names this instance's directory — conmon (which outlives the service,
+    /// and after an exec lingers with <c>--exit-delay</c>), runc, a service that did not stop — and all their
+    /// descendants: a container's own processes (<c>httpd -f …</c>) name nothing of the directory, but conmon is
+    /// their parent. No other process names it, so nothing else is touched. Normally there is nothing left by now;
+    /// this is for a service that died before it could remove its containers.
     /// </summary>
     private void EndLeftoverProcesses()
     {
         var self = Environment.ProcessId;
-        var ended = new List<System.Diagnostics.Process>();
+        var parents = new Dictionary<int, int>();
+        var targets = new HashSet<int>();
         foreach (var entry in System.IO.Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == self)
@@ -583,17 +625,43 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
 
             try
             {
-                var commandLine = System.IO.File.ReadAllText(Path.Combine(entry, "cmdline"));
-                if (!commandLine.Contains(Directory, StringComparison.Ordinal))
+                // /proc/PID/stat: "PID (COMMAND) STATE PPID …", COMMAND may hold spaces and parentheses.
+                var stat = System.IO.File.ReadAllText(Path.Combine(entry, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (System.IO.File.ReadAllText(Path.Combine(entry, "cmdline")).Contains(Directory, StringComparison.Ordinal))
                 {
-                    continue;
+                    targets.Add(pid);
                 }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                // It exited meanwhile.
+            }
+        }
 
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var (pid, parent) in parents)
+            {
+                if (targets.Contains(parent) && targets.Add(pid))
+                {
+                    added = true;
+                }
+            }
+        }
+
+        var ended = new List<System.Diagnostics.Process>();
+        foreach (var pid in targets)
+        {
+            try
+            {
                 var process = System.Diagnostics.Process.GetProcessById(pid);
                 process.Kill();
                 ended.Add(process);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
                 // It exited meanwhile.
             }

@@ -79,11 +79,65 @@ public sealed class PodmanServerTests
             await podman.DisposeAsync();
         }
 
+        AssertNothingLeft(directory, [bridge, bridge[..^1] + "x"], subnet, sandboxes);
+    }
+
+    [Fact]
+    public async Task StopAsync_ContainerRunning_OutlivesTheServiceWhichIsUnreachableUntilRestarted()
+    {
+        await using var podman = await PodmanServer.StartAsync();
+        using var timeout = new CancellationTokenSource(CallTimeout);
+        using var client = await ConnectAsync(podman, timeout.Token);
+        await podman.ImportBusyboxImageAsync("baton-test/busybox:1");
+        var port = FreePort();
+        var id = await client.CreateContainerAsync("web", Httpd(port), timeout.Token);
+        await client.StartContainerAsync(id, timeout.Token);
+
+        await podman.StopAsync();
+
+        Assert.Equal(PodmanServer.IndexHtml, await GetFromHostAsync(port));
+        var error = await Assert.ThrowsAsync<DockerEngineException>(() => client.InspectContainerAsync(id, timeout.Token));
+        Assert.True(error.IsTransient);
+        Assert.StartsWith($"cannot reach the container engine at {podman.Endpoint}: ", error.Message, StringComparison.Ordinal);
+
+        await podman.RestartAsync();
+
+        Assert.True((await client.InspectContainerAsync(id, timeout.Token))!.State.Running);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ServiceStoppedWithContainersRunning_StillRemovesEverything()
+    {
+        var podman = await PodmanServer.StartAsync();
+        string directory = podman.Directory, bridge = podman.InterfaceName, subnet = podman.Subnet;
+        var sandboxes = new List<string>();
+        try
+        {
+            using var timeout = new CancellationTokenSource(CallTimeout);
+            using var client = await ConnectAsync(podman, timeout.Token);
+            await podman.ImportBusyboxImageAsync("baton-test/busybox:1");
+            var id = await client.CreateContainerAsync("web", Httpd(FreePort()), timeout.Token);
+            await client.StartContainerAsync(id, timeout.Token);
+            await client.ExecAsync(id, ["true"], [], null, TimeSpan.FromSeconds(30), 1024, timeout.Token);
+            sandboxes.Add(SandboxKey(await podman.GetAsync($"/containers/{id}/json")));
+
+            await podman.StopAsync();
+        }
+        finally
+        {
+            await podman.DisposeAsync();
+        }
+
+        AssertNothingLeft(directory, [bridge], subnet, sandboxes);
+    }
+
+    /// <summary>No process, mount, file, bridge, network namespace or NAT rule of the instance is left.</summary>
+    private static void AssertNothingLeft(string directory, IEnumerable<string> bridges, string subnet, IEnumerable<string> sandboxes)
+    {
         Assert.Empty(ProcessesNaming(directory));
         Assert.DoesNotContain(System.IO.File.ReadLines("/proc/self/mounts"), line => line.Contains(directory, StringComparison.Ordinal));
         Assert.False(Directory.Exists(directory), $"{directory} is deleted");
-        Assert.False(Directory.Exists("/sys/class/net/" + bridge), $"the bridge {bridge} is gone");
-        Assert.False(Directory.Exists("/sys/class/net/" + bridge[..^1] + "x"), "the extra network's bridge is gone");
+        Assert.All(bridges, bridge => Assert.False(Directory.Exists("/sys/class/net/" + bridge), $"the bridge {bridge} is gone"));
         Assert.All(sandboxes, sandbox => Assert.False(System.IO.File.Exists(sandbox), $"the network namespace {sandbox} is gone"));
         Assert.DoesNotContain(subnet[..^4], Run("iptables", "-t", "nat", "-S"), StringComparison.Ordinal);
     }
