@@ -14,10 +14,17 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# Debian packages the tests drive for real (a command and the package that provides it).
+# Debian packages the tests drive for real (a command, or the absolute path of a helper that is not on PATH, and the
+# package that provides it). runc is in /usr/sbin, which a normal user's PATH lacks. The container tests need the
+# static busybox (busybox-static) to make their images.
 need_packages=()
-for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium"; do
-  command -v "${pair%%:*}" >/dev/null 2>&1 || need_packages+=("${pair#*:}")
+for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium" \
+            "podman:podman" "runc:runc" "/usr/lib/podman/netavark:netavark" "busybox:busybox-static"; do
+  program="${pair%%:*}"
+  case "$program" in
+    /*) [ -x "$program" ] || need_packages+=("${pair#*:}") ;;
+    *) command -v "$program" >/dev/null 2>&1 || [ -x "/usr/sbin/$program" ] || need_packages+=("${pair#*:}") ;;
+  esac
 done
 if [ "${#need_packages[@]}" -gt 0 ]; then
   echo "==> installing ${need_packages[*]}"

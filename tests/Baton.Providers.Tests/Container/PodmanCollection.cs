@@ -1,0 +1,7 @@
+namespace Baton.Providers.Tests.Container;
+
+[CollectionDefinition(Name)]
+public sealed class PodmanCollection : ICollectionFixture<PodmanServer>
+{
+    public const string Name = "podman";
+}
