@@ -1,0 +1,15 @@
+using Baton.Providers.Compute;
+
+namespace Baton.Providers.Tests.Compute;
+
+/// <summary>
+/// A replica of <see cref="InMemoryReplicaDriver"/>'s world: its index and port, whether an unfinished rolling update
+/// started it, the inputs version it really runs, and a serial no other replica ever shares (its identity, as a pid
+/// and start time are for a process).
+/// </summary>
+internal sealed record InMemoryReplica(int Index, int? Port, bool Rollout, int Version, int Serial) : IReplica<InMemoryReplica>
+{
+    public InMemoryReplica WithRollout(bool rollout) => this with { Rollout = rollout };
+
+    public override string ToString() => $"#{Serial}(i{Index} v{Version}{(Rollout ? " rollout" : "")}{(Port is { } port ? $" :{port}" : "")})";
+}

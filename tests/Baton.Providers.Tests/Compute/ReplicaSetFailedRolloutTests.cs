@@ -1,0 +1,70 @@
+
+namespace Baton.Providers.Tests.Compute;
+
+/// <summary>
+/// The smallest cases the rollout properties found in which an update after a failed one goes wrong (see
+/// ReplicaSetPropertyTests); skipped until ReplicaSet is fixed.
+/// </summary>
+public sealed class ReplicaSetFailedRolloutTests
+{
+    /// <summary>
+    /// When a start is refused, the replicas started just before it in the same round are never waited for, yet the
+    /// service keeps them as new replicas; the next update counts them as serving without checking them either.
+    /// </summary>
+    [Fact(Skip = "ReplicaSet bug: a replica started in the round of a refused start is kept without ever being checked")]
+    public async Task UpdateAsync_AfterARefusedStart_DoesNotKeepANewReplicaThatNeverBecameHealthy()
+    {
+        var world = new ReplicaWorld();
+        var rollout = (MaxSurge: 2, MaxUnavailable: 0);
+        await world.CreatedAsync(ServiceInputs.Of(1, 2, rollout: rollout, health: true));
+        world.Driver.NeverReady(2, 0);
+        world.Driver.FailStart(2, 1);
+
+        var (_, refused) = await world.Set.UpdateAsync(world.Driver.Saved!, ServiceInputs.Of(2, 2, rollout: rollout, health: true), CancellationToken.None);
+        Assert.Contains("replica 1: version 2 cannot start", refused!.Message, StringComparison.Ordinal);
+
+        // Replica 1 can start now; replica 0 of version 2 is still never healthy.
+        world.Driver.ClearFailures();
+        world.Driver.NeverReady(2, 0);
+        var (updated, error) = await world.Set.UpdateAsync(world.Driver.Saved!, ServiceInputs.Of(2, 2, rollout: rollout, health: true), CancellationToken.None);
+
+        // Today: the update succeeds, both old replicas are gone and only one replica serves.
+        Assert.Null(updated);
+        Assert.Contains("replica 0", error!.Message, StringComparison.Ordinal);
+        Assert.Equal(2, world.Driver.World().Count(o => o.Ready));
+    }
+
+    /// <summary>
+    /// A rollout marks every replica it does not keep as running the service's inputs, so one left by an earlier failed
+    /// rollout to other inputs is remembered as running the old inputs; if this rollout stops (or crashes) before it
+    /// has replaced that replica, a later update to the old inputs keeps it.
+    /// </summary>
+    [Fact(Skip = "ReplicaSet bug: a replica of a failed rollout is remembered as running the old inputs when the next rollout starts")]
+    public async Task UpdateAsync_RollbackThatFailsOnceAfterAFailedUpdate_LeavesNoReplicaOnTheFailedVersion()
+    {
+        var world = new ReplicaWorld();
+        var rollout = (MaxSurge: 0, MaxUnavailable: 1);
+        var v1 = ServiceInputs.Of(1, 2, rollout: rollout);
+        await world.CreatedAsync(v1);
+
+        // Version 2 replaces replica 0, then its replica 1 exits: replica 0 runs version 2, replica 1 nothing.
+        world.Driver.NeverReady(2, 1);
+        var (_, failed) = await world.Set.UpdateAsync(world.Driver.Saved!, ServiceInputs.Of(2, 2, rollout: rollout), CancellationToken.None);
+        Assert.NotNull(failed);
+
+        // Going back to version 1 fails too, before it reaches replica 0: the service now says replica 0 runs version 1.
+        world.Driver.ClearFailures();
+        world.Driver.NeverReady(1, 1);
+        var (_, failedAgain) = await world.Set.UpdateAsync(world.Driver.Saved!, v1, CancellationToken.None);
+        Assert.NotNull(failedAgain);
+        var replica0 = Assert.Single(world.Driver.Saved!.Replicas);
+        Assert.Equal(2, replica0.Version);
+        Assert.Equal(2, InMemoryReplicaDriver.VersionOf(world.Driver.Saved.InputsOf(replica0)));
+
+        world.Driver.ClearFailures();
+        var (updated, error) = await world.Set.UpdateAsync(world.Driver.Saved!, v1, CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.All(updated!.Replicas, r => Assert.Equal(1, r.Version));
+    }
+}
