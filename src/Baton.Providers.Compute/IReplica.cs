@@ -1,3 +1,5 @@
+using Baton.Values;
+
 namespace Baton.Providers.Compute;
 
 /// <summary>
@@ -18,6 +20,16 @@ public interface IReplica<TSelf>
     /// <summary>Whether a rolling update that has not finished started it (it runs the update's inputs).</summary>
     bool Rollout { get; }
 
+    /// <summary>
+    /// The inputs it runs when they are neither the service's nor its rollout's: a replica an earlier rolling update
+    /// started and did not finish, to inputs a later one no longer asks for. Null otherwise (always, for a driver that
+    /// tells what a replica runs from the replica itself, as containers do by their labels).
+    /// </summary>
+    Value? OwnInputs { get; }
+
     /// <summary>This replica with <see cref="Rollout"/> set to <paramref name="rollout"/>.</summary>
     TSelf WithRollout(bool rollout);
+
+    /// <summary>This replica with <see cref="OwnInputs"/> set to <paramref name="inputs"/>.</summary>
+    TSelf WithOwnInputs(Value? inputs);
 }

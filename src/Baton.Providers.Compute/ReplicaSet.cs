@@ -49,7 +49,8 @@ public sealed class ReplicaSet<TReplica>
     {
         ArgumentNullException.ThrowIfNull(service);
         var settings = _driver.Settings(inputs);
-        if (_driver.Replaces(service.Inputs, inputs) || service.Replicas.Any(r => r.Rollout))
+        // Replicas that run anything else than the service's inputs (an unfinished rollout's) are replaced step by step too.
+        if (_driver.Replaces(service.Inputs, inputs) || service.Replicas.Any(r => r.Rollout || r.OwnInputs is not null || !_driver.Runs(service, r, inputs)))
         {
             return await RollOutAsync(service, inputs, settings, restart: null, only: null, cancellationToken);
         }
@@ -178,9 +179,23 @@ public sealed class ReplicaSet<TReplica>
             (matches ? current : old).Add(replica);
         }
 
-        current = [.. current.Select(r => r.WithRollout(true))];
-        old = [.. old.Select(r => r.WithRollout(false))];
+        // An old replica that does not run the service's inputs (one of an earlier rollout to other inputs) keeps a note of
+        // what it runs, so the state says it truly whatever becomes of this rollout.
+        old = [.. old.Select(r => r.WithRollout(false).WithOwnInputs(_driver.Runs(record, r, record.Inputs) ? null : record.InputsOf(r)))];
+        current = [.. current.Select(r => r.WithRollout(true).WithOwnInputs(null))];
         record = record with { RolloutInputs = inputs };
+
+        // A replica an earlier rollout started counts only once it is ready: that rollout may have stopped (or crashed)
+        // before it waited for it. One that does not become ready is stopped and started again below.
+        var resumed = current.ToList();
+        var unready = await Task.WhenAll(resumed.Select(r => WaitReadyAsync(record, inputs, settings, r, 0, cancellationToken)));
+        var broken = resumed.Where((_, i) => unready[i] is not null).ToList();
+        if (broken.Count > 0)
+        {
+            await StopAllAsync(record, inputs, broken, cancellationToken);
+            current.RemoveAll(broken.Contains);
+        }
+
         ServiceState<TReplica> Snapshot() => record with { Replicas = Sorted(old.Concat(current)) };
         await _driver.SaveAsync(Snapshot(), cancellationToken);
 
@@ -273,18 +288,22 @@ public sealed class ReplicaSet<TReplica>
     {
         var started = new List<(TReplica Replica, long LogMark)>();
         var all = record.Replicas.ToList();
+        ProviderError? refused = null;
         foreach (var index in indexes)
         {
             if (settings.FixedPort is { } fixedPort && _driver.PortInUse(fixedPort))
             {
-                return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: port {fixedPort} is already in use"));
+                refused = ProviderError.Permanent($"{record.Address}: port {fixedPort} is already in use");
+                break;
             }
 
             int? port = settings.FixedPort ?? (settings.AutoPort ? (reusePorts.TryGetValue(index, out var old) && !_driver.PortInUse(old) ? old : _driver.FreePort()) : null);
             var start = await _driver.StartAsync(record with { Replicas = Sorted(all) }, inputs, index, port, cancellationToken);
             if (start.Replica is not { } replica)
             {
-                return (Sorted(all), [], ProviderError.Permanent($"{record.Address}: replica {index}: {start.Error}"));
+                // The replicas this round already started are still waited for below: none is kept unchecked.
+                refused = ProviderError.Permanent($"{record.Address}: replica {index}: {start.Error}");
+                break;
             }
 
             replica = replica.WithRollout(rollout);
@@ -298,7 +317,7 @@ public sealed class ReplicaSet<TReplica>
         var failures = await Task.WhenAll(started.Select(s => WaitReadyAsync(record, inputs, settings, s.Replica, s.LogMark, cancellationToken)));
         var failure = failures.FirstOrDefault(f => f is not null);
         ImmutableArray<TReplica> failed = [.. started.Where((_, i) => failures[i] is not null).Select(s => s.Replica)];
-        return (Sorted(all), failed, failure is null ? null : ProviderError.Permanent(failure));
+        return (Sorted(all), failed, refused ?? (failure is null ? null : ProviderError.Permanent(failure)));
     }
 
     /// <summary>

@@ -23,6 +23,12 @@ public sealed record ServiceState<TReplica>
     /// <summary>The inputs of an unfinished rolling update, run by the replicas marked <see cref="IReplica{TSelf}.Rollout"/>, when known.</summary>
     public Value? RolloutInputs { get; init; }
 
+    /// <summary>
+    /// The idempotency key of the create, update or action now working on the service, for drivers that mark what they
+    /// start with it (containers carry it as a label); null when not known.
+    /// </summary>
+    public string? Operation { get; init; }
+
     /// <summary>The inputs <paramref name="replica"/> was started with, as far as known.</summary>
-    public Value InputsOf(TReplica replica) => replica.Rollout && RolloutInputs is { } rollout ? rollout : Inputs;
+    public Value InputsOf(TReplica replica) => replica.OwnInputs ?? (replica.Rollout && RolloutInputs is { } rollout ? rollout : Inputs);
 }

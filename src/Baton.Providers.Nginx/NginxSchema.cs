@@ -19,6 +19,7 @@ internal static class NginxSchema
             AttributeSchema.Input("balance", BatonType.String, "round_robin, least_conn or ip_hash.") with { Default = Value.String("round_robin") },
             AttributeSchema.Input("max_fails", BatonType.Int, "Failed attempts within fail_timeout after which a backend is taken out for fail_timeout (0 disables).") with { Default = Value.Number(1) },
             AttributeSchema.Input("fail_timeout", BatonType.String, "See max_fails.") with { Default = Value.String("10s") },
+            AttributeSchema.Input("connect_timeout", BatonType.String, "How long connecting to a backend may take before the next one is tried (a backend going away may swallow a connection rather than refuse it).") with { Default = Value.String("2s") },
             AttributeSchema.Input("status_path", BatonType.String, "A path on the site that answers nginx's stub_status (connections and requests served), to loopback clients only; none when left out."),
             AttributeSchema.Input("locations", BatonType.AnyMap, "Path prefix (\"/api/\") -> exactly one of { proxy: true } (to the upstream; what \"/\" does unless given), { return: \"CODE [text]\" }, { root: DIR } or { alias: DIR } (a static directory relative to the stack directory, inside it; an alias location ends with /), plus optional headers: { NAME: value } (add_header). Values may not hold control characters or $."),
             AttributeSchema.Output("id", BatonType.String, "The site's id; also its config file's name."),

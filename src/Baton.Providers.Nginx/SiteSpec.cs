@@ -25,6 +25,15 @@ internal sealed record SiteSpec
 
     public string? StatusPath { get; init; }
 
+    /// <summary>How long a connection to a backend may take before nginx tries the next one.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
+
+    /// <summary>
+    /// Short, unlike nginx's own 60 s: a backend that is going away can swallow a connection attempt without refusing it
+    /// (a container whose network is being torn down), and the next backend should answer instead.
+    /// </summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The locations, <c>/</c> included (proxied to the upstream unless given otherwise), in path order.</summary>
     public IReadOnlyList<LocationSpec> Locations { get; init; } = [LocationSpec.DefaultRoot];
 
@@ -171,6 +180,22 @@ internal sealed record SiteSpec
                 break;
         }
 
+        var connectTimeout = DefaultConnectTimeout;
+        switch (Get("connect_timeout"))
+        {
+            case null:
+                break;
+            case { IsKnown: false }:
+                complete = false;
+                break;
+            case var value when Baton.Text.Durations.TryParse(value, out var parsed, out _) && parsed >= TimeSpan.FromMilliseconds(1) && parsed <= TimeSpan.FromSeconds(75):
+                connectTimeout = parsed;
+                break;
+            case var value:
+                errors.Add($"connect_timeout must be a duration from 1ms to 75s, such as \"2s\", got {value}");
+                break;
+        }
+
         string? statusPath = null;
         switch (Get("status_path"))
         {
@@ -215,7 +240,7 @@ internal sealed record SiteSpec
 
         locations.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return complete
-            ? new SiteSpec { Listen = listen, Address = address, Upstream = upstream, Balance = balance, MaxFails = maxFails, FailTimeout = failTimeout, StatusPath = statusPath, Locations = locations }
+            ? new SiteSpec { Listen = listen, Address = address, Upstream = upstream, Balance = balance, MaxFails = maxFails, FailTimeout = failTimeout, ConnectTimeout = connectTimeout, StatusPath = statusPath, Locations = locations }
             : null;
     }
 
@@ -244,6 +269,7 @@ internal sealed record SiteSpec
         builder.Append("server {\n");
         var bind = Address.Contains(':', StringComparison.Ordinal) ? "[" + Address + "]" : Address;
         builder.Append("    listen ").Append(bind).Append(':').Append(Listen.ToString(CultureInfo.InvariantCulture)).Append(";\n");
+        builder.Append("    proxy_connect_timeout ").Append(((long)Math.Ceiling(ConnectTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)).Append("ms;\n");
         if (StatusPath is not null)
         {
             builder.Append("    location = ").Append(Quote(StatusPath)).Append(" {\n");

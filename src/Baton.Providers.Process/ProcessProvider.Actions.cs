@@ -51,34 +51,15 @@ internal sealed partial class ProcessProvider
 
     private async Task<InvokeResult> RestartAsync(string action, Func<string, Value?> get, CancellationToken cancellationToken)
     {
-        var strategy = RestartStrategy.Rolling;
-        switch (get("strategy"))
+        if (!ReplicaActions.TryReadRestart(get, out var strategy, out var only, out var argumentError))
         {
-            case null:
-                break;
-            case { Kind: ValueKind.String } s when s.AsString() is "rolling" or "all":
-                strategy = s.AsString() == "all" ? RestartStrategy.All : RestartStrategy.Rolling;
-                break;
-            case var other:
-                return Failed(action, $"strategy must be \"rolling\" or \"all\", got {other}");
+            return Failed(action, argumentError!);
         }
 
         var (found, error) = FindService(get("service"), required: true);
         if (found is null)
         {
             return Failed(action, error!);
-        }
-
-        HashSet<int>? only = null;
-        switch (get("replicas"))
-        {
-            case null:
-                break;
-            case { Kind: ValueKind.List } list when list.AsList().All(v => v.Kind == ValueKind.Number && v.IsInteger && v.AsNumber() >= 0):
-                only = [.. list.AsList().Select(v => (int)v.AsNumber())];
-                break;
-            case var other:
-                return Failed(action, $"replicas must be a list of replica indexes such as [0, 2], got {other}");
         }
 
         using var gate = await _locks.AcquireAsync(found.Id, cancellationToken);
@@ -121,17 +102,9 @@ internal sealed partial class ProcessProvider
             errors.Add("timeout must be a duration such as \"30s\"");
         }
 
-        int? expect = null;
-        if (get("expect_exit_code") is { } expectValue)
+        if (!ReplicaActions.TryReadExpectedExitCode(get("expect_exit_code"), out var expect, out var expectError))
         {
-            if (expectValue.Kind == ValueKind.Number && expectValue.IsInteger && expectValue.AsNumber() is >= 0 and <= 255)
-            {
-                expect = (int)expectValue.AsNumber();
-            }
-            else
-            {
-                errors.Add("expect_exit_code must be a whole number from 0 to 255");
-            }
+            errors.Add(expectError!);
         }
 
         var (service, serviceError) = FindService(get("service"), required: false);
@@ -170,14 +143,7 @@ internal sealed partial class ProcessProvider
             return Failed(action, runError!);
         }
 
-        var outputs = Value.Map(
-        [
-            new("exit_code", Value.Number(outcome.ExitCode)),
-            new("stdout", Value.String(outcome.Stdout)),
-            new("stderr", Value.String(outcome.Stderr)),
-            new("stdout_truncated", Value.Bool(outcome.StdoutTruncated)),
-            new("stderr_truncated", Value.Bool(outcome.StderrTruncated)),
-        ]);
+        var outputs = ReplicaActions.ExecResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr, outcome.StdoutTruncated, outcome.StderrTruncated);
         if (expect is { } expected && outcome.ExitCode != expected)
         {
             var stderrTail = ReplicaLauncher.LastLines(outcome.Stderr, 20);

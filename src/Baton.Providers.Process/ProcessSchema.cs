@@ -1,3 +1,4 @@
+using Baton.Providers.Compute;
 using Baton.Values;
 
 namespace Baton.Providers.Process;
@@ -39,29 +40,12 @@ internal static class ProcessSchema
     /// <summary>How much of a command's stdout, and of its stderr, <c>process.exec</c> keeps; and of each replica's log tail.</summary>
     public const int MaxOutputBytes = 64 * 1024;
 
-    private static AttributeSchema ServiceInput(bool required) => new()
-    {
-        Name = "service",
-        Type = BatonType.String,
-        Required = required,
-        Description = "The service's id (its id output, such as ${web.id}).",
-    };
-
     public static ActionSchema Restart { get; } = new()
     {
         Name = RestartAction,
         Description = "Restarts a service's replicas, each on its own port again, and counts each only once it is ready again (healthy, or alive after 200 ms without a health check).",
-        Inputs =
-        [
-            ServiceInput(required: true),
-            AttributeSchema.Input("strategy", BatonType.String, "rolling: one replica at a time (stop it, start it, wait until it is ready, then the next); all: stop every replica, then start them all.") with { Default = Value.String("rolling") },
-            AttributeSchema.Input("replicas", BatonType.ListOf(BatonType.Number), "Only these replicas, by index (the control plane replaces an unhealthy replica this way); all of them when left out."),
-        ],
-        Outputs =
-        [
-            AttributeSchema.Output("pids", BatonType.ListOf(BatonType.Number), "The new replicas' process ids."),
-            AttributeSchema.Output("endpoints", BatonType.ListOf(BatonType.String), "\"127.0.0.1:PORT\" per replica, when a port is set (unchanged by a restart while the ports stay free)."),
-        ],
+        Inputs = ReplicaActions.RestartInputs("replica"),
+        Outputs = ReplicaActions.RestartOutputs,
     };
 
     public static ActionSchema Exec { get; } = new()
@@ -71,20 +55,13 @@ internal static class ProcessSchema
         Inputs =
         [
             AttributeSchema.Input("command", BatonType.ListOf(BatonType.String), "The argument list to run (never a shell string); the first item is looked up on PATH.") with { Required = true },
-            ServiceInput(required: false) with { Description = "A service's id: the command runs in its working directory with its env (and the inputs' env on top)." },
+            ReplicaActions.ServiceInput(required: false) with { Description = "A service's id: the command runs in its working directory with its env (and the inputs' env on top)." },
             AttributeSchema.Input("env", BatonType.MapOf(BatonType.String), "Environment variables added to baton's own (and the service's)."),
             AttributeSchema.Input("working_dir", BatonType.String, "The working directory, relative to the stack directory (default: the service's, else the stack directory)."),
             AttributeSchema.Input("timeout", BatonType.String, "How long the command may run before it is killed, which fails the step.") with { Default = Value.String("60s") },
             AttributeSchema.Input("expect_exit_code", BatonType.Int, "The exit code that counts as success; any other fails the step permanently. Any exit code is accepted when left out."),
         ],
-        Outputs =
-        [
-            AttributeSchema.Output("exit_code", BatonType.Int, "The command's exit code (128 + N when killed by signal N)."),
-            AttributeSchema.Output("stdout", BatonType.String, "Its standard output (UTF-8), the first 64 KiB."),
-            AttributeSchema.Output("stderr", BatonType.String, "Its standard error (UTF-8), the first 64 KiB."),
-            AttributeSchema.Output("stdout_truncated", BatonType.Bool, "Whether stdout was longer than 64 KiB."),
-            AttributeSchema.Output("stderr_truncated", BatonType.Bool, "Whether stderr was longer than 64 KiB."),
-        ],
+        Outputs = ReplicaActions.ExecOutputs,
     };
 
     public static ActionSchema Logs { get; } = new()
@@ -93,7 +70,7 @@ internal static class ProcessSchema
         Description = "The last lines of each replica's log (stdout and stderr together, as the replica wrote them).",
         Inputs =
         [
-            ServiceInput(required: true),
+            ReplicaActions.ServiceInput(required: true),
             AttributeSchema.Input("lines", BatonType.Int, "How many lines per replica (1..10000), at most the last 64 KiB of each log.") with { Default = Value.Number(100) },
         ],
         Outputs =

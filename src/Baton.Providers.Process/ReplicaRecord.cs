@@ -1,4 +1,5 @@
 using Baton.Providers.Compute;
+using Baton.Values;
 
 namespace Baton.Providers.Process;
 
@@ -6,9 +7,10 @@ namespace Baton.Providers.Process;
 /// One started replica: its identity (pid and start time in clock ticks since boot) and its port. <paramref name="Rollout"/>
 /// marks a replica started by a rolling update that has not finished: it runs the service's rollout inputs, not its inputs.
 /// <paramref name="Launch"/> names the file its wrapper writes the exit status to (null for a replica started before exit
-/// statuses were recorded).
+/// statuses were recorded). <paramref name="OwnInputs"/> are the inputs it runs when they are neither the service's nor
+/// its rollout's (see <see cref="IReplica{TSelf}.OwnInputs"/>).
 /// </summary>
-internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? Port, bool Rollout = false, string? Launch = null) : IReplica<ReplicaRecord>
+internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? Port, bool Rollout = false, string? Launch = null, Value? OwnInputs = null) : IReplica<ReplicaRecord>
 {
     /// <summary>The start time of a replica that exited before its start time could be read: matches no process.</summary>
     public const long ExitedBeforeSeen = -1;
@@ -16,4 +18,6 @@ internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? P
     public bool IsAlive => ProcessIdentity.IsAlive(Pid, StartTicks);
 
     public ReplicaRecord WithRollout(bool rollout) => this with { Rollout = rollout };
+
+    public ReplicaRecord WithOwnInputs(Value? inputs) => this with { OwnInputs = inputs };
 }

@@ -46,7 +46,8 @@ internal sealed class ServiceRegistry(string directory)
             (long)r["start_ticks"]!,
             r["port"] is { } port ? (int)port : null,
             r["rollout"] is { } rollout && (bool)rollout,
-            r["launch"] is { } launch ? (string?)launch : null));
+            r["launch"] is { } launch ? (string?)launch : null,
+            r["inputs"] is { } own ? ValueJson.FromJson(own) : null));
         return new ServiceState<ReplicaRecord>
         {
             Id = (string)root["id"]!,
@@ -77,6 +78,11 @@ internal sealed class ServiceRegistry(string directory)
             if (replica.Launch is { } launch)
             {
                 entry["launch"] = launch;
+            }
+
+            if (replica.OwnInputs is { } own)
+            {
+                entry["inputs"] = ValueJson.ToJson(own);
             }
 
             replicas.Add(entry);

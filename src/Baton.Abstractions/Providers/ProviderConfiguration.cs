@@ -11,6 +11,9 @@ public sealed record ProviderConfiguration
     /// <summary>The configuration from the stack file, a map (evaluated; may hold sensitive values).</summary>
     public required Value Settings { get; init; }
 
+    /// <summary>The stack's name, for labels a provider puts on what it makes (empty when not known).</summary>
+    public string StackName { get; init; } = "";
+
     /// <summary>The stack directory; relative paths in settings are relative to it.</summary>
     public required string StackDirectory { get; init; }
 

@@ -24,6 +24,7 @@ internal static class Workspace
         typeof(Baton.Providers.File.FileProviderFactory).Assembly,
         typeof(Baton.Providers.Http.HttpProviderFactory).Assembly,
         typeof(Baton.Providers.Process.ProcessProviderFactory).Assembly,
+        typeof(Baton.Providers.Container.ContainerProviderFactory).Assembly,
         typeof(Baton.Providers.Nginx.NginxProviderFactory).Assembly,
         typeof(Baton.Providers.Postgres.PostgresProviderFactory).Assembly,
         typeof(Baton.Providers.S3.S3ProviderFactory).Assembly,

@@ -147,6 +147,10 @@ public static class DiagnosticCodes
     public const string S3InvalidInput = "BT5701";
     /// <summary>s3: a local file path that leaves the provider's file_root (Baton.Providers.S3.S3Provider.PathEscapeCode).</summary>
     public const string S3PathEscape = "BT5702";
+    /// <summary>container: an invalid input (a shell string for a command, a bad mount, a port without container_port, …) (Baton.Providers.Container.ContainerProvider.InvalidInputCode).</summary>
+    public const string ContainerInvalidInput = "BT5801";
+    /// <summary>container: a host path (bind mount, build context, tarball) outside the provider's roots (Baton.Providers.Container.ContainerProvider.PathEscapeCode).</summary>
+    public const string ContainerPathEscape = "BT5802";
 
     // BT9xxx — commands
     /// <summary>A command that could not go on: the lock is held, the state store refused, a plan file is stale.</summary>

@@ -96,6 +96,7 @@ public sealed class ProviderHost : IAsyncDisposable
             {
                 InstanceName = instanceName,
                 Settings = settings,
+                StackName = _spec.Name,
                 StackDirectory = _stackDirectory,
                 StateDirectory = _stateDirectory,
                 Time = _time,

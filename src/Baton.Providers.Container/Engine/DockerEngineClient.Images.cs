@@ -44,12 +44,14 @@ internal sealed partial class DockerEngineClient
     /// Imports a root filesystem tar (streamed from <paramref name="tarball"/>, which stays open) as the image
     /// <paramref name="repository"/>:<paramref name="tag"/> and returns its id. The tag travels inside
     /// <c>repo=</c>, since Podman ignores a separate <c>tag=</c>. Podman stores a name without a registry as
-    /// <c>docker.io/library/NAME:TAG</c> (<c>docker.io/NAME:TAG</c> when it has a slash).
+    /// <c>docker.io/library/NAME:TAG</c> (<c>docker.io/NAME:TAG</c> when it has a slash). <paramref name="labels"/>
+    /// go on the image as <c>LABEL</c> changes.
     /// </summary>
-    public async Task<string> ImportImageAsync(Stream tarball, string repository, string tag, CancellationToken cancellationToken)
+    public async Task<string> ImportImageAsync(Stream tarball, string repository, string tag, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
     {
         using var content = new StreamingContent(tarball, "application/x-tar");
-        using var response = await SendAsync(HttpMethod.Post, $"/images/create?fromSrc=-&repo={Escape(repository + ":" + tag)}", content, cancellationToken);
+        var changes = string.Concat(labels.Select(l => "&changes=" + Escape($"LABEL {JsonValue.Create(l.Key).ToJsonString()}={JsonValue.Create(l.Value).ToJsonString()}")));
+        using var response = await SendAsync(HttpMethod.Post, $"/images/create?fromSrc=-&repo={Escape(repository + ":" + tag)}{changes}", content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await ErrorAsync(response, cancellationToken);

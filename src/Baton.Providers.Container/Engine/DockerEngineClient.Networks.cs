@@ -62,4 +62,8 @@ internal sealed partial class DockerEngineClient
             ? [.. ranges.Select(range => new NetworkSubnet(EngineJson.String(range, "Subnet"), EngineJson.String(range, "Gateway") is { Length: > 0 } gateway ? gateway : null))]
             : [],
     };
+
+    /// <summary>Connects a created container to one more network (an API before 1.44 takes only one at create).</summary>
+    public async Task ConnectNetworkAsync(string network, string container, CancellationToken cancellationToken) =>
+        await CallAsync(HttpMethod.Post, $"/networks/{Escape(network)}/connect", new JsonObject { ["Container"] = container }, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Baton.Providers.Compute;
+using Baton.Values;
 
 namespace Baton.Providers.Tests.Compute;
 
@@ -7,9 +8,11 @@ namespace Baton.Providers.Tests.Compute;
 /// started it, the inputs version it really runs, and a serial no other replica ever shares (its identity, as a pid
 /// and start time are for a process).
 /// </summary>
-internal sealed record InMemoryReplica(int Index, int? Port, bool Rollout, int Version, int Serial) : IReplica<InMemoryReplica>
+internal sealed record InMemoryReplica(int Index, int? Port, bool Rollout, int Version, int Serial, Value? OwnInputs = null) : IReplica<InMemoryReplica>
 {
     public InMemoryReplica WithRollout(bool rollout) => this with { Rollout = rollout };
+
+    public InMemoryReplica WithOwnInputs(Value? inputs) => this with { OwnInputs = inputs };
 
     public override string ToString() => $"#{Serial}(i{Index} v{Version}{(Rollout ? " rollout" : "")}{(Port is { } port ? $" :{port}" : "")})";
 }

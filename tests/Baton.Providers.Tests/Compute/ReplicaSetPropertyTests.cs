@@ -36,8 +36,7 @@ namespace Baton.Providers.Tests.Compute;
 /// each runs (<see cref="ServiceState{TReplica}.InputsOf"/>), so a crash at any point leaves no unknown replica and none
 /// on unknown inputs.</item>
 /// </list>
-/// Where ReplicaSet breaks one of these today the property is skipped, with the smallest failing case in
-/// <see cref="ReplicaSetFailedRolloutTests"/>.
+/// The smallest cases these properties found going wrong in earlier versions are in <see cref="ReplicaSetFailedRolloutTests"/>.
 /// </summary>
 public sealed class ReplicaSetPropertyTests
 {
@@ -246,7 +245,7 @@ public sealed class ReplicaSetPropertyTests
     /// replicas started just before it in the same round were never waited for, and the next update must not count them
     /// as serving until they are.
     /// </summary>
-    [Fact(Skip = "ReplicaSet bug: a replica started in the round of a refused start is kept without ever being checked (ReplicaSetFailedRolloutTests)")]
+    [Fact]
     public Task UpdateAsync_RightAfterAFailedUpdate_CountsTheReplicasItKeepsOnlyOnceReady() =>
         FailureCases.Where(f => !f.RollBack).SampleAsync(async f =>
         {
@@ -349,7 +348,7 @@ public sealed class ReplicaSetPropertyTests
     /// The state a crash leaves must say which inputs each replica runs (the rollout's doc comment promises it), or a
     /// later update keeps a replica on the wrong inputs.
     /// </summary>
-    [Fact(Skip = "ReplicaSet bug: a replica of a failed rollout is remembered as running the old inputs when the next rollout starts (ReplicaSetFailedRolloutTests)")]
+    [Fact]
     public Task UpdateAsync_AfterFailedUpdates_EverySnapshotSaysWhatEachReplicaRuns() =>
         SequenceCases.SampleAsync(async c =>
         {
@@ -358,7 +357,7 @@ public sealed class ReplicaSetPropertyTests
             AssertEveryReplicaLabelled(world.Driver.Trace);
         }, iter: Iterations, print: c => c.ToString());
 
-    [Fact(Skip = "ReplicaSet bugs: the two of ReplicaSetFailedRolloutTests")]
+    [Fact]
     public Task UpdateAsync_AfterFailedUpdates_AFaultFreeUpdateLeavesEveryReplicaOnItsInputs() =>
         SequenceCases.SampleAsync(async c =>
         {

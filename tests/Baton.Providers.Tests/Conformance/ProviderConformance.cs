@@ -24,8 +24,8 @@ public abstract class ProviderConformance : IAsyncLifetime
     /// <summary>Inputs to create a resource with.</summary>
     protected abstract Value ValidInputs { get; }
 
-    /// <summary>Different inputs that update the resource in place.</summary>
-    protected abstract Value ChangedInputs { get; }
+    /// <summary>Different inputs that update the resource in place, or null for a type that every change replaces.</summary>
+    protected abstract Value? ChangedInputs { get; }
 
     /// <summary>Inputs that force a replacement of a resource made with <see cref="ValidInputs"/>, or null when none do.</summary>
     protected virtual Value? ReplacingInputs => null;
@@ -88,6 +88,13 @@ public abstract class ProviderConformance : IAsyncLifetime
         Assert.Equal(created.Id, read.Id);
         Assert.Equal(created.Attributes, read.Attributes);
         AssertRealObjects(created.Id!, 1);
+        if (ChangedInputs is not { } changedInputs)
+        {
+            await DeleteAsync(created.Id!, read.Attributes!);
+            Assert.False((await ReadAsync(created.Id!, ValidInputs, read.Attributes)).Exists, "the deleted resource is still found");
+            AssertRealObjects(created.Id!, 0);
+            return;
+        }
 
         var updated = await Provider.UpdateAsync(
             new UpdateRequest
@@ -97,20 +104,20 @@ public abstract class ProviderConformance : IAsyncLifetime
                 Id = created.Id!,
                 PriorInputs = ValidInputs,
                 PriorAttributes = read.Attributes!,
-                Inputs = ChangedInputs,
+                Inputs = changedInputs,
                 IdempotencyKey = NewKey(),
             },
             CancellationToken.None);
         Assert.Null(updated.Error);
         Assert.Equal(created.Id, updated.Id);
-        AssertInputsReflected(ChangedInputs, updated.Attributes!);
+        AssertInputsReflected(changedInputs, updated.Attributes!);
 
-        var reread = await ReadAsync(created.Id!, ChangedInputs, updated.Attributes);
+        var reread = await ReadAsync(created.Id!, changedInputs, updated.Attributes);
         Assert.True(reread.Exists);
         Assert.Equal(updated.Attributes, reread.Attributes);
 
         await DeleteAsync(created.Id!, reread.Attributes!);
-        var gone = await ReadAsync(created.Id!, ChangedInputs, reread.Attributes);
+        var gone = await ReadAsync(created.Id!, changedInputs, reread.Attributes);
         Assert.Null(gone.Error);
         Assert.False(gone.Exists, "the deleted resource is still found");
         AssertRealObjects(created.Id!, 0);
@@ -200,8 +207,15 @@ public abstract class ProviderConformance : IAsyncLifetime
     [Fact]
     public async Task Plan_ChangedInputs_UpdatesInPlace()
     {
+        if (ChangedInputs is not { } changedInputs)
+        {
+            // Every change replaces this type: Plan_ReplacingInputs_RequiresReplace covers it.
+            Assert.NotNull(ReplacingInputs);
+            return;
+        }
+
         var created = await CreateAsync(ValidInputs, NewKey());
-        var plan = await PlanAsync(ChangedInputs, ValidInputs, created.Attributes);
+        var plan = await PlanAsync(changedInputs, ValidInputs, created.Attributes);
         Assert.Empty(plan.Diagnostics.Where(d => d.IsError));
         Assert.Empty(plan.RequiresReplace);
         Assert.Equal(created.Attributes!.AsMap()["id"], plan.PlannedAttributes.AsMap()["id"]);
@@ -229,8 +243,11 @@ public abstract class ProviderConformance : IAsyncLifetime
     {
         var result = await Provider.ValidateAsync(new ValidateRequest(ResourceType, Address, ValidInputs), CancellationToken.None);
         Assert.Empty(result.Diagnostics.Where(d => d.IsError));
-        var changed = await Provider.ValidateAsync(new ValidateRequest(ResourceType, Address, ChangedInputs), CancellationToken.None);
-        Assert.Empty(changed.Diagnostics.Where(d => d.IsError));
+        foreach (var other in new[] { ChangedInputs, ReplacingInputs }.OfType<Value>())
+        {
+            var changed = await Provider.ValidateAsync(new ValidateRequest(ResourceType, Address, other), CancellationToken.None);
+            Assert.Empty(changed.Diagnostics.Where(d => d.IsError));
+        }
     }
 
     /// <summary>Checks that every given input shows in the attributes; override where a provider normalises inputs.</summary>

@@ -70,7 +70,7 @@ public sealed class DockerEngineClientTests(PodmanServer podman) : IAsyncLifetim
         try
         {
             await using var stream = System.IO.File.OpenRead(tar);
-            var id = await Client.ImportImageAsync(stream, $"baton-test/{_name}-import", "2", Token);
+            var id = await Client.ImportImageAsync(stream, $"baton-test/{_name}-import", "2", new Dictionary<string, string> { ["baton.test"] = "yes" }, Token);
 
             var image = await Client.InspectImageAsync($"baton-test/{_name}-import:2", Token);
             Assert.NotNull(image);

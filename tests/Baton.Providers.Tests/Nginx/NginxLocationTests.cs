@@ -96,6 +96,7 @@ public sealed class NginxLocationTests : IDisposable
             + "}\n\n"
             + "server {\n"
             + "    listen 127.0.0.1:8080;\n"
+            + "    proxy_connect_timeout 2000ms;\n"
             + "    location / {\n"
             + "        proxy_pass http://baton_site_0123456789abcdef0123;\n"
             + "        proxy_http_version 1.1;\n"

@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Container;
+
+[assembly: BatonProvider(typeof(ContainerProviderFactory))]
