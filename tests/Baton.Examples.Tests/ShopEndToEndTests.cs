@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using Baton.Engine.Tests.Support;
@@ -102,56 +101,21 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 
         // 2. Every replica serves through nginx, products come from PostgreSQL.
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var served = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < 60; i++)
-        {
-            using var response = await client.GetAsync(new Uri(url, "/products"));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var products = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
-            Assert.Contains(products, p => p!["name"]!.GetValue<string>() == "Tuning fork — A440");
-            var instance = response.Headers.GetValues("X-Shop-Instance").Single();
-            served[instance] = served.GetValueOrDefault(instance) + 1;
-        }
-
-        Assert.Equal(endpoints.Order(StringComparer.Ordinal), served.Keys.Order(StringComparer.Ordinal));
+        await ShopChecks.ServedByEveryReplicaAsync(client, url, endpoints);
 
         // 3. An upload lands in the bucket, streamed through nginx and the shop to S3.
-        var payload = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("baton shop upload\n", 5000)));
-        using (var content = new ByteArrayContent(payload))
-        {
-            content.Headers.ContentType = new("text/plain");
-            using var response = await client.PostAsync(new Uri(url, "/upload"), content);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            var stored = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            using var s3 = _s3.CreateClient();
-            var head = await s3.GetObjectMetadataAsync(_bucket, stored["key"]!.GetValue<string>());
-            Assert.Equal(payload.Length, head.ContentLength);
-        }
+        await ShopChecks.UploadLandsInBucketAsync(client, url, _s3, _bucket, "baton shop upload\n", 5000);
 
         // 4. Each replica counts its requests in Prometheus text.
         var metrics = await client.GetStringAsync(new Uri($"http://{endpoints[0]}/metrics"));
         Assert.Matches("""shop_http_requests_total\{path="/products",status="200"\} [1-9]""", metrics);
 
         // 5. Scale to five and roll out version 2 under a client loop: not one request may fail.
-        await using (var load = LoadLoop.Start(new Uri(url, "/products")))
-        {
-            await Task.Delay(500);
-            await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile, "--var", "replicas=5", "--var", "version=2");
-            await Task.Delay(500);
-            await load.StopAsync();
-            output.WriteLine($"rollout: {load.Requests} requests, {load.Failures.Count} failed; answered by " +
-                string.Join(", ", load.Answers.Select(a => $"v{a.Key.Version}@{a.Key.Instance}={a.Value}")));
-            Assert.True(load.Requests >= 50, $"the client loop sent only {load.Requests} requests during the rollout");
-            Assert.Empty(load.Failures);
-            Assert.Contains(load.Answers.Keys, a => a.Version == "1");
-            Assert.Contains(load.Answers.Keys, a => a.Version == "2");
-        }
+        await ShopChecks.RollsOutWithoutAFailedRequestAsync(output, url, () =>
+            BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile, "--var", "replicas=5", "--var", "version=2"));
 
         // From here on the var file carries the new values, so a plan without changes shows none.
-        var variables = JsonNode.Parse(await File.ReadAllTextAsync(VarFile))!.AsObject();
-        variables["replicas"] = 5;
-        variables["version"] = "2";
-        await File.WriteAllTextAsync(VarFile, variables.ToJsonString());
+        await ShopChecks.SetVariablesAsync(VarFile, ("replicas", 5), ("version", "2"));
         outputs = await OutputsAsync();
         var pids = Pids(outputs);
         Assert.Equal(5, pids.Count);
@@ -495,19 +459,8 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         return JsonNode.Parse(shown.Out)?["steps"]?.AsArray().FirstOrDefault(s => s!["key"]!.GetValue<string>() == step)?["status"]?.GetValue<string>();
     }
 
-    private async Task<(int ExitCode, string Out, string Error)> BatonAsync(int expectedExit, params string[] args)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var result = await BatonProcess.RunAsync(_stack, CommandTimeout, args);
-        output.WriteLine($"$ baton {string.Join(' ', args.Where(a => !a.StartsWith('/')))} -> {result.ExitCode} in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
-        if (result.ExitCode != expectedExit)
-        {
-            Assert.Fail($"baton {string.Join(' ', args)} exited {result.ExitCode}, expected {expectedExit}\n{result.Out}\n{result.Error}");
-        }
-
-        Assert.DoesNotContain(_postgres.Password, result.Out + result.Error, StringComparison.Ordinal);
-        return result;
-    }
+    private Task<(int ExitCode, string Out, string Error)> BatonAsync(int expectedExit, params string[] args) =>
+        ShopChecks.BatonAsync(output, _stack, CommandTimeout, _postgres.Password, expectedExit, args);
 
     /// <summary>The id of the newest run of <paramref name="workflow"/> not in <paramref name="exclude"/>, once its step waits for approval.</summary>
     private async Task<string> WaitForApprovalAsync(string workflow, string step, string[] exclude)

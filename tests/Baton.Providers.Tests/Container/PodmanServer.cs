@@ -202,6 +202,17 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
         return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {body}");
     }
 
+    /// <summary>
+    /// POSTs to <paramref name="path"/> of the API with an empty body (<c>/containers/ID/kill</c>, to act on the engine
+    /// behind baton's back) and returns the body; an answer other than 2xx throws with its status and body.
+    /// </summary>
+    public async Task<string> PostAsync(string path)
+    {
+        using var response = await Http.PostAsync(new Uri($"/v{ApiVersion}{path}", UriKind.Relative), content: null);
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {body}");
+    }
+
     /// <summary>The ids of all containers (running or not) carrying the label <paramref name="key"/>=<paramref name="value"/>.</summary>
     public async Task<IReadOnlyList<string>> ContainerIdsWithLabelAsync(string key, string value) =>
         Strings(await GetAsync($"/containers/json?all=true&filters={LabelFilter(key, value)}"), "Id");
