@@ -130,7 +130,32 @@ public sealed class ShopContainersTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(["0", "1", "2", "3", "4"], containers.Select(c => c.Labels["baton.index"]).Order(StringComparer.Ordinal));
         await BatonAsync(0, "plan", _stack, "--var-file", VarFile, "--detailed-exitcode");
 
-        // 6. Destroy: no container left with the stack's label, the built image gone, the balancer's port closed.
+        // 6. A new build of the application changes the image's context: the apply builds the image again and rolls
+        //    every container onto its new id, under a client loop that sees no failed request.
+        var oldImage = outputs["image"]!.GetValue<string>();
+        await File.WriteAllTextAsync(Path.Combine(_stack, "out", "image", "rootfs", "app", "release.txt"), "build 2\n");
+        var (rebuildPlanExit, rebuildPlan, _) = await BatonAsync(2, "plan", _stack, "--var-file", VarFile, "--detailed-exitcode");
+        Assert.Equal(2, rebuildPlanExit);
+        Assert.Contains("image", rebuildPlan, StringComparison.Ordinal);
+        await using (var load = LoadLoop.Start(new Uri(url, "/products")))
+        {
+            await Task.Delay(500);
+            await BatonAsync(0, "apply", _stack, "--auto-approve", "--var-file", VarFile);
+            await load.StopAsync();
+            output.WriteLine($"rebuild rollout: {load.Requests} requests, {load.Failures.Count} failed");
+            Assert.True(load.Requests >= 50, $"the client loop sent only {load.Requests} requests during the rebuild's rollout");
+            Assert.Empty(load.Failures);
+        }
+
+        outputs = await OutputsAsync();
+        var newImage = outputs["image"]!.GetValue<string>();
+        Assert.NotEqual(oldImage, newImage);
+        containers = await StackContainersAsync();
+        Assert.Equal(5, containers.Count);
+        Assert.All(containers, c => Assert.Equal(newImage, c.Inspect["Image"]!.GetValue<string>()));
+        Assert.All(containers, c => Assert.True(c.Running, $"container {c.Id} does not run after the rebuild"));
+
+        // 7. Destroy: no container left with the stack's label, the built image gone, the balancer's port closed.
         var listen = url.Port;
         await BatonAsync(0, "destroy", _stack, "--auto-approve", "--var-file", VarFile);
         _destroyed = true;
