@@ -12,10 +12,10 @@ namespace Baton.Engine.Reconciling;
 
 /// <summary>
 /// Keeps a served stack right between applies. The health pass refreshes only the resources that run replicas (those
-/// whose state has <c>replicas_state</c>: process and container services), reports a replica that died or failed its
-/// health check <see cref="ReconcileSpec.UnhealthyThreshold"/> times in a row, and heals a dead one by an ordinary
-/// targeted plan and apply under the stack lock, with crash-loop backoff (1 s doubling to 5 min while it keeps dying
-/// within a minute of being healed). The drift pass refreshes everything and reports resources that no longer match
+/// whose state has <c>replicas_state</c>: process and container services), reports a replica that died, is gone, or
+/// failed its health check <see cref="ReconcileSpec.UnhealthyThreshold"/> times in a row, and heals a dead or gone one
+/// by an ordinary targeted plan and apply under the stack lock, with crash-loop backoff (1 s doubling to 5 min while
+/// it keeps dying within a minute of being healed). The drift pass refreshes everything and reports resources that no longer match
 /// their state (a difference the stack's files did not cause), and corrects them by a targeted apply when the stack
 /// says <c>drift: correct</c>. Every finding goes to <paramref name="report"/>; an apply also writes the usual events.
 /// </summary>
@@ -69,8 +69,13 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
 
             var now = refreshed.State.Resources.TryGetValue(resource.Key, out var current) ? current : resource;
             var replicas = ReplicasOf(now.Attributes);
+
+            // A replica the state records that the read no longer finds at all (a container removed outside baton,
+            // where a killed process still shows as not alive) is as dead as one that exited.
+            var present = replicas.Select(Index).ToHashSet(StringComparer.Ordinal);
+            var vanished = ReplicasOf(resource.Attributes).Select(Index).Distinct(StringComparer.Ordinal).Where(i => !present.Contains(i)).ToList();
             _health = _health.SetItem(resource.Address, new ResourceHealth(
-                replicas.Length,
+                replicas.Length + vanished.Count,
                 replicas.Count(r => Flag(r, "alive") == true),
                 replicas.Count(r => Flag(r, "alive") == true && Flag(r, "healthy") != false),
                 time.GetUtcNow()));
@@ -78,6 +83,15 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
             if (died.Count > 0)
             {
                 report(new ReconcileFinding(WorkflowTriggers.ResourceUnhealthy, $"{resource.Address}: replica {string.Join(", ", died)} {(died.Count == 1 ? "is" : "are")} not running", resource.Address));
+            }
+
+            if (vanished.Count > 0)
+            {
+                report(new ReconcileFinding(WorkflowTriggers.ResourceUnhealthy, $"{resource.Address}: replica {string.Join(", ", vanished)} {(vanished.Count == 1 ? "is" : "are")} gone", resource.Address));
+            }
+
+            if (died.Count > 0 || vanished.Count > 0)
+            {
                 dead.Add(resource.Address);
             }
 

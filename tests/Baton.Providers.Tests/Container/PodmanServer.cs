@@ -109,6 +109,10 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
             throw new InvalidOperationException($"netavark is not installed (none of {string.Join(", ", NetavarkLocations)}): the container tests need the Debian package netavark (test.sh installs it)");
         }
 
+        // netavark runs iptables to set up a bridge network's NAT and published ports; without it every container on
+        // a bridge fails to start with "netavark: No such file or directory".
+        RequireProgram("iptables", "iptables");
+
         foreach (var child in (string[])["root", "runroot", "tmp", "networks", "buildtmp"])
         {
             System.IO.Directory.CreateDirectory(Path.Combine(Directory, child));

@@ -31,7 +31,7 @@ internal sealed class ServerHarness : IAsyncDisposable
     }
 
     public static ProviderRegistry Registry { get; } = ProviderRegistry.FromAssemblies(
-        [typeof(Baton.Providers.Sim.SimProviderFactory).Assembly, typeof(Baton.Providers.File.FileProviderFactory).Assembly, typeof(Baton.Providers.Process.ProcessProviderFactory).Assembly, typeof(Baton.Providers.Nginx.NginxProviderFactory).Assembly, typeof(Baton.Providers.S3.S3ProviderFactory).Assembly]);
+        [typeof(Baton.Providers.Sim.SimProviderFactory).Assembly, typeof(Baton.Providers.File.FileProviderFactory).Assembly, typeof(Baton.Providers.Process.ProcessProviderFactory).Assembly, typeof(Baton.Providers.Nginx.NginxProviderFactory).Assembly, typeof(Baton.Providers.S3.S3ProviderFactory).Assembly, typeof(Baton.Providers.Container.ContainerProviderFactory).Assembly]);
 
     public string Directory { get; }
 
