@@ -298,8 +298,8 @@ internal sealed partial class ContainerProvider : IProvider
     }
 
     /// <summary>
-    /// Checks what only the engine can tell, before anything starts: that the image exists, that the networks exist,
-    /// and for a create that a fixed port is free.
+    /// Checks what only the engine can tell, before anything starts: that the image exists, that the networks and named
+    /// volumes exist, and for a create that a fixed port is free.
     /// </summary>
     private async Task<ProviderError?> PrepareAsync(string address, ContainerServiceSpec spec, bool checkFixedPort, CancellationToken cancellationToken)
     {
@@ -319,6 +319,15 @@ internal sealed partial class ContainerProvider : IProvider
             if (await client.InspectNetworkAsync(network, cancellationToken) is null)
             {
                 return ProviderError.Permanent($"{address}: the network \"{network}\" does not exist on the engine; nothing was started (declare it as a container.network)");
+            }
+        }
+
+        // An engine makes a missing named volume silently, without baton's labels, so nothing would ever remove it.
+        foreach (var volume in spec.Mounts.Where(m => m.Type == "volume").Select(m => m.Source!).Distinct(StringComparer.Ordinal))
+        {
+            if (await client.InspectVolumeAsync(volume, cancellationToken) is null)
+            {
+                return ProviderError.Permanent($"{address}: the volume \"{volume}\" does not exist on the engine; nothing was started (declare it as a container.volume, or write ./{volume} for a directory of the stack)");
             }
         }
 

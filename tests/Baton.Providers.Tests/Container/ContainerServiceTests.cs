@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using Baton.Providers.Container;
 using Baton.Providers.Tests.Conformance;
 using Baton.Providers.Tests.Nginx;
@@ -298,6 +299,23 @@ public sealed class ContainerServiceTests(PodmanServer podman, ITestOutputHelper
         Assert.Contains(Address, result.Error.Message, StringComparison.Ordinal);
         Assert.Contains("no-such-image:404", result.Error.Message, StringComparison.Ordinal);
         Assert.Empty(await podman.ContainerIdsWithLabelAsync("baton.service", ContainerProvider.ServiceIdFor(key)));
+    }
+
+    [Fact]
+    public async Task Create_VolumeThatDoesNotExist_FailsNamingItAndTheEngineMakesNoUnlabelledVolume()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var key = NewKey();
+        var name = "bt-missing-" + Guid.NewGuid().ToString("N")[..8];
+        var inputs = Value.Map(Inputs("v1", 1).AsMap().SetItem("mounts", Value.List(V.Map(("source", name), ("target", "/data")))));
+        var result = await CreateAsync(provider, inputs, key);
+        Assert.NotNull(result.Error);
+        Assert.Equal(ProviderErrorKind.Permanent, result.Error.Kind);
+        Assert.Contains(Address, result.Error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the volume \"{name}\" does not exist", result.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(await podman.ContainerIdsWithLabelAsync("baton.service", ContainerProvider.ServiceIdFor(key)));
+        var volumes = JsonNode.Parse(await podman.GetAsync("/volumes"))!["Volumes"]?.AsArray() ?? [];
+        Assert.DoesNotContain(volumes, v => v!["Name"]!.GetValue<string>() == name);
     }
 
     [Fact]
