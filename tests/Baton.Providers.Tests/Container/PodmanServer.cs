@@ -104,6 +104,10 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
         var podman = RequireProgram("podman", "podman");
         RequireProgram("runc", "runc");
         RequireProgram("conmon", "conmon");
+
+        // netavark runs iptables for every bridge network; without it each container start fails with only
+        // "netavark: No such file or directory (os error 2)".
+        RequireProgram("iptables", "iptables");
         if (!NetavarkLocations.Any(System.IO.File.Exists))
         {
             throw new InvalidOperationException($"netavark is not installed (none of {string.Join(", ", NetavarkLocations)}): the container tests need the Debian package netavark (test.sh installs it)");
