@@ -137,15 +137,24 @@ public sealed class ContainerCrashTests(ITestOutputHelper output)
                 Assert.Contains(inspect["Mounts"]!.AsArray(), m => m!["Name"]?.GetValue<string>() == volumeName && m["Destination"]!.GetValue<string>() == "/data");
             }
 
-            using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })
+            // Each replica serves. Not necessarily at once: the apply a kill interrupted while it waited for a new
+            // replica to become healthy is not waited out again (recovery finds the replica alive, and the plan has
+            // nothing left to do), so a replica may still be inside its start period; it must serve within it.
+            var endpoints = web["attributes"]!["endpoints"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+            Assert.Equal(Replicas, endpoints.Distinct(StringComparer.Ordinal).Count());
+            var healthyInState = web["attributes"]!["replicas_state"]!.AsArray().Select(r => r!["healthy"]?.ToJsonString() ?? "null");
+            var serving = Stopwatch.StartNew();
+            var late = new List<string>();
+            foreach (var address in endpoints)
             {
-                var endpoints = web["attributes"]!["endpoints"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
-                Assert.Equal(Replicas, endpoints.Distinct(StringComparer.Ordinal).Count());
-                foreach (var address in endpoints)
+                var first = await ServesAsync(address, TimeSpan.FromSeconds(30));
+                if (first > TimeSpan.Zero)
                 {
-                    Assert.Equal(PodmanServer.IndexHtml, await http.GetStringAsync(new Uri($"http://{address}/")));
+                    late.Add($"{address} after {first.TotalMilliseconds:0} ms");
                 }
             }
+
+            output.WriteLine($"healthy in state: {string.Join(", ", healthyInState)}; replicas serving only after the final apply: {(late.Count == 0 ? "none" : string.Join(", ", late))} (checked in {serving.ElapsedMilliseconds} ms)");
 
             var networks = await client.ListNetworksAsync(labels, CancellationToken.None);
             Assert.Equal([Resource(state, "container.network")["id"]!.GetValue<string>()], networks.Select(n => n.Id));
@@ -224,6 +233,32 @@ public sealed class ContainerCrashTests(ITestOutputHelper output)
                 - { source: "${data.name}", target: /data }
               health: { http: /, interval: 200ms, timeout: 1s, start_period: 30s }
         """;
+
+    /// <summary>
+    /// Waits until <paramref name="address"/> serves busybox's index page; returns how long that took (zero when it
+    /// served at the first request), and fails when it does not within <paramref name="limit"/>.
+    /// </summary>
+    private static async Task<TimeSpan> ServesAsync(string address, TimeSpan limit)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var waited = Stopwatch.StartNew();
+        var attempt = 0;
+        while (true)
+        {
+            attempt++;
+            try
+            {
+                var body = await http.GetStringAsync(new Uri($"http://{address}/"));
+                Assert.Equal(PodmanServer.IndexHtml, body);
+                return attempt == 1 ? TimeSpan.Zero : waited.Elapsed;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                Assert.True(waited.Elapsed < limit, $"{address} did not serve within {limit}: {exception.Message}");
+                await Task.Delay(100);
+            }
+        }
+    }
 
     private static async Task<IReadOnlyList<ContainerSummary>> StackContainersAsync(DockerEngineClient client, Dictionary<string, string> labels) =>
         await client.ListContainersAsync(labels, all: true, CancellationToken.None);
