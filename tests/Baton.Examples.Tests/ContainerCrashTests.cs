@@ -13,7 +13,8 @@ namespace Baton.Examples.Tests;
 /// the real baton command, which is killed with SIGKILL while it creates the containers: right after the first
 /// container appears, after the second, and at a random moment. The engine is the registry, so the apply that runs
 /// to completion afterwards must find what the interrupted ones made: exactly three containers, each index once,
-/// every one of them in state, nothing left to plan; and a destroy leaves nothing with the stack's label.
+/// every one of them in state, nothing left to plan; and a destroy, killed once too, leaves nothing with the stack's
+/// label. Set BATON_CRASH_SEED to repeat a run's random kill moment.
 /// </summary>
 public sealed class ContainerCrashTests(ITestOutputHelper output)
 {
@@ -165,8 +166,25 @@ public sealed class ContainerCrashTests(ITestOutputHelper output)
             var (planExit, planOut, planError) = await BatonProcess.RunAsync(directory.FullName, CommandTimeout, "plan", ".", "--detailed-exitcode");
             Assert.True(planExit == 0, $"the plan after recovery wants changes (exit {planExit}):\n{planOut}\n{planError}");
 
+            // A destroy killed as soon as it has removed a container, then run again: nothing of the stack is left.
             var destroy = clock.Elapsed;
-            var (destroyExit, destroyOut, destroyError) = await BatonProcess.RunAsync(directory.FullName, CommandTimeout, "destroy", ".", "--auto-approve");
+            using (var interrupted = BatonProcess.Start(directory.FullName, "destroy", ".", "--auto-approve", "--lock-timeout", "30s"))
+            {
+                var waited = Stopwatch.StartNew();
+                while (!interrupted.HasExited && (await StackContainersAsync(client, labels)).Count == Replicas && waited.Elapsed < KillWait)
+                {
+                    await Task.Delay(25);
+                }
+
+                var exited = interrupted.HasExited;
+                interrupted.Kill();
+                var (code, _, stderr) = await interrupted.WaitAsync(CommandTimeout);
+                Assert.True(!exited || code == 0, $"the destroy finished before its kill and failed (exit {code}): {stderr}");
+                output.WriteLine($"destroy {(exited ? "finished before its kill" : "killed")} after {waited.ElapsedMilliseconds} ms; left: " +
+                    $"containers {Describe(await StackContainersAsync(client, labels))}, networks {(await client.ListNetworksAsync(labels, CancellationToken.None)).Count}, volumes {(await client.ListVolumesAsync(labels, CancellationToken.None)).Count}");
+            }
+
+            var (destroyExit, destroyOut, destroyError) = await BatonProcess.RunAsync(directory.FullName, CommandTimeout, "destroy", ".", "--auto-approve", "--lock-timeout", "30s");
             Assert.True(destroyExit == 0, $"destroy failed (exit {destroyExit}):\n{destroyOut}\n{destroyError}");
             output.WriteLine($"destroy took {(clock.Elapsed - destroy).TotalSeconds:0.0} s");
             Assert.Empty(await podman.ContainerIdsWithLabelAsync("baton.stack", stackName));
