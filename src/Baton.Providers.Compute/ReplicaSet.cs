@@ -41,6 +41,18 @@ public sealed class ReplicaSet<TReplica>
     }
 
     /// <summary>
+    /// Finishes a create found again by its key (a retry, or the next apply after a crash): a replica it started counts
+    /// only once it is ready, as a resumed rolling update's does (one that does not become ready is started again), and
+    /// the replicas it had not started yet start. On failure the caller stops what runs and forgets the service.
+    /// </summary>
+    public Task<(ServiceState<TReplica>? Service, ProviderError? Error)> ResumeCreateAsync(ServiceState<TReplica> service, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var unconfirmed = service with { RolloutInputs = service.Inputs, Replicas = [.. service.Replicas.Select(r => r.WithRollout(true))] };
+        return RollOutAsync(unconfirmed, service.Inputs, _driver.Settings(service.Inputs), restart: null, only: null, cancellationToken);
+    }
+
+    /// <summary>
     /// Updates a service to <paramref name="inputs"/>: a rolling update when they replace the replicas (or an earlier one
     /// is unfinished); otherwise scaling (the highest indexes stop, missing ones start) and starting again the replicas
     /// that exited when the restart policy says so.
@@ -110,8 +122,13 @@ public sealed class ReplicaSet<TReplica>
     /// (<c>127.0.0.1:PORT</c> per replica with a port) and <c>replicas_state</c> (per replica its index, port, alive,
     /// healthy, rollout and exit_code, plus the driver's <paramref name="identity"/> fields).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="unreadyAsRollout"/> (the read that recovers an interrupted create) a replica that runs but
+    /// does not pass its health check is reported as of an unfinished rollout: the create may have stopped while it
+    /// waited for it, so the next plan updates the service and the update waits until it is ready.
+    /// </remarks>
     public async Task<Value> AttributesAsync(
-        ServiceState<TReplica> service, bool probe, Func<TReplica, int?> pid, Func<TReplica, IEnumerable<KeyValuePair<string, Value>>> identity, CancellationToken cancellationToken)
+        ServiceState<TReplica> service, bool probe, Func<TReplica, int?> pid, Func<TReplica, IEnumerable<KeyValuePair<string, Value>>> identity, bool unreadyAsRollout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(pid);
@@ -123,7 +140,7 @@ public sealed class ReplicaSet<TReplica>
             new("port", view.Replica.Port is { } port ? Value.Number(port) : Value.Null),
             new("alive", Value.Bool(view.Alive)),
             new("healthy", view.Healthy is { } healthy ? Value.Bool(healthy) : Value.Null),
-            new("rollout", Value.Bool(view.Replica.Rollout)),
+            new("rollout", Value.Bool(view.Replica.Rollout || (unreadyAsRollout && view.Alive && view.Healthy == false))),
             new("exit_code", view.ExitCode is { } code ? Value.Number(code) : Value.Null),
         ])));
         var builder = service.Inputs.AsMap().ToBuilder();

@@ -9,7 +9,8 @@ namespace Baton.Providers.Compute;
 /// when replicas start or stop (a change of a replacing input or of <c>replicas</c>, or an unfinished rollout), so a
 /// change of, say, the restart policy alone does not ripple into a load balancer in front. A replica found gone that
 /// the restart policy says to start again is drift: it is planned alive (known), which the state read (alive: false)
-/// contradicts, and so is an index missing with unchanged inputs (a rollout that stopped after stopping one).
+/// contradicts, and so is an index missing with unchanged inputs (a rollout that stopped after stopping one), and a
+/// replica of an unfinished rollout (one a create started and never saw ready, which the update waits for or replaces).
 /// </summary>
 public static class ServicePlanning
 {
@@ -48,6 +49,9 @@ public static class ServicePlanning
             ? Enumerable.Range(0, settings.Replicas).Where(i => !States(prior).Any(st => st.Kind == ValueKind.Map && st.AsMap().TryGetValue("index", out var n) && n.Kind == ValueKind.Number && (int)n.AsNumber() == i)).ToList()
             : [];
         restarts |= missing.Count > 0;
+
+        // So is a replica of an unfinished rollout with the inputs unchanged: one a create started and never saw ready.
+        restarts |= HasRolloutReplica(prior);
         if (!changed && !restarts)
         {
             return plan;
@@ -97,14 +101,15 @@ public static class ServicePlanning
     private static Value Input(Value inputs, string name) =>
         inputs.Kind == ValueKind.Map && inputs.AsMap().TryGetValue(name, out var value) ? value : Value.Null;
 
-    /// <summary>A replica's state as an update leaves it: one to restart is alive with a new identity, port and health.</summary>
+    /// <summary>A replica's state as an update leaves it: one to restart, or to confirm, is alive with an identity, port and health known after apply.</summary>
     private static Value Healed(Value state, ReplicaSettings settings, IReadOnlyList<(string Name, BatonType Type)> identityFields)
     {
-        if (state.Kind != ValueKind.Map || !ShouldRestart(state, settings))
+        if (state.Kind != ValueKind.Map || !(ShouldRestart(state, settings) || IsRollout(state)))
         {
             return state;
         }
 
+        var unconfirmed = IsRollout(state);
         var builder = state.AsMap().ToBuilder();
         builder["alive"] = Value.True;
         builder["exit_code"] = Value.Null;
@@ -116,6 +121,12 @@ public static class ServicePlanning
             }
         }
 
+        // Known, so the plan contradicts the state: the update confirms the replica (or replaces it).
+        if (unconfirmed)
+        {
+            builder["rollout"] = Value.False;
+        }
+
         return Value.Map(builder);
     }
 
@@ -125,8 +136,10 @@ public static class ServicePlanning
     private static int ReplicaCount(Value attributes) =>
         attributes.AsMap().TryGetValue("replicas_state", out var states) && states.Kind == ValueKind.List ? states.AsList().Length : -1;
 
-    private static bool HasRolloutReplica(Value attributes) =>
-        States(attributes).Any(s => s.Kind == ValueKind.Map && s.AsMap().TryGetValue("rollout", out var rollout) && rollout == Value.True);
+    private static bool HasRolloutReplica(Value attributes) => States(attributes).Any(IsRollout);
+
+    private static bool IsRollout(Value state) =>
+        state.Kind == ValueKind.Map && state.AsMap().TryGetValue("rollout", out var rollout) && rollout == Value.True;
 
     private static bool ShouldRestart(Value state, ReplicaSettings settings) =>
         state.Kind == ValueKind.Map && state.AsMap().TryGetValue("alive", out var alive) && alive == Value.False

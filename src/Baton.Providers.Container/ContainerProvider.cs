@@ -195,7 +195,13 @@ internal sealed partial class ContainerProvider : IProvider
     private static Value NormalizeService(Value inputs) => ServicePlanning.Normalize(ContainerSchema.Service, inputs);
 
     private Task<Value> ServiceAttributesAsync(ServiceState<ContainerReplica> service, bool probe, CancellationToken cancellationToken) =>
-        _replicas.AttributesAsync(service, probe, r => r.Pid, ContainerDriver.Identity, cancellationToken);
+        ServiceAttributesAsync(service, probe, unreadyAsRollout: false, cancellationToken);
+
+    private Task<Value> ServiceAttributesAsync(ServiceState<ContainerReplica> service, bool probe, bool unreadyAsRollout, CancellationToken cancellationToken) =>
+        _replicas.AttributesAsync(service, probe, r => r.Pid, ContainerDriver.Identity, unreadyAsRollout, cancellationToken);
+
+    private static bool SameReplica(ContainerReplica replica, IReadOnlyDictionary<string, Value> state) =>
+        state.TryGetValue("container", out var container) && container == Value.String(replica.ContainerId);
 
     private async ValueTask<ResourceResult> CreateServiceAsync(CreateRequest request, CancellationToken cancellationToken)
     {
@@ -210,8 +216,18 @@ internal sealed partial class ContainerProvider : IProvider
         using var gate = await _locks.AcquireAsync(id, cancellationToken);
         if (await _driver.LoadAsync(id, request.Address, inputs, cancellationToken) is { } existing)
         {
-            // A retried create (or one after a crash) finds the containers it made and starts no more.
-            return ResourceResult.Success(id, await ServiceAttributesAsync(existing, probe: false, cancellationToken));
+            // A retried create (or one after a crash) finds the containers it made, starts none twice, and finishes: the
+            // ones it made count once they are ready, and the missing ones start.
+            var (resumed, resumeError) = await _replicas.ResumeCreateAsync(existing with { Operation = request.IdempotencyKey }, cancellationToken);
+            if (resumeError is not null)
+            {
+                var left = await _driver.LoadAsync(id, request.Address, inputs, cancellationToken) ?? existing;
+                await _replicas.StopAllAsync(left, inputs, left.Replicas, cancellationToken);
+                await _driver.SaveAsync(left with { Replicas = [] }, cancellationToken);
+                return ResourceResult.Failure(resumeError);
+            }
+
+            return ResourceResult.Success(id, await ServiceAttributesAsync(resumed!, probe: false, cancellationToken));
         }
 
         if (await PrepareAsync(request.Address, spec, checkFixedPort: true, cancellationToken) is { } prepareError)
@@ -248,7 +264,10 @@ internal sealed partial class ContainerProvider : IProvider
                 service = (await _driver.LoadAsync(id, request.Address, origin.Inputs, cancellationToken))!;
             }
 
-            return ReadResult.Found(id, await ServiceAttributesAsync(service, probe: true, cancellationToken));
+            // The read that recovers an interrupted create or update reports a container it did not see ready yet as
+            // drift; every read keeps such a mark from the state until an update confirms it.
+            service = UnconfirmedReplicas.KeepUnconfirmed(service, request.Attributes, SameReplica);
+            return ReadResult.Found(id, await ServiceAttributesAsync(service, probe: true, unreadyAsRollout: request.Recovering, cancellationToken));
         }
 
         // A service of no replicas has no container to find: it exists as far as anything can tell.
@@ -271,6 +290,7 @@ internal sealed partial class ContainerProvider : IProvider
         // With every container gone (removed outside baton), the update starts them all again under the same id.
         var service = await _driver.LoadAsync(request.Id, request.Address, prior, cancellationToken)
             ?? new ServiceState<ContainerReplica> { Id = request.Id, Address = request.Address, Inputs = prior, Replicas = [] };
+        service = UnconfirmedReplicas.KeepUnconfirmed(service, request.PriorAttributes, SameReplica);
 
         // Checked before anything stops, so a missing image leaves the old containers running.
         if (await PrepareAsync(request.Address, spec, checkFixedPort: false, cancellationToken) is { } prepareError)

@@ -72,7 +72,18 @@ internal sealed partial class ProcessProvider : IProvider
         using var gate = await _locks.AcquireAsync(id, cancellationToken);
         if (_registry.Find(id) is { } existing)
         {
-            return ResourceResult.Success(id, await AttributesAsync(existing, probe: false, cancellationToken));
+            // A retried create (or one after a crash) finishes what it started: its replicas count once they are ready.
+            var (resumed, resumeError) = await _replicas.ResumeCreateAsync(existing, cancellationToken);
+            if (resumeError is not null)
+            {
+                var left = _registry.Find(id) ?? existing;
+                await _replicas.StopAllAsync(left, left.Inputs, left.Replicas, cancellationToken);
+                _registry.Remove(id);
+                await _driver.ForgetExitFilesAsync(request.Address, left.Replicas, cancellationToken);
+                return ResourceResult.Failure(resumeError);
+            }
+
+            return ResourceResult.Success(id, await AttributesAsync(resumed!, probe: false, cancellationToken));
         }
 
         if (Prepare(request.Address, spec!, checkFixedPort: true) is { } prepareError)
@@ -106,7 +117,10 @@ internal sealed partial class ProcessProvider : IProvider
             return ReadResult.Gone;
         }
 
-        return ReadResult.Found(id, await AttributesAsync(record, probe: true, cancellationToken));
+        // The read that recovers an interrupted create or update reports a replica it did not see ready yet as drift;
+        // every read keeps such a mark from the state until an update confirms the replica.
+        record = UnconfirmedReplicas.KeepUnconfirmed(record, request.Attributes, SameReplica);
+        return ReadResult.Found(id, await AttributesAsync(record, probe: true, unreadyAsRollout: request.Recovering, cancellationToken));
     }
 
     public async ValueTask<ResourceResult> UpdateAsync(UpdateRequest request, CancellationToken cancellationToken)
@@ -129,6 +143,7 @@ internal sealed partial class ProcessProvider : IProvider
             return ResourceResult.Failure(prepareError);
         }
 
+        record = UnconfirmedReplicas.KeepUnconfirmed(record, request.PriorAttributes, SameReplica);
         var (updated, error) = await _replicas.UpdateAsync(record, Normalize(request.Inputs), cancellationToken);
         if (error is not null)
         {
@@ -201,7 +216,14 @@ internal sealed partial class ProcessProvider : IProvider
     private static Value Normalize(Value inputs) => ServicePlanning.Normalize(ProcessSchema.Service, inputs);
 
     private Task<Value> AttributesAsync(ServiceState<ReplicaRecord> record, bool probe, CancellationToken cancellationToken) =>
-        _replicas.AttributesAsync(record, probe, r => r.Pid, ProcessDriver.Identity, cancellationToken);
+        AttributesAsync(record, probe, unreadyAsRollout: false, cancellationToken);
+
+    private Task<Value> AttributesAsync(ServiceState<ReplicaRecord> record, bool probe, bool unreadyAsRollout, CancellationToken cancellationToken) =>
+        _replicas.AttributesAsync(record, probe, r => r.Pid, ProcessDriver.Identity, unreadyAsRollout, cancellationToken);
+
+    private static bool SameReplica(ReplicaRecord replica, IReadOnlyDictionary<string, Value> state) =>
+        state.TryGetValue("pid", out var pid) && pid == Value.Number(replica.Pid)
+        && state.TryGetValue("start_time", out var start) && start == Value.Number(replica.StartTicks);
 
 
     /// <summary>

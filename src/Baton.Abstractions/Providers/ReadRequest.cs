@@ -25,4 +25,10 @@ public sealed record ReadRequest
 
     /// <summary>The attributes at the last refresh, when known.</summary>
     public Value? Attributes { get; init; }
+
+    /// <summary>
+    /// Whether the read resolves a create, update or delete that a crash interrupted. A provider may then report what
+    /// the operation left unfinished (a replica it started and never saw ready) so the next plan finishes it.
+    /// </summary>
+    public bool Recovering { get; init; }
 }

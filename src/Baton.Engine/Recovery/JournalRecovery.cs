@@ -35,6 +35,8 @@ public static class JournalRecovery
         foreach (var intent in pending)
         {
             var provider = await providers.GetAsync(intent.Provider, cancellationToken);
+            var key = intent.DeposedKey is null ? intent.Address : $"{intent.Address}#{intent.DeposedKey}";
+            var known = state.Resources.TryGetValue(key, out var recorded) ? recorded : null;
             var read = await provider.ReadAsync(
                 new ReadRequest
                 {
@@ -43,6 +45,8 @@ public static class JournalRecovery
                     Id = intent.Action == JournalAction.Create ? null : intent.ResourceId,
                     IdempotencyKey = intent.Action == JournalAction.Create ? intent.OperationId : null,
                     Inputs = intent.Inputs,
+                    Attributes = intent.Action == JournalAction.Create ? null : known?.Attributes,
+                    Recovering = true,
                 },
                 cancellationToken);
             if (read.Error is { } error)
@@ -50,7 +54,6 @@ public static class JournalRecovery
                 throw new InvalidOperationException($"cannot recover the interrupted {intent.Action.ToString().ToLowerInvariant()} of {intent.Address}: {error.Message}; try again when the provider answers");
             }
 
-            var key = intent.DeposedKey is null ? intent.Address : $"{intent.Address}#{intent.DeposedKey}";
             switch (intent.Action)
             {
                 case JournalAction.Create when read.Exists:
@@ -70,7 +73,7 @@ public static class JournalRecovery
                 case JournalAction.Create:
                     messages.Add($"{intent.Address}: the interrupted create did not take effect");
                     break;
-                case JournalAction.Update when read.Exists && state.Resources.TryGetValue(key, out var prior):
+                case JournalAction.Update when read.Exists && known is { } prior:
                     // Whether the update landed is not knowable in general: keep the prior inputs, so the next plan
                     // updates again if the object is not as the stack wants it (updates are idempotent).
                     upserts[key] = prior with { Attributes = read.Attributes ?? prior.Attributes };

@@ -141,7 +141,7 @@ public sealed class ServicePlanningPropertyTests
         }
 
         service = service with { Replicas = [.. service.Replicas.Where(r => c.Present.Contains(r.Index))] };
-        return await world.Set.AttributesAsync(service, probe: false, r => r.Serial, r => [new("serial", Value.Number(r.Serial))], CancellationToken.None);
+        return await world.Set.AttributesAsync(service, probe: false, r => r.Serial, r => [new("serial", Value.Number(r.Serial))], unreadyAsRollout: false, CancellationToken.None);
     }
 
     private static Value ServiceInputsOf(Value attributes) =>

@@ -141,7 +141,7 @@ public abstract class ProviderConformance : IAsyncLifetime
         var created = await CreateAsync(ValidInputs, key);
         // After a crash the engine knows the intent (its key and inputs) but not the id.
         var read = await Provider.ReadAsync(
-            new ReadRequest { Type = ResourceType, Address = Address, IdempotencyKey = key, Inputs = ValidInputs },
+            new ReadRequest { Type = ResourceType, Address = Address, IdempotencyKey = key, Inputs = ValidInputs, Recovering = true },
             CancellationToken.None);
         Assert.Null(read.Error);
         Assert.True(read.Exists);

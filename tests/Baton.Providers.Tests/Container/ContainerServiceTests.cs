@@ -279,13 +279,60 @@ public sealed class ContainerServiceTests(PodmanServer podman, ITestOutputHelper
         Assert.InRange(left.Count, 1, 3);
 
         // After the crash the engine asks by the create's key and finds the service; the next update starts what is missing.
-        var found = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, IdempotencyKey = key, Inputs = inputs }, CancellationToken.None);
+        var found = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, IdempotencyKey = key, Inputs = inputs, Recovering = true }, CancellationToken.None);
         Assert.True(found.Exists);
         Assert.Equal(id, found.Id);
         var healed = await UpdateAsync(provider, id, inputs, found.Attributes!, inputs);
         Assert.Null(healed.Error);
         Assert.Equal([0, 1, 2], States(healed.Attributes!).Select(s => (int)s.AsMap()["index"].AsNumber()));
         Assert.Equal(3, (await podman.ContainerIdsWithLabelAsync("baton.service", id)).Count);
+    }
+
+    [Fact]
+    public async Task Create_KilledWhileItWaitsForReadiness_IsDriftUntilAnUpdateWaitsForTheReplicas()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var key = NewKey();
+        var id = ContainerProvider.ServiceIdFor(key);
+        var inputs = Value.Map(Inputs("v1", 3).AsMap().SetItem("command", Argv("sh", "-c", "sleep 3; " + Serve)));
+        using var interrupted = new CancellationTokenSource();
+        var first = provider.CreateAsync(new CreateRequest { Type = Type, Address = Address, Inputs = inputs, IdempotencyKey = key }, interrupted.Token).AsTask();
+
+        // Cancelled once every container runs, while the create waits for them to become healthy.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await podman.ContainerIdsWithLabelAsync("baton.service", id)).Count < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await interrupted.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+
+        // Recovery's read by the key reports the replicas nobody saw ready as an unfinished rollout's: drift.
+        var found = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, IdempotencyKey = key, Inputs = inputs, Recovering = true }, CancellationToken.None);
+        Assert.True(found.Exists);
+        Assert.Contains(States(found.Attributes!), s => s.AsMap()["rollout"] == Value.True);
+        var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = found.Attributes }, CancellationToken.None);
+        Assert.All(plan.PlannedAttributes.AsMap()["replicas_state"].AsList(), s => Assert.Equal(Value.False, s.AsMap()["rollout"]));
+
+        // A later read (the plan's refresh) keeps the mark from the state, however the replicas are doing by then.
+        var refreshed = await ReadAsync(provider, id, inputs, found.Attributes!);
+        Assert.Equal(
+            States(found.Attributes!).Where(s => s.AsMap()["rollout"] == Value.True).Select(s => s.AsMap()["container"]),
+            States(refreshed.Attributes!).Where(s => s.AsMap()["rollout"] == Value.True).Select(s => s.AsMap()["container"]));
+
+        // The update waits until each is ready: when it returns, every replica serves, none was started twice.
+        var confirmed = await UpdateAsync(provider, id, inputs, refreshed.Attributes!, inputs);
+        Assert.Null(confirmed.Error);
+        Assert.All(States(confirmed.Attributes!), s => Assert.Equal(Value.False, s.AsMap()["rollout"]));
+        foreach (var endpoint in Endpoints(confirmed.Attributes!))
+        {
+            Assert.Equal("v1", await GetAsync(endpoint, "/version"));
+        }
+
+        Assert.Equal(3, (await podman.ContainerIdsWithLabelAsync("baton.service", id)).Count);
+        var after = await ReadAsync(provider, id, inputs, confirmed.Attributes!);
+        Assert.All(States(after.Attributes!), s => Assert.Equal(Value.False, s.AsMap()["rollout"]));
     }
 
     [Fact]
