@@ -157,6 +157,51 @@ public sealed class ProcessProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Create_InterruptedWhileItWaitsForReadiness_IsReportedUnfinished_AndTheRetriedCreateWaitsForTheReplicas()
+    {
+        await using var provider = await _fixture.StartAsync();
+        var inputs = V.Map(
+            ("command", Argv("sh", "-c", "sleep 2; exec python3 -m http.server --bind 127.0.0.1 \"$PORT\"")),
+            ("replicas", 2),
+            ("port", "auto"),
+            ("health", V.Map(("http", "/"), ("interval", "100ms"), ("start_period", "20s"))));
+        using var interrupted = new CancellationTokenSource();
+        var first = provider.CreateAsync(new CreateRequest { Type = Type, Address = Address, Inputs = inputs, IdempotencyKey = "op-unready" }, interrupted.Token).AsTask();
+
+        // Cancelled once both replicas have started, while the create waits for them to answer.
+        var logs = Path.Combine(_fixture.State, "process", Address);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(System.IO.File.Exists(Path.Combine(logs, "0.log")) && System.IO.File.Exists(Path.Combine(logs, "1.log"))) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await interrupted.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+
+        // The read that recovers the create reports the replicas nobody saw ready as an unfinished rollout's.
+        var found = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, IdempotencyKey = "op-unready", Inputs = inputs, Recovering = true }, CancellationToken.None);
+        Assert.True(found.Exists);
+        Assert.All(States(found.Attributes!), s => Assert.Equal(Value.True, s.AsMap()["rollout"]));
+        var plan = await provider.PlanAsync(new PlanRequest { Type = Type, Address = Address, Inputs = inputs, PriorInputs = inputs, PriorAttributes = found.Attributes }, CancellationToken.None);
+        Assert.All(plan.PlannedAttributes.AsMap()["replicas_state"].AsList(), s => Assert.Equal(Value.False, s.AsMap()["rollout"]));
+
+        // Retried with the same key, the create finishes: it returns once both started replicas answer, started no more.
+        var retried = await CreateAsync(provider, inputs, "op-unready");
+        Assert.Null(retried.Error);
+        Assert.Equal(Identities(found.Attributes!), Identities(retried.Attributes!));
+        Assert.All(States(retried.Attributes!), s => Assert.Equal(Value.False, s.AsMap()["rollout"]));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        foreach (var endpoint in retried.Attributes!.AsMap()["endpoints"].AsList())
+        {
+            using var answer = await http.GetAsync(new Uri($"http://{endpoint.AsString()}/"));
+            Assert.True(answer.IsSuccessStatusCode, $"{endpoint} answered {answer.StatusCode}");
+        }
+
+        await DeleteAsync(provider, retried.Id!, retried.Attributes!);
+    }
+
+    [Fact]
     public async Task Health_Http_PassesForARealServer()
     {
         await using var provider = await _fixture.StartAsync();
