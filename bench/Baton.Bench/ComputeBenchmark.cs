@@ -105,7 +105,7 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
                     {
                         output.WriteLine(string.Create(
                             CultureInfo.InvariantCulture,
-                            $"{(i < warmup ? "warm-up" : "run")} {i - warmup + 1} {driver}: apply {run.Apply:F0}, update {run.Update:F0}, heal {run.Heal:F0} (plan {run.HealPlan:F0}), destroy {run.Destroy:F0}; raw start {run.RawStarted:F0}, serving {run.RawServing:F0}, remove {run.RawRemoved:F0} ms"));
+                            $"{(i < warmup ? "warm-up" : "run")} {i - warmup + 1} {driver}: apply {run.Apply:F0}, no-op plan {run.NoOpPlan:F0}, update {run.Update:F0}, heal {run.Heal:F0} (plan {run.HealPlan:F0}), destroy {run.Destroy:F0}; raw start {run.RawStarted:F0}, serving {run.RawServing:F0}, remove {run.RawRemoved:F0} ms"));
                     }
 
                     if (i >= warmup)
@@ -134,16 +134,22 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
                 {
                     output.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"| {replicas} | {driver}.service | {list.Count} | {Cell(r => r.Apply)} | {Cell(r => r.Update)} | {Cell(r => r.Heal)} | {Cell(r => r.HealPlan)} | {Cell(r => r.Destroy)} | {Cell(r => r.RawStarted)} | {Cell(r => r.RawServing)} | {Cell(r => r.RawRemoved)} | {Cell(r => r.Apply / r.RawServing, "F1")} | {Cell(r => r.Destroy / r.RawRemoved, "F1")} | {peakMb:F0} |"));
+                        $"| {replicas} | {driver}.service | {list.Count} | {Cell(r => r.Apply)} | {Cell(r => r.NoOpPlan)} | {Cell(r => r.Update)} | {Cell(r => r.Heal)} | {Cell(r => r.HealPlan)} | {Cell(r => r.Destroy)} | {Cell(r => r.RawStarted)} | {Cell(r => r.RawServing)} | {Cell(r => r.RawRemoved)} | {Cell(r => r.Apply / r.RawServing, "F1")} | {Cell(r => r.Destroy / r.RawRemoved, "F1")} | {(driver == "container" ? $"{Cell(r => r.ApiVersion)} / {Cell(r => r.ApiList)} / {Cell(r => r.ApiInspect)}" : "–")} | {peakMb:F0} |"));
                     continue;
                 }
 
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compute: {driver}.service, {replicas} replicas, health interval {interval}, median (min–max) of {list.Count} run(s), ms"));
                 output.WriteLine($"  apply from empty, all healthy  {Cell(r => r.Apply)}   (plan {Cell(r => r.ApplyPlan)})");
+                output.WriteLine($"  no-op plan (refresh)           {Cell(r => r.NoOpPlan)}");
                 output.WriteLine($"  rolling update (surge 1)       {Cell(r => r.Update)}");
                 output.WriteLine($"  heal a killed replica          {Cell(r => r.Heal)}   (plan with refresh {Cell(r => r.HealPlan)})");
                 output.WriteLine($"  destroy                        {Cell(r => r.Destroy)}");
                 output.WriteLine($"  raw: start {replicas} one by one   {Cell(r => r.RawStarted)}   all serving {Cell(r => r.RawServing)}   stop+remove {Cell(r => r.RawRemoved)}");
+                if (driver == "container")
+                {
+                    output.WriteLine($"  raw API round trips: version {Cell(r => r.ApiVersion)}, list by label {Cell(r => r.ApiList)}, inspect {Cell(r => r.ApiInspect)}");
+                }
+
                 output.WriteLine($"  apply ÷ raw serving {Cell(r => r.Apply / r.RawServing, "F2")}, destroy ÷ raw remove {Cell(r => r.Destroy / r.RawRemoved, "F2")}");
             }
 
@@ -180,13 +186,19 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
             await File.WriteAllTextAsync(Path.Combine(directory, "baton.yaml"), StackText(workload, stack, www, version: "1"));
             var applied = await PlanApplyAsync(directory, stack, key, destroy: false);
             (run.Apply, run.ApplyPlan) = (applied.TotalMs, applied.PlanMs);
-            Expect(applied.Plan.Changes.Count(c => c.Action == ChangeAction.Create) == 1 && applied.Result.Succeeded, "the first apply should create the service", applied);
+            Expect(applied.Plan.Changes.Count(c => c.Action == ChangeAction.Create) == 1 && applied.Result?.Succeeded == true, "the first apply should create the service", applied);
             var first = await ExpectServingAsync(workload, applied.Attributes!, "after the first apply");
+
+            // What every later plan pays before it can see drift: reading the service back (its replicas and a
+            // health probe of each).
+            var noop = await PlanApplyAsync(directory, stack, key, destroy: false, planOnly: true);
+            run.NoOpPlan = noop.PlanMs;
+            Expect(!noop.Plan.HasChanges, "the plan after the first apply should have nothing to do", noop);
 
             await File.WriteAllTextAsync(Path.Combine(directory, "baton.yaml"), StackText(workload, stack, www, version: "2"));
             var updated = await PlanApplyAsync(directory, stack, key, destroy: false);
             run.Update = updated.TotalMs;
-            Expect(updated.Plan.Changes.Count(c => c.Action == ChangeAction.Update) == 1 && updated.Result.Succeeded, "the env change should update the service in place", updated);
+            Expect(updated.Plan.Changes.Count(c => c.Action == ChangeAction.Update) == 1 && updated.Result?.Succeeded == true, "the env change should update the service in place", updated);
             var second = await ExpectServingAsync(workload, updated.Attributes!, "after the rolling update");
             Expect(!second.Select(r => r.Identity).Intersect(first.Select(r => r.Identity)).Any(), "the rolling update should replace every replica", updated);
 
@@ -195,13 +207,13 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
             await KillOutsideAsync(workload, victim.Identity);
             var healed = await PlanApplyAsync(directory, stack, key, destroy: false);
             (run.Heal, run.HealPlan) = (healed.TotalMs, healed.PlanMs);
-            Expect(healed.Plan.Changes.Count(c => c.Action == ChangeAction.Update) == 1 && healed.Result.Succeeded, "the plan after the kill should update the service, and heal it", healed);
+            Expect(healed.Plan.Changes.Count(c => c.Action == ChangeAction.Update) == 1 && healed.Result?.Succeeded == true, "the plan after the kill should update the service, and heal it", healed);
             var third = await ExpectServingAsync(workload, healed.Attributes!, "after the heal");
             Expect(third.All(r => r.Identity != victim.Identity) && third.Count(r => second.Any(s => s.Identity == r.Identity)) == workload.Replicas - 1, "the heal should replace the killed replica alone", healed);
 
             var gone = await PlanApplyAsync(directory, stack, key, destroy: true);
             run.Destroy = gone.TotalMs;
-            Expect(gone.Plan.Changes.Count(c => c.Action == ChangeAction.Delete) == 1 && gone.Result.Succeeded, "the destroy should delete the service", gone);
+            Expect(gone.Plan.Changes.Count(c => c.Action == ChangeAction.Delete) == 1 && gone.Result?.Succeeded == true, "the destroy should delete the service", gone);
             destroyed = true;
             if (workload.Driver == "process")
             {
@@ -244,7 +256,7 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
     /// One CLI-like invocation in process: load, bind, schema check, open the state store, lock, recover, plan (with
     /// refresh) and apply; timed from the load to the apply's end. Returns the service's attributes afterwards.
     /// </summary>
-    private static async Task<Phase> PlanApplyAsync(string directory, string stack, byte[] key, bool destroy)
+    private static async Task<Phase> PlanApplyAsync(string directory, string stack, byte[] key, bool destroy, bool planOnly = false)
     {
         using var timeout = new CancellationTokenSource(PhaseTimeout);
         var cancellationToken = timeout.Token;
@@ -271,6 +283,11 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
         }
 
         var planMs = clock.Elapsed.TotalMilliseconds;
+        if (planOnly)
+        {
+            return new Phase(plan, null, planMs, planMs, null);
+        }
+
         var result = await session.ApplyAsync(holder, plan, state, new ApplyOptions(), null, CancellationToken.None, CancellationToken.None);
         var totalMs = clock.Elapsed.TotalMilliseconds;
         var after = await store.LoadAsync(stack, cancellationToken);
@@ -431,6 +448,17 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
             run.RawStarted = clock.Elapsed.TotalMilliseconds;
             await Task.WhenAll(ports.Select(WaitServingAsync));
             run.RawServing = clock.Elapsed.TotalMilliseconds;
+
+            // Single round trips of what a read of the service asks (not part of the timings above).
+            clock.Restart();
+            await engine.VersionAsync(CancellationToken.None);
+            run.ApiVersion = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            await engine.IdsWithLabelAsync("bench.raw", token, CancellationToken.None);
+            run.ApiList = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            await engine.InspectAsync(ids[0], CancellationToken.None);
+            run.ApiInspect = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
             foreach (var id in ids.ToList())
             {
@@ -546,7 +574,7 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
     {
         if (!condition)
         {
-            var error = phase.Result.Operations.FirstOrDefault(o => o.Outcome != OperationOutcome.Succeeded).Error;
+            var error = phase.Result?.Operations.FirstOrDefault(o => o.Outcome != OperationOutcome.Succeeded).Error;
             throw new InvalidOperationException($"{what}: plan {string.Join(", ", phase.Plan.Changes.Select(c => $"{c.Action} {c.Address}"))}{(error is null ? "" : "; " + error)}");
         }
     }
@@ -556,7 +584,7 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
 
     private sealed record Workload(string Driver, int Replicas, string Interval, string Busybox, string? Endpoint, RawEngine? Raw);
 
-    private sealed record Phase(Plan Plan, ApplyResult Result, double PlanMs, double TotalMs, Value? Attributes);
+    private sealed record Phase(Plan Plan, ApplyResult? Result, double PlanMs, double TotalMs, Value? Attributes);
 
     private sealed record Replica(string Identity, int Port, bool Ready);
 
@@ -565,6 +593,8 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
         public double Apply { get; set; }
 
         public double ApplyPlan { get; set; }
+
+        public double NoOpPlan { get; set; }
 
         public double Update { get; set; }
 
@@ -579,5 +609,11 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
         public double RawServing { get; set; }
 
         public double RawRemoved { get; set; }
+
+        public double ApiVersion { get; set; }
+
+        public double ApiList { get; set; }
+
+        public double ApiInspect { get; set; }
     }
 }

@@ -67,6 +67,11 @@ internal sealed class RawEngine : IDisposable
         return [.. (JsonNode.Parse(answer)?.AsArray() ?? []).Select(c => c?["Id"]?.GetValue<string>()).OfType<string>()];
     }
 
+    /// <summary>The engine's version (what a client asks first, to negotiate the API version).</summary>
+    public Task<string> VersionAsync(CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, "/version", null, cancellationToken);
+
+    public Task<string> InspectAsync(string id, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, $"/containers/{id}/json", null, cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
     private async Task<string> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
