@@ -17,7 +17,7 @@ echo
 echo "| replicas | driver | runs | apply until healthy ms | no-op plan (refresh) ms | rolling update ms | heal (plan+apply) ms | heal's plan ms | destroy ms | raw start ms | raw start→serving ms | raw stop+remove ms | apply ÷ raw serving | destroy ÷ raw remove | raw API ms (version / list / inspect) | peak working set MB |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 "${bench[@]}" compute --replicas 3 --repeat "$repeat" --warmup "$warmup" --format markdown
-echo "<!-- load average: $(cut -d' ' -f1-3 /proc/loadavg) -->"
+between="$(cut -d' ' -f1-3 /proc/loadavg)"
 "${bench[@]}" compute --replicas 10 --repeat "$repeat" --warmup "$warmup" --format markdown
 echo
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average between the sizes: $between, after: $(cut -d' ' -f1-3 /proc/loadavg)"
