@@ -31,4 +31,18 @@ internal sealed class Measurements
             return min;
         }
     }
+
+    public double Max
+    {
+        get
+        {
+            var max = double.MinValue;
+            foreach (var value in _milliseconds)
+            {
+                max = Math.Max(max, value);
+            }
+
+            return max;
+        }
+    }
 }

@@ -1,6 +1,6 @@
 using Baton.Bench;
 
-IBenchmarkCommand[] commands = [new GraphBenchmark(), new StackBenchmark(), new ApplyBenchmark(), new WorkflowBenchmark(), new GenerateCommand()];
+IBenchmarkCommand[] commands = [new GraphBenchmark(), new StackBenchmark(), new ApplyBenchmark(), new WorkflowBenchmark(), new ComputeBenchmark(), new GenerateCommand()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
