@@ -12,6 +12,9 @@ namespace Baton.Providers.Compute;
 public sealed class ReplicaSet<TReplica>
     where TReplica : IReplica<TReplica>
 {
+    /// <summary>How often a starting replica is probed until its health check first passes.</summary>
+    private const double StartingProbeMilliseconds = 50;
+
     private readonly IReplicaDriver<TReplica> _driver;
     private readonly HealthProbe _probe;
     private readonly TimeProvider _time;
@@ -380,7 +383,9 @@ public sealed class ReplicaSet<TReplica>
                 return await Failure($"did not become healthy within {check.StartPeriod + check.Timeout}");
             }
 
-            await Task.Delay(passes > 0 ? check.Interval : TimeSpan.FromMilliseconds(Math.Min(check.Interval.TotalMilliseconds, 200)), _time, cancellationToken);
+            // Until the first pass, probe often (a refused connection costs next to nothing), so a replica counts as
+            // ready within ~50 ms of listening rather than a whole interval later.
+            await Task.Delay(passes > 0 ? check.Interval : TimeSpan.FromMilliseconds(Math.Min(check.Interval.TotalMilliseconds, StartingProbeMilliseconds)), _time, cancellationToken);
         }
     }
 

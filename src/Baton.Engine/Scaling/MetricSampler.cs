@@ -5,14 +5,17 @@ using Baton.Values;
 namespace Baton.Engine.Scaling;
 
 /// <summary>
-/// Reads an autoscaled service's metric per replica: CPU from <c>/proc/PID/stat</c> (percent of one core, averaged
-/// over the replicas), requests per second from nginx's <c>stub_status</c> (divided by the replicas), or a series
+/// Reads an autoscaled service's metric per replica: CPU from <c>/proc/PID/stat</c> of its main process and every
+/// process under it (percent of one core, averaged over the replicas), requests per second from nginx's <c>stub_status</c> (divided by the replicas), or a series
 /// from each replica's Prometheus endpoint (a gauge's value, or a counter's rate, summed and divided by the
 /// replicas). Rates need two readings, so the first call after a start (or a change of replicas) gives null.
 /// </summary>
 internal sealed class MetricSampler(string metric, string? source, string? query, string path, HttpClient http, TimeProvider time)
 {
     private const int MaxMetricsText = 4 * 1024 * 1024;
+
+    /// <summary>How many processes under a replica's main process its CPU reading sums.</summary>
+    private const int MaxDescendants = 1024;
 
     private readonly Dictionary<string, CpuSample> _cpu = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CounterSample> _counters = new(StringComparer.Ordinal);
@@ -40,23 +43,16 @@ internal sealed class MetricSampler(string metric, string? source, string? query
         var fractions = new List<double>();
         foreach (var pid in List(attributes, "pids"))
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText($"/proc/{pid}/stat");
-            }
-            catch (IOException)
+            if (ReadStat(pid) is not { } times)
             {
                 continue;
             }
 
-            if (ProcCpu.ParseStat(text).Value is not { } times)
-            {
-                continue;
-            }
-
+            // A replica is its main process and everything under it: an init that forwards signals (a container's),
+            // a shell that waits, a server's worker processes.
+            var ticks = times.TotalTicks + Descendants(pid).Sum(child => ReadStat(child)?.TotalTicks ?? 0);
             var key = $"{pid}:{times.StartTicks}";
-            var sample = new CpuSample { At = now, Ticks = times.TotalTicks };
+            var sample = new CpuSample { At = now, Ticks = ticks };
             if (_cpu.TryGetValue(key, out var earlier) && CpuRate.Fraction(earlier, sample) is { } fraction)
             {
                 fractions.Add(fraction * 100);
@@ -66,6 +62,58 @@ internal sealed class MetricSampler(string metric, string? source, string? query
         }
 
         return fractions.Count == 0 ? (null, "waiting for a second CPU reading") : (fractions.Average(), null);
+    }
+
+    private static ProcCpuTimes? ReadStat(string pid)
+    {
+        try
+        {
+            return ProcCpu.ParseStat(File.ReadAllText($"/proc/{pid}/stat")).Value;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The processes under <paramref name="pid"/> (from <c>/proc/PID/task/TID/children</c>), at most <see cref="MaxDescendants"/>.</summary>
+    private static List<string> Descendants(string pid)
+    {
+        var found = new List<string>();
+        var pending = new Queue<string>([pid]);
+        while (pending.TryDequeue(out var parent) && found.Count < MaxDescendants)
+        {
+            string[] tasks;
+            try
+            {
+                tasks = Directory.GetDirectories($"/proc/{parent}/task");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var task in tasks)
+            {
+                string children;
+                try
+                {
+                    children = File.ReadAllText(Path.Combine(task, "children"));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue;
+                }
+
+                foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(MaxDescendants - found.Count))
+                {
+                    found.Add(child);
+                    pending.Enqueue(child);
+                }
+            }
+        }
+
+        return found;
     }
 
     private async Task<(double?, string?)> RequestsAsync(int replicas, CancellationToken cancellationToken)

@@ -43,16 +43,21 @@ internal sealed partial class DockerEngineClient : IDisposable
     /// <summary>The API version every request uses, as negotiated by <see cref="ConnectAsync"/>.</summary>
     public Version ApiVersion { get; private set; } = MinimumApiVersion;
 
-    /// <summary>The engine's name for diagnostics: <c>Engine</c> for Docker, <c>Podman Engine</c> for Podman.</summary>
-    public string EngineName { get; private set; } = "";
-
-    /// <summary>The engine's own version (not the API's), such as <c>4.3.1</c>.</summary>
-    public string EngineVersion { get; private set; } = "";
+    /// <summary>
+    /// The engine's name (<c>Engine</c> for Docker, <c>Podman Engine</c> for Podman) and its own version (not the
+    /// API's), such as <c>4.3.1</c>, from <c>GET /version</c>: asked only when wanted, since an engine may take half a
+    /// second to answer it (Podman gathers host information), far longer than any other call.
+    /// </summary>
+    public async Task<(string Name, string Version)> EngineAsync(CancellationToken cancellationToken)
+    {
+        var version = await CallAsync(HttpMethod.Get, "/version", null, cancellationToken);
+        var name = version?["Components"] is JsonArray { Count: > 0 } components ? EngineJson.String(components[0], "Name") : "";
+        return (name.Length > 0 ? name : "Engine", EngineJson.String(version, "Version"));
+    }
 
     /// <summary>
     /// Connects to the engine at <paramref name="endpoint"/>: <c>GET /_ping</c> gives the API version in its
-    /// <c>Api-Version</c> header (else <c>GET /version</c>'s <c>ApiVersion</c>), then <c>GET /version</c> gives the
-    /// engine's name and version. An engine below <see cref="MinimumApiVersion"/> is a permanent error.
+    /// <c>Api-Version</c> header (else <c>GET /version</c>'s <c>ApiVersion</c>). An engine below <see cref="MinimumApiVersion"/> is a permanent error.
     /// </summary>
     public static async Task<DockerEngineClient> ConnectAsync(DockerEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -174,8 +179,8 @@ internal sealed partial class DockerEngineClient : IDisposable
             }
         }
 
-        var version = await CallAsync(HttpMethod.Get, "/version", null, cancellationToken);
-        if (server is null && !Version.TryParse(EngineJson.String(version, "ApiVersion"), out server))
+        // An engine that does not say it in /_ping's header says it in /version (slow on some engines: asked only then).
+        if (server is null && !Version.TryParse(EngineJson.String(await CallAsync(HttpMethod.Get, "/version", null, cancellationToken), "ApiVersion"), out server))
         {
             throw new DockerEngineException($"the engine at {Endpoint} says neither in /_ping nor in /version which API version it speaks", null, isTransient: false);
         }
@@ -183,9 +188,6 @@ internal sealed partial class DockerEngineClient : IDisposable
         ApiVersion = Negotiate(server) ?? throw new DockerEngineException(
             $"the engine at {Endpoint} speaks API {server.Major}.{server.Minor}; baton needs {MinimumApiVersion} or later", null, isTransient: false);
         _prefix = "/v" + ApiVersion.ToString(2);
-        EngineName = version?["Components"] is JsonArray { Count: > 0 } components ? EngineJson.String(components[0], "Name") : "";
-        EngineName = EngineName.Length > 0 ? EngineName : "Engine";
-        EngineVersion = EngineJson.String(version, "Version");
     }
 
     /// <summary>

@@ -43,6 +43,33 @@ public sealed class MetricSamplerTests
     }
 
     [Fact]
+    public async Task Cpu_IdleMainProcessWithABusyChild_ReadsTheChildsWork()
+    {
+        // As a container's init, or a shell that waits: the replica's main process idles while what it started spins.
+        using var parent = Process.Start(new ProcessStartInfo("sh") { ArgumentList = { "-c", "python3 -c 'while True: pass' & wait" } })!;
+        try
+        {
+            var sampler = new MetricSampler("cpu", null, null, "/metrics", new HttpClient(), TimeProvider.System);
+            var attributes = Pids(parent.Id);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!File.Exists($"/proc/{parent.Id}/task/{parent.Id}/children") || File.ReadAllText($"/proc/{parent.Id}/task/{parent.Id}/children").Trim().Length == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the busy child did not start");
+                await Task.Delay(20);
+            }
+
+            Assert.Null((await sampler.SampleAsync(attributes, 1, CancellationToken.None)).Value);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var (cpu, _) = await sampler.SampleAsync(attributes, 1, CancellationToken.None);
+            Assert.InRange(cpu!.Value, 3, 110);
+        }
+        finally
+        {
+            parent.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public async Task Prometheus_CounterAcrossReplicas_IsItsRatePerReplica_AndAGaugeItsAverage()
     {
         var counter = 0L;

@@ -44,11 +44,12 @@ public sealed class DockerEngineClientTests(PodmanServer podman) : IAsyncLifetim
     public void Dispose() => _timeout.Dispose();
 
     [Fact]
-    public void ConnectAsync_Podman_NegotiatesItsApiVersion()
+    public async Task ConnectAsync_Podman_NegotiatesItsApiVersionAndNamesItselfWhenAsked()
     {
         Assert.Equal(new Version(1, 41), Client.ApiVersion);
-        Assert.Contains("Podman", Client.EngineName, StringComparison.Ordinal);
-        Assert.StartsWith("4.", Client.EngineVersion, StringComparison.Ordinal);
+        var (name, version) = await Client.EngineAsync(CancellationToken.None);
+        Assert.Contains("Podman", name, StringComparison.Ordinal);
+        Assert.StartsWith("4.", version, StringComparison.Ordinal);
     }
 
     [Fact]
