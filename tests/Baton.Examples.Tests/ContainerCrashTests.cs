@@ -192,9 +192,9 @@ public sealed class ContainerCrashTests(ITestOutputHelper output)
         {
             try
             {
-                if (client is not null)
+                if (podman is not null)
                 {
-                    await RemoveLabelledAsync(client, labels);
+                    await podman.RemoveLabelledAsync("baton.stack", stackName);
                 }
             }
             finally
@@ -267,23 +267,4 @@ public sealed class ContainerCrashTests(ITestOutputHelper output)
 
     private static JsonNode Resource(JsonNode state, string type) =>
         Assert.Single(state["resources"]!.AsArray(), r => r!["type"]!.GetValue<string>() == type)!;
-
-    /// <summary>Removes every container, network and volume with the stack's label, whatever the test left.</summary>
-    private static async Task RemoveLabelledAsync(DockerEngineClient client, Dictionary<string, string> labels)
-    {
-        foreach (var container in await client.ListContainersAsync(labels, all: true, CancellationToken.None))
-        {
-            await client.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
-        }
-
-        foreach (var network in await client.ListNetworksAsync(labels, CancellationToken.None))
-        {
-            await client.RemoveNetworkAsync(network.Id, CancellationToken.None);
-        }
-
-        foreach (var volume in await client.ListVolumesAsync(labels, CancellationToken.None))
-        {
-            await client.RemoveVolumeAsync(volume.Name, force: true, CancellationToken.None);
-        }
-    }
 }

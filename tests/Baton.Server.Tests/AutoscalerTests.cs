@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Baton.Examples.Tests;
 using Baton.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -31,7 +29,7 @@ public sealed class AutoscalerTests(ITestOutputHelper output)
     [Fact]
     public async Task Load_ThroughTheBalancer_ScalesOutWithinTenSecondsWithoutFailures_ThenBackIn()
     {
-        var port = FreePort();
+        var port = ServerHarness.FreePort();
         var yaml = $$"""
             stack: scaled
             providers:
@@ -74,7 +72,7 @@ public sealed class AutoscalerTests(ITestOutputHelper output)
             TimeSpan scaledOut;
             try
             {
-                await EventuallyAsync(async () => await ReplicasAsync(server) >= 2 && await LbHasAsync(server, 2), TimeSpan.FromSeconds(10), "scale-out within 10 s of the load starting");
+                await ServerHarness.EventuallyAsync(async () => await ReplicasAsync(server) >= 2 && await LbHasAsync(server, 2), TimeSpan.FromSeconds(10), "scale-out within 10 s of the load starting");
                 scaledOut = started.Elapsed;
                 await Task.Delay(TimeSpan.FromSeconds(2));
             }
@@ -87,7 +85,7 @@ public sealed class AutoscalerTests(ITestOutputHelper output)
             Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Requests} requests failed: {string.Join("; ", load.Failures.Take(5))}");
 
             var stopped = Stopwatch.StartNew();
-            await EventuallyAsync(async () => await ReplicasAsync(server) == 1, TimeSpan.FromSeconds(30), "scale-in after the load stopped");
+            await ServerHarness.EventuallyAsync(async () => await ReplicasAsync(server) == 1, TimeSpan.FromSeconds(30), "scale-in after the load stopped");
             output.WriteLine($"scaled out {scaledOut.TotalSeconds:F1} s after the load started; {load.Requests} requests, {load.Failures.Count} failed; back to 1 replica {stopped.Elapsed.TotalSeconds:F1} s after it stopped");
             var status = await server.GetJsonAsync($"/api/stacks/{server.StackName}/autoscalers");
             var history = status[0].GetProperty("history");
@@ -115,22 +113,5 @@ public sealed class AutoscalerTests(ITestOutputHelper output)
     {
         var lb = await server.GetJsonAsync($"/api/stacks/{server.StackName}/resources/lb");
         return lb.GetProperty("inputs").GetProperty("upstream").GetArrayLength() >= upstreams;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan patience, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < patience, $"timed out waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

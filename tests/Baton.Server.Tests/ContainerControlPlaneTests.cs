@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Baton.Examples.Tests;
 using Baton.Providers.Container.Engine;
@@ -195,7 +193,7 @@ public sealed class ContainerControlPlaneTests(ContainerControlPlaneFixture fixt
     public async Task Load_ThroughTheBalancer_ScalesContainersOut_ThenBackIn()
     {
         var name = NewStackName();
-        var port = FreePort();
+        var port = ServerHarness.FreePort();
         var yaml = Stack(
             name,
             $$"""
@@ -233,7 +231,7 @@ public sealed class ContainerControlPlaneTests(ContainerControlPlaneFixture fixt
             TimeSpan scaledOut;
             try
             {
-                await EventuallyAsync(async () => (await ContainersAsync(server)).Count >= 2 && await LbHasAsync(server, 2), TimeSpan.FromSeconds(20), "scale-out within 20 s of the load starting");
+                await ServerHarness.EventuallyAsync(async () => (await ContainersAsync(server)).Count >= 2 && await LbHasAsync(server, 2), TimeSpan.FromSeconds(20), "scale-out within 20 s of the load starting");
                 scaledOut = started.Elapsed;
                 await Task.Delay(TimeSpan.FromSeconds(1));
             }
@@ -260,12 +258,12 @@ public sealed class ContainerControlPlaneTests(ContainerControlPlaneFixture fixt
             Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Requests} requests failed: {string.Join("; ", load.Failures.Take(5))}");
 
             var stopped = Stopwatch.StartNew();
-            await EventuallyAsync(async () => (await ContainersAsync(server)).Count == 1, TimeSpan.FromSeconds(30), "scale-in after the load stopped");
+            await ServerHarness.EventuallyAsync(async () => (await ContainersAsync(server)).Count == 1, TimeSpan.FromSeconds(30), "scale-in after the load stopped");
             output.WriteLine($"scaled out to {scaled.Count} containers {scaledOut.TotalSeconds:F1} s after the load started; {load.Requests} requests, {load.Failures.Count} failed; back to 1 container {stopped.Elapsed.TotalSeconds:F1} s after it stopped");
 
             // The stopped containers are removed from the engine, not left exited.
             var remaining = await ContainersAsync(server);
-            await EventuallyAsync(async () => (await Podman.ContainerIdsWithLabelAsync("baton.stack", name)).Order().SequenceEqual(remaining.Order()), TimeSpan.FromSeconds(10), "only the remaining container on the engine");
+            await ServerHarness.EventuallyAsync(async () => (await Podman.ContainerIdsWithLabelAsync("baton.stack", name)).Order().SequenceEqual(remaining.Order()), TimeSpan.FromSeconds(10), "only the remaining container on the engine");
             var events = await server.GetJsonAsync("/api/events/recent?limit=1000");
             var decisions = events.EnumerateArray().Where(e => e.GetProperty("kind").GetString() == "scaling.decision").Select(e => e.GetProperty("message").GetString()!).ToList();
             Assert.Contains(decisions, d => d.Contains("1 → ", StringComparison.Ordinal));
@@ -332,37 +330,7 @@ public sealed class ContainerControlPlaneTests(ContainerControlPlaneFixture fixt
     private async Task CleanUpAsync(ServerHarness server, string name)
     {
         await server.StopAsync();
-        var labels = new Dictionary<string, string> { ["baton.stack"] = name };
-        foreach (var container in await fixture.Client.ListContainersAsync(labels, all: true, CancellationToken.None))
-        {
-            await fixture.Client.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
-        }
-
-        foreach (var network in await fixture.Client.ListNetworksAsync(labels, CancellationToken.None))
-        {
-            await fixture.Client.RemoveNetworkAsync(network.Id, CancellationToken.None);
-        }
-
-        foreach (var volume in await fixture.Client.ListVolumesAsync(labels, CancellationToken.None))
-        {
-            await fixture.Client.RemoveVolumeAsync(volume.Name, force: true, CancellationToken.None);
-        }
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan patience, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < patience, $"timed out waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var problems = await fixture.Podman.RemoveLabelledAsync("baton.stack", name);
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 }

@@ -70,23 +70,8 @@ internal sealed class ContainerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var client = await ClientAsync();
-        var labels = new Dictionary<string, string> { ["baton.stack"] = StackName };
-        foreach (var container in await client.ListContainersAsync(labels, all: true, CancellationToken.None))
-        {
-            await client.RemoveContainerAsync(container.Id, force: true, removeVolumes: true, CancellationToken.None);
-        }
-
-        foreach (var network in await client.ListNetworksAsync(labels, CancellationToken.None))
-        {
-            await client.RemoveNetworkAsync(network.Id, CancellationToken.None);
-        }
-
-        foreach (var volume in await client.ListVolumesAsync(labels, CancellationToken.None))
-        {
-            await client.RemoveVolumeAsync(volume.Name, force: true, CancellationToken.None);
-        }
-
+        var problems = await Podman.RemoveLabelledAsync("baton.stack", StackName);
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
         _directory.Dispose();
     }
 }

@@ -548,21 +548,31 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
     /// Removes every container (with its anonymous volumes), every network but the default one and every volume,
     /// going on past a failure; returns the failures.
     /// </summary>
-    private async Task<List<string>> RemoveEverythingAsync()
+    /// <summary>
+    /// Removes every container (with its anonymous volumes), network and volume carrying the label
+    /// <paramref name="key"/>=<paramref name="value"/> — what a test's stack made, whatever the test left — and
+    /// returns what could not be removed.
+    /// </summary>
+    public Task<List<string>> RemoveLabelledAsync(string key, string value) => RemoveAsync("filters=" + LabelFilter(key, value));
+
+    private Task<List<string>> RemoveEverythingAsync() => RemoveAsync(filter: null);
+
+    private async Task<List<string>> RemoveAsync(string? filter)
     {
         var problems = new List<string>();
-        foreach (var id in Strings(await GetAsync("/containers/json?all=true"), "Id"))
+        var query = filter is null ? "" : "?" + filter;
+        foreach (var id in Strings(await GetAsync("/containers/json?all=true" + (filter is null ? "" : "&" + filter)), "Id"))
         {
             await DeleteAsync($"/containers/{id}?force=true&v=true", problems);
         }
 
         // The compatible API lists the default network as "bridge", Docker's name for it.
-        foreach (var name in Strings(await GetAsync("/networks"), "Name").Where(name => name != NetworkName && name != "bridge"))
+        foreach (var name in Strings(await GetAsync("/networks" + query), "Name").Where(name => name != NetworkName && name != "bridge"))
         {
             await DeleteAsync($"/networks/{Uri.EscapeDataString(name)}", problems);
         }
 
-        foreach (var name in Strings(JsonNode.Parse(await GetAsync("/volumes"))?["Volumes"]?.ToJsonString() ?? "[]", "Name"))
+        foreach (var name in Strings(JsonNode.Parse(await GetAsync("/volumes" + query))?["Volumes"]?.ToJsonString() ?? "[]", "Name"))
         {
             await DeleteAsync($"/volumes/{Uri.EscapeDataString(name)}?force=true", problems);
         }

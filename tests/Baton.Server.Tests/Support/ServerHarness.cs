@@ -44,6 +44,14 @@ internal sealed class ServerHarness : IAsyncDisposable
     /// <summary>A client with the control plane's session (admin) token.</summary>
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>A port on 127.0.0.1 free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static async Task<ServerHarness> StartAsync(string yaml, TimeSpan? reloadInterval = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("baton-server-").FullName;
@@ -161,9 +169,12 @@ internal sealed class ServerHarness : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds, failing after <see cref="Patience"/>.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string? what = null)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string? what = null) => EventuallyAsync(condition, Patience, what);
+
+    /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="patience"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan patience, string? what)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + patience;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
