@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Baton.Runs;
 using Baton.Values;
 
@@ -137,9 +138,16 @@ public sealed class RunExecutorTests
         Assert.Equal(new int[] { 1, 2, 3 }, started.Select(e => e.Attempt));
         Assert.Equal(2, scheduled.Count);
 
-        // With a jitter draw of 1 the delays are the ceilings: 300 ms, then 600 ms.
-        Assert.True(started[1].At - scheduled[0].At >= TimeSpan.FromMilliseconds(300), $"retry 1 after {(started[1].At - scheduled[0].At).TotalMilliseconds} ms");
-        Assert.True(started[2].At - scheduled[1].At >= TimeSpan.FromMilliseconds(600), $"retry 2 after {(started[2].At - scheduled[1].At).TotalMilliseconds} ms");
+        // With a jitter draw of 1 the delays are the ceilings: 300 ms, then 600 ms, from the moment the failure was seen
+        // (a moment before the event is stamped: up to a state write earlier), and no attempt starts before its retry_at.
+        foreach (var (retry, delay) in new[] { (0, 300), (1, 600) })
+        {
+            var due = DateTimeOffset.Parse(scheduled[retry].Data.AsMap()["retry_at"].AsString(), CultureInfo.InvariantCulture);
+            Assert.True(started[retry + 1].At >= due, $"retry {retry + 1} started at {started[retry + 1].At:O}, before its retry_at {due:O}");
+            var scheduledFor = (due - scheduled[retry].At).TotalMilliseconds;
+            Assert.InRange(scheduledFor, delay - 200, delay);
+        }
+
         Assert.Single(events, e => e.Kind == "step.succeeded");
     }
 
