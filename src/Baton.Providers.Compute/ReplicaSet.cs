@@ -85,8 +85,16 @@ public sealed class ReplicaSet<TReplica>
         await _driver.SaveAsync(service, cancellationToken);
         var missing = Enumerable.Range(0, settings.Replicas).Where(i => keep.All(r => r.Index != i));
         var reusePorts = stop.Where(r => r.Port is not null).GroupBy(r => r.Index).ToDictionary(g => g.Key, g => g.First().Port!.Value);
-        var (replicas, _, error) = await StartReplicasAsync(service, inputs, settings, missing, reusePorts, rollout: false, cancellationToken);
-        return error is null ? (service with { Replicas = replicas }, null) : (null, error);
+        var (replicas, failed, error) = await StartReplicasAsync(service, inputs, settings, missing, reusePorts, rollout: false, cancellationToken);
+        if (error is not null)
+        {
+            // A replica that did not become ready is stopped and forgotten, so no later update keeps it as serving.
+            await StopAllAsync(service, inputs, failed, cancellationToken);
+            await _driver.SaveAsync(service with { Replicas = [.. replicas.Except(failed)] }, cancellationToken);
+            return (null, error);
+        }
+
+        return (service with { Replicas = replicas }, null);
     }
 
     /// <summary>

@@ -68,4 +68,37 @@ public sealed class ReplicaSetFailedRolloutTests
         Assert.Null(error);
         Assert.All(updated!.Replicas, r => Assert.Equal(1, r.Version));
     }
+
+    /// <summary>
+    /// A failed rollout that stopped the only replica first (max_unavailable 1) leaves none; the next update to the old
+    /// inputs only starts the missing one, and when that one never becomes healthy it was kept, still running: the
+    /// update after that counted it as serving without checking it.
+    /// </summary>
+    [Fact]
+    public async Task UpdateAsync_StartingAMissingReplicaThatNeverBecomesHealthy_ForgetsIt()
+    {
+        var world = new ReplicaWorld();
+        var rollout = (MaxSurge: 1, MaxUnavailable: 1);
+        var v1 = ServiceInputs.Of(1, 1, rollout: rollout, health: true);
+        await world.CreatedAsync(v1);
+
+        world.Driver.NeverReady(2, 0);
+        var (_, failed) = await world.Set.UpdateAsync(world.Driver.Saved!, ServiceInputs.Of(2, 1, rollout: rollout, health: true), CancellationToken.None);
+        Assert.NotNull(failed);
+
+        world.Driver.ClearFailures();
+        world.Driver.NeverReady(1, 0);
+        var (_, failedAgain) = await world.Set.UpdateAsync(world.Driver.Saved!, v1, CancellationToken.None);
+        Assert.NotNull(failedAgain);
+        Assert.Empty(world.Driver.Saved!.Replicas);
+        Assert.Empty(world.Driver.World());
+
+        world.Driver.ClearFailures();
+        var (updated, error) = await world.Set.UpdateAsync(world.Driver.Saved!, v1, CancellationToken.None);
+
+        Assert.Null(error);
+        var replica = Assert.Single(updated!.Replicas);
+        Assert.Equal(1, replica.Version);
+        Assert.All(world.Driver.World(), o => Assert.True(o.Ready, $"{o.Replica} is not ready"));
+    }
 }
