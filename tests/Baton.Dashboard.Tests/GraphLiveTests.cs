@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
 using Baton.Dashboard.Tests.Support;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Baton.Dashboard.Tests;
 
 /// <summary>The resource graph follows an apply live: nodes go from planned through creating to ready, with no reload.</summary>
-public sealed class GraphLiveTests(SlowFixture fixture) : IClassFixture<SlowFixture>
+public sealed class GraphLiveTests(SlowFixture fixture, ITestOutputHelper output) : IClassFixture<SlowFixture>
 {
     [Fact]
     public async Task ApplyFromTheDashboard_TurnsTheOpenGraphsNodesCreatingThenReady_WithoutAReload()
@@ -20,14 +21,27 @@ public sealed class GraphLiveTests(SlowFixture fixture) : IClassFixture<SlowFixt
         // A mark on this document: a reload or navigation would lose it.
         await graph.EvaluateAsync("() => { window.batonMark = 'still here'; }");
 
-        // Plan and apply through the dashboard's own buttons, in a second tab of the same session.
+        // Plan and apply through the dashboard's own buttons, in a second tab of the same session. The control plane may
+        // refuse a plan's apply (the state changed since, or its lock is held a moment): the page then comes back with
+        // the reason, and a user makes a new plan — once here, saying why.
         var controls = await graph.Context.NewPageAsync();
-        await controls.GotoAsync($"/stacks/{fixture.StackName}/plans");
-        await controls.ClickAsync("button#make-plan");
-        await controls.WaitForURLAsync(new Regex(@"/plans/[^/]+$"));
-        await Expect(controls.Locator("pre.diff")).ToContainTextAsync("network");
-        await controls.ClickAsync("button#apply-plan");
-        await controls.WaitForURLAsync(new Regex(@"/applies/[^/]+$"));
+        for (var attempt = 1; ; attempt++)
+        {
+            await controls.GotoAsync($"/stacks/{fixture.StackName}/plans");
+            await controls.ClickAsync("button#make-plan");
+            await controls.WaitForURLAsync(new Regex(@"/plans/[^/?]+$"));
+            await Expect(controls.Locator("pre.diff")).ToContainTextAsync("network");
+            await controls.ClickAsync("button#apply-plan");
+            await controls.WaitForURLAsync(new Regex(@"/applies/[^/]+$|[?&]error="));
+            if (!controls.Url.Contains("error=", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            var refused = Uri.UnescapeDataString(controls.Url[(controls.Url.IndexOf("error=", StringComparison.Ordinal) + 6)..]);
+            Assert.True(attempt < 2, $"the apply was refused twice: {refused}");
+            output.WriteLine($"the apply was refused ({refused}); planning again");
+        }
 
         // network takes 4s to create (time enough to see it creating on a loaded machine), server 1s after it.
         await Expect(network).ToHaveClassAsync(new Regex(@"\bstatus-creating\b"));
