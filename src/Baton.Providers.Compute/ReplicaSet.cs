@@ -229,7 +229,7 @@ public sealed class ReplicaSet<TReplica>
 
         while (true)
         {
-            old = await AliveAsync(record, old, cancellationToken);
+            old = await AliveAsync(record, oldInputs, old, cancellationToken);
             var missing = Enumerable.Range(0, replicas).Where(i => current.All(c => c.Index != i)).ToList();
             var serving = old.Count + current.Count;
             var stopCount = missing.Count == 0 ? old.Count : Math.Max(0, serving - (replicas - maxUnavailable));
@@ -285,15 +285,23 @@ public sealed class ReplicaSet<TReplica>
         return (record, null);
     }
 
-    private async Task<List<TReplica>> AliveAsync(ServiceState<TReplica> service, List<TReplica> replicas, CancellationToken cancellationToken)
+    /// <summary>
+    /// The replicas of <paramref name="replicas"/> that run. Those that do not are stopped first (a container that
+    /// exited, or was created and never started, is removed), so no index ever has a dead replica beside the one that
+    /// replaces it, even for a moment a crash could freeze.
+    /// </summary>
+    private async Task<List<TReplica>> AliveAsync(ServiceState<TReplica> service, Value inputs, List<TReplica> replicas, CancellationToken cancellationToken)
     {
         var alive = new List<TReplica>(replicas.Count);
+        var dead = new List<TReplica>();
         foreach (var replica in replicas)
         {
-            if ((await _driver.StatusAsync(service, replica, cancellationToken)).Alive)
-            {
-                alive.Add(replica);
-            }
+            ((await _driver.StatusAsync(service, replica, cancellationToken)).Alive ? alive : dead).Add(replica);
+        }
+
+        if (dead.Count > 0)
+        {
+            await StopAllAsync(service, inputs, dead, cancellationToken);
         }
 
         return alive;

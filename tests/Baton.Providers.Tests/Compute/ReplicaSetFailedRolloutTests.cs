@@ -101,4 +101,30 @@ public sealed class ReplicaSetFailedRolloutTests
         Assert.Equal(1, replica.Version);
         Assert.All(world.Driver.World(), o => Assert.True(o.Ready, $"{o.Replica} is not ready"));
     }
+
+    /// <summary>
+    /// A rolling update that meets a replica which no longer runs (exited, or a container created and never started
+    /// when a crash stopped the create) stops it before it starts the index again: for no moment, however a crash
+    /// freezes it, does one index have a dead replica beside its replacement.
+    /// </summary>
+    [Fact]
+    public async Task UpdateAsync_RolloutOverADeadReplica_StopsItBeforeStartingItsIndexAgain()
+    {
+        var world = new ReplicaWorld();
+        var rollout = (MaxSurge: 1, MaxUnavailable: 0);
+        var created = await world.CreatedAsync(ServiceInputs.Of(1, 2, rollout: rollout));
+        var dead = created.Replicas.Single(r => r.Index == 1);
+        world.Driver.Kill(dead, exitCode: 137);
+        var mark = world.Driver.Trace.Count;
+
+        var (updated, error) = await world.Set.UpdateAsync(world.Driver.Saved!, ServiceInputs.Of(2, 2, rollout: rollout), CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.All(updated!.Replicas, r => Assert.Equal(2, r.Version));
+        var steps = world.Driver.Trace.Skip(mark).ToList();
+        var stoppedDead = steps.FindIndex(st => st.Kind == InMemoryReplicaDriver.StepKind.Stopped && st.Replica == dead);
+        var startedIndex1 = steps.FindIndex(st => st.Kind == InMemoryReplicaDriver.StepKind.Started && st.Index == 1);
+        Assert.True(stoppedDead >= 0, "the dead replica was never stopped");
+        Assert.True(stoppedDead < startedIndex1, $"index 1 started again (step {startedIndex1}) before its dead replica was stopped (step {stoppedDead})");
+    }
 }
