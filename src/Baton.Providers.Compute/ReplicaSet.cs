@@ -333,7 +333,7 @@ public sealed class ReplicaSet<TReplica>
                 break;
             }
 
-            int? port = settings.FixedPort ?? (settings.AutoPort ? (reusePorts.TryGetValue(index, out var old) && !_driver.PortInUse(old) ? old : _driver.FreePort()) : null);
+            int? port = settings.FixedPort ?? (settings.AutoPort ? (reusePorts.TryGetValue(index, out var old) && await PortFreesAsync(old, cancellationToken) ? old : _driver.FreePort()) : null);
             var start = await _driver.StartAsync(record with { Replicas = Sorted(all) }, inputs, index, port, cancellationToken);
             if (start.Replica is not { } replica)
             {
@@ -354,6 +354,26 @@ public sealed class ReplicaSet<TReplica>
         var failure = failures.FirstOrDefault(f => f is not null);
         ImmutableArray<TReplica> failed = [.. started.Where((_, i) => failures[i] is not null).Select(s => s.Replica)];
         return (Sorted(all), failed, refused ?? (failure is null ? null : ProviderError.Permanent(failure)));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="port"/> (a stopped predecessor's) is free, or frees within a second: the predecessor's
+    /// socket, or a short connection that happened to take the port on this busy host, may hold it a moment longer.
+    /// Keeping the port keeps the endpoints a load balancer in front knows.
+    /// </summary>
+    private async Task<bool> PortFreesAsync(int port, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; _driver.PortInUse(port); attempt++)
+        {
+            if (attempt >= 20)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>
