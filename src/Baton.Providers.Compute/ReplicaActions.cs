@@ -9,6 +9,17 @@ namespace Baton.Providers.Compute;
 /// </summary>
 public static class ReplicaActions
 {
+    /// <summary>A permanent failure of <paramref name="action"/>, the message prefixed with the action's name.</summary>
+    public static InvokeResult Failed(string action, string message) =>
+        new() { Error = ProviderError.Permanent($"{action}: {message}") };
+
+    /// <summary>Reads an action's input by name from <paramref name="inputs"/> (a map): null when missing or null.</summary>
+    public static Func<string, Value?> InputReader(Value inputs)
+    {
+        var map = inputs.AsMap();
+        return name => map.TryGetValue(name, out var value) && value.Kind != ValueKind.Null ? value : null;
+    }
+
     /// <summary>The input naming the service, by its id output.</summary>
     public static AttributeSchema ServiceInput(bool required) => new()
     {

@@ -17,19 +17,18 @@ internal sealed partial class ContainerProvider
     {
         if (request.Inputs.Kind != ValueKind.Map)
         {
-            return Failed(request.Action, "the inputs must be a map");
+            return ReplicaActions.Failed(request.Action, "the inputs must be a map");
         }
 
-        var inputs = request.Inputs.AsMap();
-        Value? Get(string name) => inputs.TryGetValue(name, out var value) && value.Kind != ValueKind.Null ? value : null;
+        var get = ReplicaActions.InputReader(request.Inputs);
         try
         {
             return request.Action switch
             {
-                ContainerSchema.RestartAction => await RestartAsync(request, Get, cancellationToken),
-                ContainerSchema.ExecAction => await ExecAsync(request.Action, Get, cancellationToken),
-                ContainerSchema.LogsAction => await LogsAsync(request.Action, Get, cancellationToken),
-                _ => Failed(request.Action, $"the container provider has no action \"{request.Action}\""),
+                ContainerSchema.RestartAction => await RestartAsync(request, get, cancellationToken),
+                ContainerSchema.ExecAction => await ExecAsync(request.Action, get, cancellationToken),
+                ContainerSchema.LogsAction => await LogsAsync(request.Action, get, cancellationToken),
+                _ => ReplicaActions.Failed(request.Action, $"the container provider has no action \"{request.Action}\""),
             };
         }
         catch (DockerEngineException exception)
@@ -37,9 +36,6 @@ internal sealed partial class ContainerProvider
             return new InvokeResult { Error = EngineConnection.ToError(request.Action, exception) };
         }
     }
-
-    private static InvokeResult Failed(string action, string message) =>
-        new() { Error = ProviderError.Permanent($"{action}: {message}") };
 
     /// <summary>The service named by the input <c>service</c> as its containers tell, or why there is none.</summary>
     private async Task<(ServiceState<ContainerReplica>? Service, string? Error)> FindServiceAsync(Value? service, CancellationToken cancellationToken)
@@ -62,7 +58,7 @@ internal sealed partial class ContainerProvider
         var action = request.Action;
         if (!ReplicaActions.TryReadRestart(get, out var strategy, out var only, out var argumentError))
         {
-            return Failed(action, argumentError!);
+            return ReplicaActions.Failed(action, argumentError!);
         }
 
         if (get("service") is { Kind: ValueKind.String } serviceId)
@@ -80,12 +76,12 @@ internal sealed partial class ContainerProvider
         var (service, error) = await FindServiceAsync(serviceInput, cancellationToken);
         if (service is null)
         {
-            return Failed(action, error!);
+            return ReplicaActions.Failed(action, error!);
         }
 
         if (service.Replicas.Any(r => r.Rollout))
         {
-            return Failed(action, $"{service.Address}: a rolling update of the service is unfinished; apply the stack first");
+            return ReplicaActions.Failed(action, $"{service.Address}: a rolling update of the service is unfinished; apply the stack first");
         }
 
         var spec = _driver.Spec(service.Inputs);
@@ -148,19 +144,19 @@ internal sealed partial class ContainerProvider
 
         if (errors.Count > 0)
         {
-            return Failed(action, string.Join("; ", errors));
+            return ReplicaActions.Failed(action, string.Join("; ", errors));
         }
 
         var (service, error) = await FindServiceAsync(get("service"), cancellationToken);
         if (service is null)
         {
-            return Failed(action, error!);
+            return ReplicaActions.Failed(action, error!);
         }
 
         var replica = service.Replicas.Where(r => r.Index == index).OrderBy(r => r.Rollout ? 1 : 0).FirstOrDefault();
         if (replica is null || !(await _driver.StatusAsync(service, replica, cancellationToken)).Alive)
         {
-            return Failed(action, $"{service.Address}: replica {index} is not running");
+            return ReplicaActions.Failed(action, $"{service.Address}: replica {index} is not running");
         }
 
         var client = await _engine.GetAsync(cancellationToken);
@@ -171,7 +167,7 @@ internal sealed partial class ContainerProvider
         }
         catch (DockerEngineException exception) when (!exception.IsTransient)
         {
-            return Failed(action, $"{service.Address}: replica {index}: {exception.Message}");
+            return ReplicaActions.Failed(action, $"{service.Address}: replica {index}: {exception.Message}");
         }
 
         var outputs = ReplicaActions.ExecResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr, outcome.StdoutTruncated, outcome.StderrTruncated);
@@ -199,14 +195,14 @@ internal sealed partial class ContainerProvider
             }
             else
             {
-                return Failed(action, "lines must be a whole number from 1 to 10000");
+                return ReplicaActions.Failed(action, "lines must be a whole number from 1 to 10000");
             }
         }
 
         var (service, error) = await FindServiceAsync(get("service"), cancellationToken);
         if (service is null)
         {
-            return Failed(action, error!);
+            return ReplicaActions.Failed(action, error!);
         }
 
         var client = await _engine.GetAsync(cancellationToken);

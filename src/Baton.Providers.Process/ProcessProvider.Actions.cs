@@ -14,22 +14,18 @@ internal sealed partial class ProcessProvider
     {
         if (request.Inputs.Kind != ValueKind.Map)
         {
-            return Failed(request.Action, "the inputs must be a map");
+            return ReplicaActions.Failed(request.Action, "the inputs must be a map");
         }
 
-        var inputs = request.Inputs.AsMap();
-        Value? Get(string name) => inputs.TryGetValue(name, out var value) && value.Kind != ValueKind.Null ? value : null;
+        var get = ReplicaActions.InputReader(request.Inputs);
         return request.Action switch
         {
-            ProcessSchema.RestartAction => await RestartAsync(request.Action, Get, cancellationToken),
-            ProcessSchema.ExecAction => await ExecAsync(request.Action, request.Inputs, Get, cancellationToken),
-            ProcessSchema.LogsAction => Logs(request.Action, Get),
-            _ => Failed(request.Action, $"the process provider has no action \"{request.Action}\""),
+            ProcessSchema.RestartAction => await RestartAsync(request.Action, get, cancellationToken),
+            ProcessSchema.ExecAction => await ExecAsync(request.Action, request.Inputs, get, cancellationToken),
+            ProcessSchema.LogsAction => Logs(request.Action, get),
+            _ => ReplicaActions.Failed(request.Action, $"the process provider has no action \"{request.Action}\""),
         };
     }
-
-    private static InvokeResult Failed(string action, string message) =>
-        new() { Error = ProviderError.Permanent($"{action}: {message}") };
 
     /// <summary>The service named by the input <c>service</c>, or why there is none.</summary>
     private (ServiceState<ReplicaRecord>? Record, string? Error) FindService(Value? service, bool required)
@@ -53,13 +49,13 @@ internal sealed partial class ProcessProvider
     {
         if (!ReplicaActions.TryReadRestart(get, out var strategy, out var only, out var argumentError))
         {
-            return Failed(action, argumentError!);
+            return ReplicaActions.Failed(action, argumentError!);
         }
 
         var (found, error) = FindService(get("service"), required: true);
         if (found is null)
         {
-            return Failed(action, error!);
+            return ReplicaActions.Failed(action, error!);
         }
 
         using var gate = await _locks.AcquireAsync(found.Id, cancellationToken);
@@ -67,12 +63,12 @@ internal sealed partial class ProcessProvider
         // Read again under the lock: an update may have changed it meanwhile.
         if (_registry.Find(found.Id) is not { } record)
         {
-            return Failed(action, $"the service {found.Id} is gone");
+            return ReplicaActions.Failed(action, $"the service {found.Id} is gone");
         }
 
         if (record.Replicas.Any(r => r.Rollout))
         {
-            return Failed(action, $"{record.Address}: a rolling update of the service is unfinished; apply the stack first");
+            return ReplicaActions.Failed(action, $"{record.Address}: a rolling update of the service is unfinished; apply the stack first");
         }
 
         var spec = ServiceSpec.Read(record.Inputs, []);
@@ -115,7 +111,7 @@ internal sealed partial class ProcessProvider
 
         if (errors.Count > 0)
         {
-            return Failed(action, string.Join("; ", errors));
+            return ReplicaActions.Failed(action, string.Join("; ", errors));
         }
 
         // The service's environment and directory first; the action's own inputs on top.
@@ -129,18 +125,18 @@ internal sealed partial class ProcessProvider
         var workingDir = command.WorkingDir is not null || serviceSpec is null ? _driver.WorkingDirectory(command) : _driver.WorkingDirectory(serviceSpec);
         if (!Directory.Exists(workingDir))
         {
-            return Failed(action, $"working_dir \"{workingDir}\" does not exist");
+            return ReplicaActions.Failed(action, $"working_dir \"{workingDir}\" does not exist");
         }
 
         if (!ReplicaLauncher.CanRun(command.Command[0], workingDir, env))
         {
-            return Failed(action, $"command \"{command.Command[0]}\" is not found (not a file, and not on PATH)");
+            return ReplicaActions.Failed(action, $"command \"{command.Command[0]}\" is not found (not a file, and not on PATH)");
         }
 
         var (outcome, runError) = await CommandRunner.RunAsync(command.Command, env, workingDir, timeout, ProcessSchema.MaxOutputBytes, cancellationToken);
         if (outcome is null)
         {
-            return Failed(action, runError!);
+            return ReplicaActions.Failed(action, runError!);
         }
 
         var outputs = ReplicaActions.ExecResult(outcome.ExitCode, outcome.Stdout, outcome.Stderr, outcome.StdoutTruncated, outcome.StderrTruncated);
@@ -168,14 +164,14 @@ internal sealed partial class ProcessProvider
             }
             else
             {
-                return Failed(action, "lines must be a whole number from 1 to 10000");
+                return ReplicaActions.Failed(action, "lines must be a whole number from 1 to 10000");
             }
         }
 
         var (record, error) = FindService(get("service"), required: true);
         if (record is null)
         {
-            return Failed(action, error!);
+            return ReplicaActions.Failed(action, error!);
         }
 
         // Replicas of an unfinished rollout share their index's log with the replica they replace: one entry per index.

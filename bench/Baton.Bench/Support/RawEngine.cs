@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -6,37 +5,15 @@ namespace Baton.Bench.Support;
 
 /// <summary>
 /// The engine's API with nothing of Baton in between, for the compute benchmark's baseline: a plain
-/// <see cref="HttpClient"/> on the unix socket, one request per call (create, start, stop, remove, kill, inspect).
+/// <see cref="HttpClient"/> on the unix socket (the Podman harness's own), one request per call (create, start, stop,
+/// remove, kill, inspect).
 /// </summary>
 internal sealed class RawEngine : IDisposable
 {
     private const string Version = "/v1.41";
     private readonly HttpClient _http;
 
-    public RawEngine(string socketPath)
-    {
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        })
-        {
-            BaseAddress = new Uri("http://localhost/"),
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-    }
+    public RawEngine(string socketPath) => _http = Baton.Providers.Tests.Container.PodmanServer.CreateHttpClient(socketPath);
 
     /// <summary>Creates a container from <paramref name="body"/> (the engine's create body) and returns its id.</summary>
     public async Task<string> CreateAsync(string name, JsonObject body, CancellationToken cancellationToken)

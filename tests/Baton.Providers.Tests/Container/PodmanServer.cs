@@ -489,7 +489,8 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
     private static List<string> Strings(string json, string member) =>
         [.. (JsonNode.Parse(json)?.AsArray() ?? []).Select(item => item?[member]?.GetValue<string>()).OfType<string>()];
 
-    private static HttpClient CreateHttpClient(string socketPath) => new(new SocketsHttpHandler
+    /// <summary>A client of the engine's API on the unix socket at <paramref name="socketPath"/>, requests relative to <c>http://localhost/</c>.</summary>
+    internal static HttpClient CreateHttpClient(string socketPath) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (_, cancellationToken) =>
         {
