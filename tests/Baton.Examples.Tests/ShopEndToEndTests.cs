@@ -383,7 +383,8 @@ public sealed class ShopEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(kills["backup"] + kills["restore"] >= 20, $"only {kills["backup"] + kills["restore"]} kills");
 
         // Every run succeeded, each step's result is recorded once, and each step of an uninterrupted run is there.
-        var all = JsonNode.Parse((await BatonAsync(0, "runs", _stack, "--json")).Out)!.AsArray();
+        // Every run: a long kill loop makes more than the 50 that `runs` lists by default.
+        var all = JsonNode.Parse((await BatonAsync(0, "runs", _stack, "--json", "--limit", "10000")).Out)!.AsArray();
         Assert.NotEmpty(all);
         var restored = new List<string>();
         foreach (var run in all)
