@@ -32,6 +32,10 @@ public static class DiagnosticCodes
     public const string CountAndForEach = "BT1011";
     /// <summary>A YAML anchor, alias or tag that the stack language does not support.</summary>
     public const string UnsupportedYaml = "BT1012";
+    /// <summary>A stack file, or what its aliases or templates expand to, is larger or more work than Baton reads.</summary>
+    public const string LimitExceeded = "BT1013";
+    /// <summary>A stack file that is not valid UTF-8 text, or not a regular file.</summary>
+    public const string UnreadableStackFile = "BT1014";
 
     // BT2xxx — expressions: syntax 20xx, evaluation 21xx, types 22xx
     /// <summary>An expression that does not parse.</summary>

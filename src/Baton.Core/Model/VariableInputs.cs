@@ -68,19 +68,15 @@ public static class VariableInputs
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        if (!TextFile.TryRead(path, displayPath, TextFile.MaxStackFileBytes, out var text, out var error, out var at))
         {
             diagnostics.Add(new Diagnostic
             {
                 Severity = DiagnosticSeverity.Error,
                 Code = DiagnosticCodes.BadVariableInput,
-                Message = $"cannot read the variable file: {ex.Message}",
+                Message = "cannot read the variable file: " + error,
                 Subject = displayPath,
+                Span = at is { } position ? new SourceSpan(displayPath, position, position with { Column = position.Column + 1 }) : null,
             });
             return [];
         }

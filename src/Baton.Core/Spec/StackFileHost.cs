@@ -1,4 +1,5 @@
 using Baton.Expressions;
+using Baton.Text;
 
 namespace Baton.Spec;
 
@@ -37,30 +38,13 @@ public sealed class StackFileHost : IExpressionHost
             return false;
         }
 
-        try
+        if (!TextFile.TryRead(full, $"\"{path}\"", MaxFileBytes, out content, out error, out _))
         {
-            var info = new FileInfo(full);
-            if (!info.Exists)
-            {
-                error = $"\"{path}\" does not exist";
-                return false;
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                error = $"\"{path}\" is larger than {MaxFileBytes / (1024 * 1024)} MiB";
-                return false;
-            }
-
-            content = File.ReadAllText(full);
-            error = string.Empty;
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error = $"cannot read \"{path}\": {ex.Message}";
             return false;
         }
+
+        error = string.Empty;
+        return true;
     }
 
     /// <summary>The path with every symbolic link along it resolved, so a link cannot lead out of the root.</summary>

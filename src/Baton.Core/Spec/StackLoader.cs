@@ -61,24 +61,22 @@ public static class StackLoader
         var files = new List<SourceFile>();
         foreach (var name in names)
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(Path.Combine(directory, name));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            var display = DisplayPath(displayDirectory, name);
+            if (!TextFile.TryRead(Path.Combine(directory, name), display, TextFile.MaxStackFileBytes, out var text, out var error, out var at))
             {
                 diagnostics.Add(new Diagnostic
                 {
                     Severity = DiagnosticSeverity.Error,
-                    Code = DiagnosticCodes.NoStackFile,
-                    Message = $"cannot read {name}: {ex.Message}",
-                    Subject = DisplayPath(displayDirectory, name),
+                    Code = DiagnosticCodes.UnreadableStackFile,
+                    Message = error,
+                    Subject = display,
+                    Span = at is { } position ? new SourceSpan(display, position, position with { Column = position.Column + 1 }) : null,
+                    Help = at is null ? "a stack file must be a regular file of UTF-8 text" : "save the file as UTF-8",
                 });
                 continue;
             }
 
-            files.Add(new SourceFile(DisplayPath(displayDirectory, name), text));
+            files.Add(new SourceFile(display, text));
         }
 
         var defaultName = Path.GetFileName(Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar));

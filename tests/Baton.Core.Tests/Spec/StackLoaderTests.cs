@@ -134,8 +134,8 @@ public sealed class StackLoaderTests : IDisposable
         var (spec, diagnostics) = Load();
         var diagnostic = Single(diagnostics);
 
-        Assert.Equal(DiagnosticCodes.NoStackFile, diagnostic.Code);
-        Assert.StartsWith("cannot read broken.baton.yaml: ", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(DiagnosticCodes.UnreadableStackFile, diagnostic.Code);
+        Assert.Equal("shop/broken.baton.yaml does not exist", diagnostic.Message);
         Assert.Equal("shop/broken.baton.yaml", diagnostic.Subject);
         Assert.Equal(["db"], spec!.Resources.Select(r => r.Name));
     }

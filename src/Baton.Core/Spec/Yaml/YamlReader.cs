@@ -14,12 +14,26 @@ internal static partial class YamlReader
 {
     private const int MaxDepth = 200;
 
+    /// <summary>
+    /// The most nodes a document may hold with every alias expanded. Aliases share the node they name, but everything
+    /// downstream (the shape check, expressions, evaluation) walks the tree as written out, so ten nested levels of
+    /// ten aliases ("billion laughs") would be a billion nodes to walk.
+    /// </summary>
+    public const long MaxExpandedNodes = 1_000_000;
+
+    /// <summary>The most scalar characters a document may hold with every alias expanded.</summary>
+    public const long MaxExpandedChars = 16 * 1024 * 1024;
+
+    /// <summary>The most aliases one document may use.</summary>
+    public const int MaxAliases = 10_000;
+
     /// <summary>Reads <paramref name="file"/>; returns null (with diagnostics) when it is not valid YAML.</summary>
     public static YamlNode? Read(SourceFile file, DiagnosticBag diagnostics)
     {
         var scanner = new Scanner(new StringReader(file.Text));
         var parser = new Parser(scanner);
-        var anchors = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        var anchors = new Dictionary<string, Anchor>(StringComparer.Ordinal);
+        var budget = new Budget();
         try
         {
             parser.Consume<StreamStart>();
@@ -29,7 +43,7 @@ internal static partial class YamlReader
             }
 
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, file, anchors, diagnostics, 0);
+            var root = ReadNode(parser, file, anchors, budget, diagnostics, 0);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -41,6 +55,11 @@ internal static partial class YamlReader
             }
 
             return root;
+        }
+        catch (ExpansionLimitException ex)
+        {
+            diagnostics.Error(DiagnosticCodes.LimitExceeded, ex.Message, Span(file, ex.Start, ex.End), ex.Help);
+            return null;
         }
         catch (YamlException ex)
         {
@@ -65,7 +84,7 @@ internal static partial class YamlReader
         }
     }
 
-    private static YamlNode ReadNode(IParser parser, SourceFile file, Dictionary<string, YamlNode> anchors, DiagnosticBag diagnostics, int depth)
+    private static YamlNode ReadNode(IParser parser, SourceFile file, Dictionary<string, Anchor> anchors, Budget budget, DiagnosticBag diagnostics, int depth)
     {
         if (depth > MaxDepth)
         {
@@ -75,6 +94,8 @@ internal static partial class YamlReader
         // One type switch on the current event, rather than a chain of Accept/TryConsume calls: this loop runs once
         // per YAML node, and the chain cost more than YamlDotNet's own scanning.
         var current = parser.Current ?? throw new YamlException("unexpected end of the document");
+        var nodesBefore = budget.Nodes;
+        var charsBefore = budget.Chars;
         YamlNode node;
         NodeEvent start;
         switch (current)
@@ -83,7 +104,8 @@ internal static partial class YamlReader
                 parser.MoveNext();
                 if (anchors.TryGetValue(alias.Value.Value, out var target))
                 {
-                    return target;
+                    budget.Spend(alias, target);
+                    return target.Node;
                 }
 
                 diagnostics.Error(DiagnosticCodes.UnsupportedYaml, $"the alias *{alias.Value.Value} names no anchor defined before it", Span(file, alias.Start, alias.End));
@@ -91,15 +113,17 @@ internal static partial class YamlReader
             case Scalar scalar:
                 parser.MoveNext();
                 start = scalar;
+                budget.Spend(scalar, 1, scalar.Value.Length);
                 node = ReadScalar(scalar, file);
                 break;
             case SequenceStart sequenceStart:
                 parser.MoveNext();
                 start = sequenceStart;
+                budget.Spend(sequenceStart, 1, 0);
                 var items = new List<YamlNode>();
                 while (parser.Current is not SequenceEnd)
                 {
-                    items.Add(ReadNode(parser, file, anchors, diagnostics, depth + 1));
+                    items.Add(ReadNode(parser, file, anchors, budget, diagnostics, depth + 1));
                 }
 
                 var sequenceEnd = parser.Current;
@@ -109,12 +133,13 @@ internal static partial class YamlReader
             case MappingStart mappingStart:
                 parser.MoveNext();
                 start = mappingStart;
+                budget.Spend(mappingStart, 1, 0);
                 var entries = new List<YamlEntry>();
                 HashSet<YamlEntry>? merged = null;
                 while (parser.Current is not MappingEnd)
                 {
-                    var keyNode = ReadNode(parser, file, anchors, diagnostics, depth + 1);
-                    var value = ReadNode(parser, file, anchors, diagnostics, depth + 1);
+                    var keyNode = ReadNode(parser, file, anchors, budget, diagnostics, depth + 1);
+                    var value = ReadNode(parser, file, anchors, budget, diagnostics, depth + 1);
                     if (keyNode is YamlScalar key)
                     {
                         if (key.IsPlain && key.Value == "<<")
@@ -156,10 +181,60 @@ internal static partial class YamlReader
 
         if (!start.Anchor.IsEmpty)
         {
-            anchors[start.Anchor.Value] = node;
+            anchors[start.Anchor.Value] = new Anchor(node, budget.Nodes - nodesBefore, budget.Chars - charsBefore);
         }
 
         return node;
+    }
+
+    /// <summary>A node with an anchor, and how many nodes and scalar characters it stands for written out.</summary>
+    private sealed record Anchor(YamlNode Node, long Nodes, long Chars);
+
+    /// <summary>Counts the document as if every alias were written out, and stops reading past the limits.</summary>
+    private sealed class Budget
+    {
+        public long Nodes { get; private set; }
+
+        public long Chars { get; private set; }
+
+        private int _aliases;
+
+        public void Spend(AnchorAlias alias, Anchor target)
+        {
+            if (++_aliases > MaxAliases)
+            {
+                throw new ExpansionLimitException(
+                    alias.Start,
+                    alias.End,
+                    $"this document uses more than {MaxAliases:N0} aliases",
+                    "write the values out, or split the file");
+            }
+
+            Spend(alias, target.Nodes, target.Chars);
+        }
+
+        public void Spend(ParsingEvent at, long nodes, long chars)
+        {
+            Nodes += nodes;
+            Chars += chars;
+            if (Nodes > MaxExpandedNodes || Chars > MaxExpandedChars)
+            {
+                var what = Nodes > MaxExpandedNodes ? $"{MaxExpandedNodes:N0} nodes" : $"{MaxExpandedChars / (1024 * 1024)} MiB of text";
+                throw new ExpansionLimitException(
+                    at.Start,
+                    at.End,
+                    at is AnchorAlias alias
+                        ? $"with its aliases expanded this document exceeds {what}; the alias *{alias.Value.Value} is where it passes the limit"
+                        : $"this document exceeds {what}",
+                    at is AnchorAlias ? "aliases that nest aliases grow the document exponentially; write the values out or use fewer levels" : "split the stack into several *.baton.yaml files");
+            }
+        }
+    }
+
+    /// <summary>A document past an expansion limit: reported as a limit at the place it was passed, not as bad YAML.</summary>
+    private sealed class ExpansionLimitException(Mark start, Mark end, string message, string help) : YamlException(start, end, message)
+    {
+        public string Help { get; } = help;
     }
 
     private static void MergeKey(List<YamlEntry> entries, YamlNode value, HashSet<YamlEntry> merged, DiagnosticBag diagnostics)
