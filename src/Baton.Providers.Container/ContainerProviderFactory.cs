@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Baton.Providers.Container.Engine;
 using Baton.Values;
 
@@ -46,30 +45,13 @@ public sealed class ContainerProviderFactory : IProviderFactory
             throw new ProviderConfigurationException(instance, "endpoint", endpointError);
         }
 
-        if (!PathConfinement.TryCanonicalize(stackDirectory, out var canonicalStack, out var stackError))
-        {
-            throw new ProviderConfigurationException(instance, "roots", stackError);
-        }
-
-        var roots = ImmutableArray.CreateBuilder<string>();
         var given = configuration.Setting("roots") ?? Value.List(Value.String("."));
         if (given.Kind != ValueKind.List || given.AsList().IsEmpty || given.AsList().Any(r => r.Kind != ValueKind.String || r.AsString().Length == 0))
         {
             throw new ProviderConfigurationException(instance, "roots", $"expected a non-empty list of directory paths, got {given}");
         }
 
-        foreach (var root in given.AsList())
-        {
-            var text = root.AsString();
-            if (!PathConfinement.TryCanonicalize(Path.IsPathRooted(text) ? text : Path.Combine(canonicalStack, text), out var canonical, out var error))
-            {
-                throw new ProviderConfigurationException(instance, "roots", error);
-            }
-
-            roots.Add(canonical);
-        }
-
-        var paths = new PathConfinement(canonicalStack, roots.ToImmutable());
+        var paths = ConfinedRoots.Read(configuration, "roots", [.. given.AsList().Select(r => r.AsString())]);
         return ValueTask.FromResult<IProvider>(new ContainerProvider(new EngineConnection(endpoint), paths, configuration.StackName, configuration.Time));
     }
 }

@@ -152,6 +152,7 @@ internal static class ContainerSchema
         Description = "Containers on any Docker Engine API endpoint (Docker, or Podman's service): images, networks, volumes and replicated services.",
         Configuration =
         [
+            ConfinedRoots.OutsideStackSchema,
             AttributeSchema.Input("endpoint", BatonType.String, "unix:///path.sock, tcp://host:port (TLS with the tls_* settings), http:// or https://; default: the DOCKER_HOST environment variable, else unix:///var/run/docker.sock. The API version is negotiated (1.40 to 1.43)."),
             AttributeSchema.Input("tls_ca", BatonType.String, "PEM file of the CA that signed the engine's certificate (default: the system's trust store)."),
             AttributeSchema.Input("tls_cert", BatonType.String, "PEM file of the client certificate (with tls_key)."),

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Baton.Values;
 
 namespace Baton.Providers.File;
@@ -28,31 +27,8 @@ public sealed class FileProviderFactory : IProviderFactory
             throw new ProviderConfigurationException(instance, "roots", $"expected a non-empty list of directory paths, got {roots}");
         }
 
-        var stackDirectory = Path.GetFullPath(configuration.StackDirectory);
-        if (!PathConfinement.TryCanonicalize(stackDirectory, out var canonicalStack, out var stackError))
-        {
-            throw new ProviderConfigurationException(instance, "roots", stackError);
-        }
-
-        var canonicalRoots = ImmutableArray.CreateBuilder<string>();
-        foreach (var root in roots.AsList())
-        {
-            var text = root.AsString();
-            if (!PathConfinement.TryCanonicalize(Path.IsPathRooted(text) ? text : Path.Combine(canonicalStack, text), out var canonical, out var error))
-            {
-                throw new ProviderConfigurationException(instance, "roots", error);
-            }
-
-            if (System.IO.File.Exists(canonical))
-            {
-                throw new ProviderConfigurationException(instance, "roots", $"\"{text}\" is a file, not a directory");
-            }
-
-            canonicalRoots.Add(canonical);
-        }
-
-        var paths = new PathConfinement(canonicalStack, canonicalRoots.ToImmutable());
-        var stack = new PathConfinement(canonicalStack, [canonicalStack]);
+        var paths = ConfinedRoots.Read(configuration, "roots", [.. roots.AsList().Select(r => r.AsString())]);
+        var stack = new PathConfinement(paths.BaseDirectory, [paths.BaseDirectory]);
         return ValueTask.FromResult<IProvider>(new FileProvider(paths, stack));
     }
 }

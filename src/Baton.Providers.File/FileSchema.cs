@@ -67,6 +67,7 @@ internal static class FileSchema
         Description = "Directories, files and templates on the local filesystem, confined to declared roots.",
         Configuration =
         [
+            ConfinedRoots.OutsideStackSchema,
             AttributeSchema.Input("roots", BatonType.ListOf(BatonType.String), "The directories (relative to the stack directory) that every path must resolve inside.") with { Required = true },
         ],
         ResourceTypes = [Directory, File, Template],

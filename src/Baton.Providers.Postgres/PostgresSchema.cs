@@ -144,6 +144,7 @@ internal static class PostgresSchema
         Description = "Databases, roles, grants and extensions on a PostgreSQL server (Npgsql); dump, restore and SQL actions.",
         Configuration =
         [
+            ConfinedRoots.OutsideStackSchema,
             AttributeSchema.Input("host", BatonType.String, "The server's host.") with { Default = Value.String("127.0.0.1") },
             AttributeSchema.Input("port", BatonType.Int, "The server's port.") with { Default = Value.Number(5432) },
             AttributeSchema.Input("user", BatonType.String, "The user the provider connects as.") with { Default = Value.String("postgres") },

@@ -74,18 +74,8 @@ internal sealed record PostgresSettings
             throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", "expected a directory path");
         }
 
-        if (!PathConfinement.TryCanonicalize(Path.GetFullPath(configuration.StackDirectory), out var stack, out var error)
-            || !PathConfinement.TryCanonicalize(Path.GetFullPath(Path.Combine(stack, text)), out var root, out error))
-        {
-            throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", error);
-        }
-
-        if (File.Exists(root))
-        {
-            throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", $"\"{text}\" is a file, not a directory");
-        }
-
-        return new DumpRoot(stack, root);
+        var confinement = ConfinedRoots.Read(configuration, "dump_root", [text], "dump_root");
+        return new DumpRoot(confinement.BaseDirectory, confinement.Roots[0]);
     }
 
     public string ConnectionString(string? database = null, string? user = null, string? password = null, bool forOutput = false)

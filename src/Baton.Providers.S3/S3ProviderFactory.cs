@@ -40,28 +40,12 @@ public sealed class S3ProviderFactory : IProviderFactory
             throw new ProviderConfigurationException(instance, setting!, error!);
         }
 
-        var stackDirectory = Path.GetFullPath(configuration.StackDirectory);
-        if (!PathConfinement.TryCanonicalize(stackDirectory, out var canonicalStack, out var stackError))
-        {
-            throw new ProviderConfigurationException(instance, "file_root", stackError);
-        }
-
         var root = Text("file_root") ?? ".";
         if (root.Length == 0)
         {
             throw new ProviderConfigurationException(instance, "file_root", "must not be empty");
         }
 
-        if (!PathConfinement.TryCanonicalize(Path.GetFullPath(Path.IsPathRooted(root) ? root : Path.Combine(canonicalStack, root)), out var canonicalRoot, out var rootError))
-        {
-            throw new ProviderConfigurationException(instance, "file_root", rootError);
-        }
-
-        if (System.IO.File.Exists(canonicalRoot))
-        {
-            throw new ProviderConfigurationException(instance, "file_root", $"\"{root}\" is a file, not a directory");
-        }
-
-        return ValueTask.FromResult<IProvider>(new S3Provider(endpoint, new PathConfinement(canonicalStack, [canonicalRoot])));
+        return ValueTask.FromResult<IProvider>(new S3Provider(endpoint, ConfinedRoots.Read(configuration, "file_root", [root])));
     }
 }

@@ -165,6 +165,7 @@ internal static class S3Schema
         Description = "Buckets and objects on any S3-compatible endpoint (AWSSDK.S3), and actions that move files in and out.",
         Configuration =
         [
+            ConfinedRoots.OutsideStackSchema,
             AttributeSchema.Input("endpoint", BatonType.String, "The endpoint URL (http:// or https://), such as a MinIO or s3rver; AWS's endpoint for the region when left out."),
             AttributeSchema.Input("region", BatonType.String, "The region requests are signed for.") with { Default = Value.String(DefaultRegion) },
             AttributeSchema.Input("access_key", BatonType.String, "The access key id; with secret_key. The SDK's default credentials (environment, profile) when both are left out."),

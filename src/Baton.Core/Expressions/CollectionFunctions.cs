@@ -68,9 +68,9 @@ internal static class CollectionFunctions
         }
 
         return call.Fail(
-            $"the map has no key {ValueConversions.Describe(call.Arguments[1])}",
+            $"the map has no key {ValueConversions.Describe(call.Shown(1))}",
             1,
-            Suggestions.DidYouMean(key, map.Keys) ?? "pass a default as the third argument");
+            (call.IsSensitive(1) ? null : Suggestions.DidYouMean(key, map.Keys)) ?? "pass a default as the third argument");
     }
 
     private static Value Coalesce(FunctionCall call)

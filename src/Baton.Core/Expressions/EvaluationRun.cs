@@ -297,12 +297,14 @@ internal sealed class EvaluationRun
         }
 
         var arguments = ImmutableArray.CreateBuilder<Value>(count);
+        var given = ImmutableArray.CreateBuilder<Value>(count);
         var sensitive = false;
         var unknown = false;
         var failed = false;
         for (var i = 0; i < count; i++)
         {
             var value = Evaluate(call.Arguments[i]);
+            given.Add(value);
             sensitive |= value.ContainsSensitive;
             var parameter = FunctionLibrary.ParameterAt(function, i)!;
             if (!value.IsKnown || (!value.IsWhollyKnown && !function.AcceptsPartlyUnknown))
@@ -348,6 +350,7 @@ internal sealed class EvaluationRun
         var context = new FunctionCall(
             function,
             arguments.MoveToImmutable(),
+            given.MoveToImmutable(),
             call.Span,
             [.. call.Arguments.Select(a => a.Span)],
             _scope.Host,

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Baton.Text;
 using Baton.Values;
 
@@ -41,7 +42,12 @@ internal static class FileFunctions
             return call.Fail($"cannot read \"{path}\": {error}", 0);
         }
 
-        var vars = call.Arguments.Length > 1 ? call.Arguments[1].AsMap() : Value.EmptyMap.AsMap();
+        // The vars as given, marks kept: what the template does with a sensitive value stays sensitive, in its result
+        // and in its errors.
+        var vars = call.Arguments.Length < 2 ? Value.EmptyMap.AsMap()
+            : call.Given[1] is { Kind: ValueKind.Map, IsSensitive: false } given ? given.AsMap()
+            : call.IsSensitive(1) ? call.Arguments[1].AsMap().ToImmutableSortedDictionary(e => e.Key, e => e.Value.AsSensitive(), StringComparer.Ordinal)
+            : call.Arguments[1].AsMap();
         var errorsBefore = call.Diagnostics.ErrorCount;
         var expression = ExpressionParser.ParseTemplate(content, TextOrigin.Verbatim(path, new(1, 1), content), call.Diagnostics);
         var scope = new EvaluationScope(vars, call.Host);

@@ -12,6 +12,7 @@ public sealed class FunctionCall
     internal FunctionCall(
         IFunction function,
         ImmutableArray<Value> arguments,
+        ImmutableArray<Value> given,
         SourceSpan span,
         ImmutableArray<SourceSpan> argumentSpans,
         IExpressionHost host,
@@ -20,6 +21,7 @@ public sealed class FunctionCall
     {
         Function = function;
         Arguments = arguments;
+        Given = given;
         Span = span;
         _argumentSpans = argumentSpans;
         Host = host;
@@ -32,6 +34,18 @@ public sealed class FunctionCall
 
     /// <summary>The arguments, converted to the parameter types.</summary>
     public ImmutableArray<Value> Arguments { get; }
+
+    /// <summary>
+    /// The arguments as given, before conversion, with their sensitivity marks (<see cref="Arguments"/> are unmarked
+    /// so that function bodies compute on plain values; the result is marked again by the caller).
+    /// </summary>
+    public ImmutableArray<Value> Given { get; }
+
+    /// <summary>Whether argument <paramref name="index"/> is or holds a sensitive value.</summary>
+    public bool IsSensitive(int index) => index >= 0 && index < Given.Length && Given[index].ContainsSensitive;
+
+    /// <summary>Argument <paramref name="index"/> for a message: marked sensitive when it was, so it shows as <c>(sensitive)</c>.</summary>
+    public Value Shown(int index) => IsSensitive(index) ? Arguments[index].AsSensitive() : Arguments[index];
 
     /// <summary>Where the whole call is.</summary>
     public SourceSpan Span { get; }
@@ -46,14 +60,19 @@ public sealed class FunctionCall
     /// <summary>Where argument <paramref name="index"/> is; the call's span when there is no such argument.</summary>
     public SourceSpan ArgumentSpan(int index) => index >= 0 && index < _argumentSpans.Length ? _argumentSpans[index] : Span;
 
-    /// <summary>Reports that the function failed (at argument <paramref name="argument"/>, or the call) and returns an unknown value.</summary>
+    /// <summary>
+    /// Reports that the function failed (at argument <paramref name="argument"/>, or the call) and returns an unknown
+    /// value. Whatever the message quotes of a sensitive argument is shown as <c>(sensitive)</c>.
+    /// </summary>
     public Value Fail(string message, int? argument = null, string? help = null)
     {
-        Diagnostics.Error(
-            DiagnosticCodes.FunctionFailed,
-            $"{Function.Name}: {message}",
-            argument is { } index ? ArgumentSpan(index) : Span,
-            help);
+        Diagnostics.Add(SensitiveText.Scrub(
+            Diagnostic.Error(
+                DiagnosticCodes.FunctionFailed,
+                $"{Function.Name}: {message}",
+                argument is { } index ? ArgumentSpan(index) : Span,
+                help),
+            Given.AsSpan()));
         return Value.UnknownAny;
     }
 

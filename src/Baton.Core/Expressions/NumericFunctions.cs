@@ -27,7 +27,7 @@ internal static class NumericFunctions
 
         return ValueConversions.TryNumber(value, out var number)
             ? Value.Number(number)
-            : call.Fail($"cannot convert {ValueConversions.KindAndValue(value)} to a number", 0);
+            : call.Fail($"cannot convert {ValueConversions.KindAndValue(call.Shown(0))} to a number", 0);
     }
 
     private static Value ToBool(FunctionCall call)
@@ -40,6 +40,6 @@ internal static class NumericFunctions
 
         return ValueConversions.TryBool(value, out var result)
             ? Value.Bool(result)
-            : call.Fail($"cannot convert {ValueConversions.KindAndValue(value)} to a bool", 0, "only true, false, \"true\" and \"false\" convert");
+            : call.Fail($"cannot convert {ValueConversions.KindAndValue(call.Shown(0))} to a bool", 0, "only true, false, \"true\" and \"false\" convert");
     }
 }

@@ -181,7 +181,7 @@ internal static class StringFunctions
                 case 'f':
                     if (!ValueConversions.TryNumber(value, out var number))
                     {
-                        return call.Fail($"%{verb} needs a number, got {ValueConversions.KindAndValue(value)}", argument);
+                        return call.Fail($"%{verb} needs a number, got {ValueConversions.KindAndValue(call.Shown(argument))}", argument);
                     }
 
                     if (verb == 'd')

@@ -23,6 +23,12 @@ internal static class ResourceExpander
 
         if (resource.Count is { } countExpression)
         {
+            if (countExpression is LiteralExpression { Value: var literal } && (literal.Kind != ValueKind.Number || literal.AsNumber() != Math.Floor(literal.AsNumber())))
+            {
+                // Written as a literal that is not a whole number: the shape check has said so already.
+                return new ResourceExpansion { Mode = ExpansionMode.Count };
+            }
+
             var value = EvaluateStatic(countExpression, variables, diagnostics);
             if (value is null || !value.IsKnown)
             {
@@ -57,6 +63,18 @@ internal static class ResourceExpander
                     UnknownExpansion(forEachExpression, "for_each", resource, diagnostics);
                 }
 
+                return new ResourceExpansion { Mode = ExpansionMode.ForEach };
+            }
+
+            // Keys become addresses (e["key"]), shown everywhere and stored in plain text: a sensitive value can't be
+            // one. Sensitive values under plain keys are fine; each.value stays sensitive.
+            if (value.IsSensitive || (value.Kind == ValueKind.List && value.AsList().Any(item => item.ContainsSensitive)))
+            {
+                diagnostics.Error(
+                    DiagnosticCodes.BadExpansion,
+                    $"for_each of resource \"{resource.Name}\" is sensitive; its keys would show in addresses and state in plain text",
+                    forEachExpression.Span,
+                    "key the instances by something that is not secret, such as a map from plain names to the sensitive values");
                 return new ResourceExpansion { Mode = ExpansionMode.ForEach };
             }
 

@@ -324,7 +324,10 @@ internal sealed class StackFileReader
     private static bool Bool(YamlNode? node) => Text(node) == "true";
 
     private static int? Integer(YamlNode? node) =>
-        int.TryParse(Text(node), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+        double.TryParse(Text(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        && value == Math.Floor(value) && value is >= int.MinValue and <= int.MaxValue
+            ? (int)value
+            : null;
 
     private static double? Number(YamlNode? node) =>
         double.TryParse(Text(node), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -270,7 +270,7 @@ public sealed class Applier
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // A provider bug must not take the apply down: record it as this operation's failure.
-                (outcome, error) = (OperationOutcome.Failed, $"{ex.GetType().Name}: {ex.Message}");
+                (outcome, error) = (OperationOutcome.Failed, SensitiveText.Scrub($"{ex.GetType().Name}: {ex.Message}", change.Inputs ?? Value.Null, change.PriorInputs ?? Value.Null));
                 await committer.SubmitAsync(Event(change, "resource.failed", $"{change.Address}: {error}"));
             }
 
@@ -461,6 +461,8 @@ public sealed class Applier
         /// <summary>Records a failed call: its journal result, what it left (a tainted object, if any), and an event.</summary>
         private async Task<(OperationOutcome, string?)> FailedAsync(ResourceChange change, string operationId, string what, ProviderError failure, ImmutableArray<ResourceState> left)
         {
+            // The far side's message may echo what it was sent; sensitive inputs never reach the journal or events.
+            failure = failure with { Message = SensitiveText.Scrub(failure.Message, change.Inputs ?? Value.Null, change.PriorInputs ?? Value.Null) };
             await committer.SubmitAsync(new StateChange
             {
                 Stack = StackName,

@@ -191,7 +191,8 @@ public sealed class Planner
         }
 
         var validation = await provider.ValidateAsync(new ValidateRequest(resource.Type, address, inputs), cancellationToken);
-        diagnostics.AddRange(validation.Diagnostics.Select(d => d.Span is null && d.Subject is null ? d with { Subject = address } : d));
+        // A provider's message may quote an input (a path outside its roots, a bad port); sensitive ones never show.
+        diagnostics.AddRange(validation.Diagnostics.Select(d => SensitiveText.Scrub(d.Span is null && d.Subject is null ? d with { Subject = address } : d, inputs)));
         if (validation.Diagnostics.Any(d => d.IsError))
         {
             return null;
@@ -203,7 +204,7 @@ public sealed class Planner
         var result = await provider.PlanAsync(
             new PlanRequest { Type = resource.Type, Address = address, Inputs = inputs, PriorInputs = live?.Inputs, PriorAttributes = live?.Attributes },
             cancellationToken);
-        diagnostics.AddRange(result.Diagnostics);
+        diagnostics.AddRange(result.Diagnostics.Select(d => SensitiveText.Scrub(d, inputs, live?.Inputs ?? Value.Null)));
         if (result.Diagnostics.Any(d => d.IsError))
         {
             return null;

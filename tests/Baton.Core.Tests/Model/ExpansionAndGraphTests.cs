@@ -67,6 +67,7 @@ public sealed class ExpansionAndGraphTests
     [InlineData("count: -1", 12, "count of resource \"web\" must be a whole number from 0 to 100,000, not -1")]
     [InlineData("count: ${3 / 2}", 14, "count of resource \"web\" must be a whole number from 0 to 100,000, not 1.5")]
     [InlineData("count: 100001", 12, "count of resource \"web\" must be a whole number from 0 to 100,000, not 100001")]
+    [InlineData("count: 1e12", 12, "count of resource \"web\" must be a whole number from 0 to 100,000, not 1000000000000")]
     public void Bind_BadExpansion_IsReportedAtTheExpression(string line, int column, string message)
     {
         var (stack, diagnostics) = Bind("resources:\n  web:\n    type: a.b\n    " + line + "\n");
@@ -76,6 +77,44 @@ public sealed class ExpansionAndGraphTests
         Assert.Equal(message, diagnostic.Message);
         Assert.Equal(At(4, column), diagnostic.Span!.Start);
         Assert.Equal(0, stack.Graph.NodeCount);
+    }
+
+    [Theory]
+    [InlineData("count: abc")]
+    [InlineData("count: \"abc\"")]
+    [InlineData("count: 2.5")]
+    public void Bind_CountLiteralThatIsNoWholeNumber_IsOneDiagnostic(string line)
+    {
+        // As validate does: the shape check and the binder both run; only one of them reports the count.
+        var (spec, diagnostics) = Parse("resources:\n  web:\n    type: a.b\n    " + line + "\n");
+        StackBinder.Bind(spec, [], Baton.Core.Tests.Spec.StackText.NoFiles.Instance, new BindOptions(), diagnostics);
+
+        Assert.Equal(DiagnosticCodes.InvalidScalar, Single(diagnostics).Code);
+    }
+
+    [Theory]
+    [InlineData("for_each: ${var.names}", "variables:\n  names: { type: list(string), default: [alpha-key], sensitive: true }\n")]
+    [InlineData("for_each: ${var.byname}", "variables:\n  byname: { default: { alpha-key: 1 }, sensitive: true }\n")]
+    [InlineData("for_each: ${[var.one]}", "variables:\n  one: { default: alpha-key, sensitive: true }\n")]
+    public void Bind_SensitiveForEachKeys_AreRefused(string line, string variables)
+    {
+        var (stack, diagnostics) = Bind(variables + "resources:\n  web:\n    type: a.b\n    " + line + "\n");
+        var diagnostic = Single(diagnostics);
+
+        Assert.Equal(DiagnosticCodes.BadExpansion, diagnostic.Code);
+        Assert.Equal("for_each of resource \"web\" is sensitive; its keys would show in addresses and state in plain text", diagnostic.Message);
+        Assert.DoesNotContain("alpha-key", diagnostic.Message + diagnostic.Help, StringComparison.Ordinal);
+        Assert.Equal(0, stack.Graph.NodeCount);
+    }
+
+    [Fact]
+    public void Bind_SensitiveValuesUnderPlainKeys_AreAllowedAndStaySensitive()
+    {
+        var (stack, diagnostics) = Bind("variables:\n  pw: { default: s3cret, sensitive: true }\nresources:\n  web:\n    type: a.b\n    for_each: ${{ a = var.pw }}\n");
+
+        AssertClean(diagnostics);
+        Assert.Equal(["web[\"a\"]"], Addresses(stack));
+        Assert.True(stack.Graph[0].EachValue!.IsSensitive);
     }
 
     [Fact]

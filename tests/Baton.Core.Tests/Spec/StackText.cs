@@ -43,7 +43,7 @@ internal static class StackText
     public static SourcePosition At(int line, int column) => new(line, column);
 
     /// <summary>A host that reads no files: binding in these tests never calls file().</summary>
-    private sealed class NoFiles : IExpressionHost
+    internal sealed class NoFiles : IExpressionHost
     {
         public static readonly NoFiles Instance = new();
 

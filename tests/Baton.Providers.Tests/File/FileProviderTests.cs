@@ -218,6 +218,32 @@ public sealed class FileProviderTests : IDisposable
         Assert.Equal("roots", (await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(wrong, CancellationToken.None))).Setting);
     }
 
+    [Theory]
+    [InlineData("/etc")]
+    [InlineData("../..")]
+    [InlineData("../outside")]
+    [InlineData("out/../..")]
+    public async Task Factory_RootOutsideTheStack_NeedsAnExplicitOptIn(string root)
+    {
+        var configuration = _fixture.Configuration(root);
+        var error = await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(configuration, CancellationToken.None));
+        Assert.Equal("roots", error.Setting);
+        Assert.Contains("outside the stack directory", error.Message, StringComparison.Ordinal);
+        Assert.Contains(ConfinedRoots.OutsideStackSetting, error.Message, StringComparison.Ordinal);
+
+        var optedIn = configuration with { Settings = V.Map(("roots", Value.List(Value.String(root))), (ConfinedRoots.OutsideStackSetting, Value.True)) };
+        await using var provider = await new FileProviderFactory().CreateAsync(optedIn, CancellationToken.None);
+        Assert.NotNull(provider);
+    }
+
+    [Fact]
+    public async Task Factory_RootThroughASymlinkOutOfTheStack_IsOutside()
+    {
+        Directory.CreateSymbolicLink(Path.Combine(_fixture.Stack, "escape"), _fixture.Outside);
+        var error = await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(_fixture.Configuration("escape"), CancellationToken.None));
+        Assert.Contains("outside the stack directory", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Factory_IsDeclaredOnTheAssembly()
     {

@@ -230,7 +230,7 @@ internal static class ShapeChecker
 
         var problem = shape.Kind switch
         {
-            ScalarKind.Integer => long.TryParse(text, out _) ? null : $"{where} must be a whole number, not \"{text}\"",
+            ScalarKind.Integer => IsWholeNumber(text) ? null : $"{where} must be a whole number, not \"{text}\"",
             ScalarKind.Number => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
                 ? null
                 : $"{where} must be a number, not \"{text}\"",
@@ -283,4 +283,10 @@ internal static class ShapeChecker
         ScalarKind.Expression => "expression",
         _ => "string",
     };
+
+    /// <summary>A whole number, also when written as 1e3 or 2.0 (the range is checked where the number is used).</summary>
+    internal static bool IsWholeNumber(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
+        || (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && double.IsFinite(number) && number == Math.Floor(number));
 }
