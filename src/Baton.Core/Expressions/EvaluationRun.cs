@@ -19,13 +19,15 @@ internal sealed class EvaluationRun
     private readonly IEvaluationScope _scope;
     private readonly DiagnosticBag _diagnostics;
     private readonly int _templateDepth;
+    private readonly FileBudget _files;
     private int _depth;
 
-    public EvaluationRun(IEvaluationScope scope, DiagnosticBag diagnostics, int templateDepth)
+    public EvaluationRun(IEvaluationScope scope, DiagnosticBag diagnostics, int templateDepth, FileBudget? files = null)
     {
         _scope = scope;
         _diagnostics = diagnostics;
         _templateDepth = templateDepth;
+        _files = files ?? new FileBudget();
     }
 
     public Value Evaluate(Expression expression)
@@ -355,7 +357,8 @@ internal sealed class EvaluationRun
             [.. call.Arguments.Select(a => a.Span)],
             _scope.Host,
             _diagnostics,
-            _templateDepth);
+            _templateDepth,
+            _files);
         return function.Invoke(context).WithSensitivity(sensitive);
     }
 

@@ -22,24 +22,50 @@ internal static class FileFunctions
 
     private static Value File(FunctionCall call)
     {
-        var path = call.Arguments[0].AsString();
-        return call.Host.TryReadFile(path, out var content, out var error)
-            ? Value.String(content)
-            : call.Fail($"cannot read \"{path}\": {error}", 0);
-    }
-
-    /// <summary>Reads a file as a template whose bare names are the keys of <c>vars</c>; its errors point into the file.</summary>
-    private static Value Template(FunctionCall call)
-    {
-        if (call.TemplateDepth >= MaxTemplateDepth)
+        if (Over(call, call.Files.SpendCall()) is { } stop)
         {
-            return call.Fail($"templates call template() more than {MaxTemplateDepth} levels deep", 0);
+            return stop;
         }
 
         var path = call.Arguments[0].AsString();
         if (!call.Host.TryReadFile(path, out var content, out var error))
         {
             return call.Fail($"cannot read \"{path}\": {error}", 0);
+        }
+
+        return Over(call, call.Files.SpendChars(content.Length)) ?? Value.String(content);
+    }
+
+    /// <summary>Null while the budget lasts; else an unknown value, with the one diagnostic that says it ran out.</summary>
+    private static Value? Over(FunctionCall call, string? why) => why switch
+    {
+        null => null,
+        "" => Value.UnknownAny,
+        _ => call.Fail(why, null, "a template that includes itself, or includes one file many times, multiplies; include each part once"),
+    };
+
+    /// <summary>Reads a file as a template whose bare names are the keys of <c>vars</c>; its errors point into the file.</summary>
+    private static Value Template(FunctionCall call)
+    {
+        if (call.TemplateDepth >= MaxTemplateDepth)
+        {
+            return Over(call, call.Files.Stop($"templates call template() more than {MaxTemplateDepth} levels deep"))!;
+        }
+
+        if (Over(call, call.Files.SpendCall()) is { } stop)
+        {
+            return stop;
+        }
+
+        var path = call.Arguments[0].AsString();
+        if (!call.Host.TryReadFile(path, out var content, out var error))
+        {
+            return call.Fail($"cannot read \"{path}\": {error}", 0);
+        }
+
+        if (Over(call, call.Files.SpendChars(content.Length)) is { } tooMuch)
+        {
+            return tooMuch;
         }
 
         // The vars as given, marks kept: what the template does with a sensitive value stays sensitive, in its result
@@ -51,7 +77,7 @@ internal static class FileFunctions
         var errorsBefore = call.Diagnostics.ErrorCount;
         var expression = ExpressionParser.ParseTemplate(content, TextOrigin.Verbatim(path, new(1, 1), content), call.Diagnostics);
         var scope = new EvaluationScope(vars, call.Host);
-        var result = new EvaluationRun(scope, call.Diagnostics, call.TemplateDepth + 1).Evaluate(expression);
+        var result = new EvaluationRun(scope, call.Diagnostics, call.TemplateDepth + 1, call.Files).Evaluate(expression);
         if (call.Diagnostics.ErrorCount > errorsBefore)
         {
             return Value.UnknownAny;
@@ -63,7 +89,7 @@ internal static class FileFunctions
         }
 
         return ValueConversions.TryText(result, out var text)
-            ? Value.String(text)
+            ? Over(call, call.Files.SpendChars(text.Length)) ?? Value.String(text)
             : call.Fail($"the template \"{path}\" produced {ValueConversions.KindName(result)}, not text", 0);
     }
 }

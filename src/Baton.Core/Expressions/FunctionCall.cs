@@ -17,7 +17,8 @@ public sealed class FunctionCall
         ImmutableArray<SourceSpan> argumentSpans,
         IExpressionHost host,
         DiagnosticBag diagnostics,
-        int templateDepth)
+        int templateDepth,
+        FileBudget files)
     {
         Function = function;
         Arguments = arguments;
@@ -27,6 +28,7 @@ public sealed class FunctionCall
         Host = host;
         Diagnostics = diagnostics;
         TemplateDepth = templateDepth;
+        Files = files;
     }
 
     /// <summary>The function called.</summary>
@@ -56,6 +58,8 @@ public sealed class FunctionCall
     internal DiagnosticBag Diagnostics { get; }
 
     internal int TemplateDepth { get; }
+
+    internal FileBudget Files { get; }
 
     /// <summary>Where argument <paramref name="index"/> is; the call's span when there is no such argument.</summary>
     public SourceSpan ArgumentSpan(int index) => index >= 0 && index < _argumentSpans.Length ? _argumentSpans[index] : Span;
