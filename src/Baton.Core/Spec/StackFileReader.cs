@@ -62,7 +62,8 @@ internal sealed class StackFileReader
         Description = Text(root[StackFileShape.Description]),
         Variables = [.. Named(root[StackFileShape.Variables]).Select(e => ReadDeclaration(e.Key, e.Value))],
         Providers = [.. Named(root[StackFileShape.Providers]).Select(e => ReadProvider(e.Key, e.Value))],
-        Resources = [.. Named(root[StackFileShape.Resources]).Select(e => ReadResource(e.Key, e.Value))],
+        // A resource whose name is no valid name was reported by the shape check; it can have no address, so it is left out.
+        Resources = [.. Named(root[StackFileShape.Resources]).Where(e => ResourceAddressIsValid(e.Key.Value)).Select(e => ReadResource(e.Key, e.Value))],
         Outputs = [.. Named(root[StackFileShape.Outputs]).Select(e => ReadOutput(e.Key, e.Value))],
         Workflows = [.. Named(root[StackFileShape.Workflows]).Select(e => ReadWorkflow(e.Key, e.Value))],
         Policies = [.. Items(root[StackFileShape.Policies]).OfType<YamlMapping>().Select(ReadPolicy).OfType<PolicySpec>()],

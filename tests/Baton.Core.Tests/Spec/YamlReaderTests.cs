@@ -236,4 +236,16 @@ public sealed class YamlReaderTests
     [InlineData("x", false)]
     public void IsNull_Scalar_FollowsCoreSchemaOnlyWhenPlain(string yaml, bool isNull) =>
         Assert.Equal(isNull, ScalarAt(ReadMap("k: " + yaml + "\n"), "k").IsNull);
+
+    [Theory]
+    [InlineData("!!st!!st!!s]t!!str71e12'[stack: s\na: 1\n")]
+    [InlineData("a: !!s]t x\n")]
+    [InlineData("%TAG !e! bad uri\n---\na: 1\n")]
+    public void Read_MalformedTag_IsADiagnosticNotAnException(string text)
+    {
+        var (root, diagnostics) = Read(text);
+
+        Assert.Null(root);
+        Assert.Equal(DiagnosticCodes.YamlSyntax, Assert.Single(diagnostics).Code);
+    }
 }

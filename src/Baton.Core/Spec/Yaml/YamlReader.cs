@@ -75,13 +75,32 @@ internal static partial class YamlReader
         {
             // YamlDotNet's scanner throws this, not a YamlException, for a flow collection left open before more
             // block content ("a: [1, 2" then "b: 3").
-            var position = file.PositionAt((int)Math.Min(scanner.CurrentPosition.Index, int.MaxValue));
-            diagnostics.Error(
-                DiagnosticCodes.YamlSyntax,
-                "invalid YAML: unexpected text; is a [ or { not closed?",
-                new SourceSpan(file.Path, position, new SourcePosition(position.Line, position.Column + 1)));
+            ScannerError(file, scanner, "unexpected text; is a [ or { not closed?", diagnostics);
             return null;
         }
+        catch (ArgumentException ex)
+        {
+            // And this for a %TAG directive whose prefix is no URI.
+            ScannerError(file, scanner, CleanArgumentMessage(ex), diagnostics);
+            return null;
+        }
+    }
+
+    private static void ScannerError(SourceFile file, Scanner scanner, string message, DiagnosticBag diagnostics)
+    {
+        var position = file.PositionAt((int)Math.Min(scanner.CurrentPosition.Index, int.MaxValue));
+        diagnostics.Error(
+            DiagnosticCodes.YamlSyntax,
+            "invalid YAML: " + message,
+            new SourceSpan(file.Path, position, new SourcePosition(position.Line, position.Column + 1)));
+    }
+
+    private static string CleanArgumentMessage(ArgumentException ex)
+    {
+        var message = ex.Message;
+        var parameter = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        message = (parameter >= 0 ? message[..parameter] : message).Trim().TrimEnd('.');
+        return message.Length > 0 ? char.ToLowerInvariant(message[0]) + message[1..] : "unexpected text";
     }
 
     private static YamlNode ReadNode(IParser parser, SourceFile file, Dictionary<string, Anchor> anchors, Budget budget, DiagnosticBag diagnostics, int depth)
