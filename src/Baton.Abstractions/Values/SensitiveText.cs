@@ -72,9 +72,12 @@ public static class SensitiveText
     {
         foreach (var secret in secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length))
         {
-            text = secret.Length >= ShortestBareSecret
-                ? text.Replace(secret, PlainJson.SensitiveText, StringComparison.Ordinal)
-                : text.Replace($"\"{secret}\"", $"\"{PlainJson.SensitiveText}\"", StringComparison.Ordinal);
+            // Quoted first, so "secret" reads (sensitive) as a marked value does, not "(sensitive)".
+            text = text.Replace($"\"{secret}\"", PlainJson.SensitiveText, StringComparison.Ordinal);
+            if (secret.Length >= ShortestBareSecret)
+            {
+                text = text.Replace(secret, PlainJson.SensitiveText, StringComparison.Ordinal);
+            }
         }
 
         return text;

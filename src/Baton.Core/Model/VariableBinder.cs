@@ -105,7 +105,8 @@ internal static class VariableBinder
             {
                 Severity = DiagnosticSeverity.Error,
                 Code = DiagnosticCodes.VariableType,
-                Message = $"the value of {noun} \"{declaration.Name}\" from {origin} is not {Article(declaration.Type)}: {error}",
+                // The type's error names a nested element by its own value, which the outer mark does not cover.
+                Message = SensitiveText.Scrub($"the value of {noun} \"{declaration.Name}\" from {origin} is not {Article(declaration.Type)}: {error}", raw),
                 Span = span ?? declaration.NameSpan,
                 Subject = span is null ? origin : null,
             });

@@ -90,6 +90,17 @@ public sealed class VariableBindingTests
         Assert.False(stack.Variables["n"].IsKnown);
     }
 
+    [Theory]
+    [InlineData("number", "pw=hunter2-secret", "the value of variable \"pw\" from --var pw is not a number: (sensitive) is a string")]
+    [InlineData("map(number)", "pw={\"a\": \"zzsecretzz\"}", "the value of variable \"pw\" from --var pw is not a map(number): key (sensitive): (sensitive) is a string")]
+    [InlineData("list(number)", "pw=[1, \"zzsecretzz\"]", "the value of variable \"pw\" from --var pw is not a list(number): element 1: (sensitive) is a string")]
+    public void Bind_SensitiveValueOfTheWrongType_IsNotQuoted(string type, string assignment, string message)
+    {
+        var (_, diagnostics) = Bind($"variables:\n  pw:\n    type: {type}\n    sensitive: true\n", [Var(assignment)]);
+
+        Assert.Equal(message, Single(diagnostics).Message);
+    }
+
     [Fact]
     public void Bind_FractionForIntFromEnvironment_NamesTheEnvironmentVariable() =>
         Assert.Equal(
