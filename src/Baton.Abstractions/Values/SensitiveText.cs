@@ -31,33 +31,16 @@ public static class SensitiveText
     public static string Scrub(string text, params ReadOnlySpan<Value> sources)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!Any(sources))
-        {
-            return text;
-        }
-
-        var secrets = new List<string>();
-        foreach (var source in sources)
-        {
-            Collect(source, false, secrets);
-        }
-
-        return Replace(text, secrets);
+        return Secrets(sources) is { } secrets ? Replace(text, secrets) : text;
     }
 
     /// <summary><paramref name="diagnostic"/> with its message, help and notes scrubbed of <paramref name="sources"/>.</summary>
     public static Diagnostic Scrub(Diagnostic diagnostic, params ReadOnlySpan<Value> sources)
     {
         ArgumentNullException.ThrowIfNull(diagnostic);
-        if (!Any(sources))
+        if (Secrets(sources) is not { } secrets)
         {
             return diagnostic;
-        }
-
-        var secrets = new List<string>();
-        foreach (var source in sources)
-        {
-            Collect(source, false, secrets);
         }
 
         return diagnostic with
@@ -68,9 +51,26 @@ public static class SensitiveText
         };
     }
 
+    /// <summary>The sensitive strings of <paramref name="sources"/>, longest first; null when there are none.</summary>
+    private static List<string>? Secrets(ReadOnlySpan<Value> sources)
+    {
+        if (!Any(sources))
+        {
+            return null;
+        }
+
+        var secrets = new List<string>();
+        foreach (var source in sources)
+        {
+            Collect(source, false, secrets);
+        }
+
+        return [.. secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
+    }
+
     private static string Replace(string text, List<string> secrets)
     {
-        foreach (var secret in secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length))
+        foreach (var secret in secrets)
         {
             // Quoted first, so "secret" reads (sensitive) as a marked value does, not "(sensitive)".
             text = text.Replace($"\"{secret}\"", PlainJson.SensitiveText, StringComparison.Ordinal);
