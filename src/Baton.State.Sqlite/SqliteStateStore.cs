@@ -43,7 +43,11 @@ public sealed partial class SqliteStateStore : IStateStore
     /// <summary>The database file.</summary>
     public required string Path { get; init; }
 
-    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema up to date.</summary>
+    /// <summary>
+    /// Opens the state at <paramref name="path"/> and brings its schema up to date. Only a missing file is a new state
+    /// (made whole, then renamed into place); a file that is empty, damaged or not a Baton state is refused with
+    /// <see cref="StateFileException"/>, untouched.
+    /// </summary>
     public static async Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -56,13 +60,12 @@ public sealed partial class SqliteStateStore : IStateStore
             Directory.CreateDirectory(directory);
         }
 
-        var connectionString = new SqliteConnectionStringBuilder
+        if (!StateFile.Exists(fullPath))
         {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 60,
-        }.ToString();
+            StateFile.Create(fullPath);
+        }
+
+        var connectionString = StateFile.ConnectionString(fullPath, SqliteOpenMode.ReadWrite);
         var writer = new SqliteConnection(connectionString);
         try
         {
@@ -73,13 +76,21 @@ public sealed partial class SqliteStateStore : IStateStore
                 var mode = wal.ExecuteScalar() as string;
                 if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new InvalidOperationException($"The state database {fullPath} cannot use WAL mode (got '{mode}').");
+                    throw new StateFileException(
+                        fullPath,
+                        $"the state file {fullPath} cannot use SQLite's write-ahead log (journal mode '{mode}')",
+                        "keep the state on a local file system that SQLite can share memory on");
                 }
             }
 
             Configure(writer);
-            SqliteSchema.Migrate(writer);
+            SqliteSchema.Migrate(writer, fullPath);
             return new SqliteStateStore(connectionString, writer, protector, time) { Path = fullPath };
+        }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            await writer.DisposeAsync();
+            throw StateFile.Damaged(fullPath, ex);
         }
         catch
         {
@@ -757,6 +768,10 @@ public sealed partial class SqliteStateStore : IStateStore
             transaction.Commit();
             return result;
         }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            throw StateFile.Damaged(Path, ex);
+        }
         finally
         {
             _statements.Detach();
@@ -771,13 +786,30 @@ public sealed partial class SqliteStateStore : IStateStore
         if (!_idleReaders.TryTake(out var connection))
         {
             connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            Configure(connection);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                Configure(connection);
+            }
+            catch (SqliteException ex) when (StateFile.IsDamage(ex))
+            {
+                await connection.DisposeAsync();
+                throw StateFile.Damaged(Path, ex);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
 
         try
         {
             return body(connection);
+        }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            throw StateFile.Damaged(Path, ex);
         }
         finally
         {

@@ -82,13 +82,18 @@ internal static class Workspace
         {
             return await body();
         }
-        catch (Exception ex) when (ex is CliException or RunControlException or Providers.ProviderConfigurationException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException)
+        catch (StateFileException ex)
+        {
+            Fail(context, ex.Message, ex.Help);
+            return ExitCodes.Error;
+        }
+        catch (Exception ex) when (ex is CliException or RunControlException or Providers.ProviderConfigurationException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException or SecretKeyException)
         {
             Fail(context, ex.Message);
             return ExitCodes.Error;
         }
     }
 
-    public static void Fail(CliContext context, string message) =>
-        DiagnosticPrinter.Print(context, [new Diagnostic { Severity = DiagnosticSeverity.Error, Code = DiagnosticCodes.CommandFailed, Message = message }], []);
+    public static void Fail(CliContext context, string message, string? help = null) =>
+        DiagnosticPrinter.Print(context, [new Diagnostic { Severity = DiagnosticSeverity.Error, Code = DiagnosticCodes.CommandFailed, Message = message, Help = help }], []);
 }

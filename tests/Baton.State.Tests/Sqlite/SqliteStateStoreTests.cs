@@ -58,8 +58,126 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "INSERT INTO schema_version (version) VALUES (99)");
         }
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer Baton", error.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_MissingFile_MakesTheStateWholeWithNothingLeftBeside()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            Assert.Equal(0, (await store.LoadAsync("app", CancellationToken.None)).Serial);
+        }
+
+        Assert.Equal(["state.db"], Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Open_EmptyFile_FailsAndLeavesItEmpty()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath, []);
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains(DatabasePath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("empty (0 bytes)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore", error.Help, StringComparison.Ordinal);
+        Assert.Equal(DatabasePath, error.StatePath);
+        Assert.Equal(0, new FileInfo(DatabasePath).Length);
+    }
+
+    [Fact]
+    public async Task Open_NotASqliteFile_FailsNamingTheFile()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllTextAsync(DatabasePath, "{\"resources\": []}\n");
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains($"{DatabasePath} is not a SQLite database", error.Message, StringComparison.Ordinal);
+        Assert.Equal("{\"resources\": []}\n", await File.ReadAllTextAsync(DatabasePath));
+    }
+
+    [Fact]
+    public async Task Open_TruncatedDatabase_FailsNamingTheFile()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db")] }, CancellationToken.None);
+        }
+
+        var length = new FileInfo(DatabasePath).Length;
+        await using (var file = new FileStream(DatabasePath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.SetLength(length - 4096);
+        }
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains($"{DatabasePath} is truncated", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the file has {length - 4096}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_SqliteDatabaseOfAnotherSchema_FailsAndLeavesItAlone()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
+        }
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains("not a Baton state: it has no schema_version table (its tables: photos)", error.Message, StringComparison.Ordinal);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Assert.Equal("photos", Scalar(connection, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"));
+        }
+    }
+
+    [Fact]
+    public async Task Open_StateMissingATableOrColumn_FailsNamingIt()
+    {
+        await using (await CreateStoreAsync())
+        {
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "DROP TABLE journal");
+        }
+
+        var missingTable = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        Assert.Contains("not a Baton state: it has no journal table", missingTable.Message, StringComparison.Ordinal);
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "CREATE TABLE journal (operation_id TEXT)");
+        }
+
+        var missingColumn = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        Assert.Contains("its journal table has no stack column", missingColumn.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_WriteAheadLogWithoutItsFile_Fails()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath + "-wal", new byte[4096]);
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains("write-ahead log", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(DatabasePath));
     }
 
     [Fact]

@@ -1,0 +1,166 @@
+using Baton.Providers.Sim;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Cli.Tests;
+
+/// <summary>
+/// A state file or key file that is empty, damaged or gone: every command stops with an error that names the file and
+/// says what to do, never plans from a fresh state, never prints a stack trace and never makes a new key that could not
+/// read what the state holds.
+/// </summary>
+public sealed class StateDamageTests : IDisposable
+{
+    private const string StackYaml = """
+        stack: shop
+        variables:
+          password:
+            type: string
+            default: hunter2-secret
+            sensitive: true
+        providers:
+          sim:
+            world: .baton/sim-world.db
+        resources:
+          network:
+            type: sim.resource
+            properties:
+              input: { cidr: 10.0.0.0/16 }
+          database:
+            type: sim.resource
+            properties:
+              input: { network: "${network.id}", password: "${var.password}" }
+        """;
+
+    private readonly string _directory;
+
+    public StateDamageTests()
+    {
+        _directory = Directory.CreateTempSubdirectory("baton-cli-damage-").FullName;
+        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string StatePath => Path.Combine(_directory, ".baton", "state.db");
+
+    [Fact]
+    public void Plan_EmptyStateFile_FailsNamingTheFileInsteadOfPlanningCreates()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        File.WriteAllBytes(StatePath, []);
+
+        var plan = Run("plan");
+
+        AssertCleanError(plan, StatePath);
+        Assert.Contains("empty", plan.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("create", plan.Out, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(StatePath).Length);
+    }
+
+    [Fact]
+    public void Apply_EmptyStateFile_CreatesNothing()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        File.WriteAllBytes(StatePath, []);
+
+        var apply = Run("apply", "--auto-approve");
+
+        AssertCleanError(apply, StatePath);
+        Assert.Equal(0, LiveObjects());
+        Assert.Equal(0, new FileInfo(StatePath).Length);
+    }
+
+    [Fact]
+    public void Plan_GarbageStateFile_FailsClearlyWithoutAStackTrace()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        File.WriteAllText(StatePath, string.Concat(Enumerable.Repeat("this is not a database, just some words. ", 200)));
+
+        var plan = Run("plan");
+
+        AssertCleanError(plan, StatePath);
+        Assert.Contains("not a SQLite database", plan.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_TruncatedStateFile_FailsClearlyWithoutAStackTrace()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        var length = new FileInfo(StatePath).Length;
+        using (var file = new FileStream(StatePath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.SetLength(length / 2);
+        }
+
+        var plan = Run("plan");
+
+        AssertCleanError(plan, StatePath);
+        Assert.Contains("truncated", plan.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_StateFileOfAnotherSchema_FailsAndLeavesItAlone()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');";
+            command.ExecuteNonQuery();
+        }
+
+        var apply = Run("apply", "--auto-approve");
+
+        AssertCleanError(apply, StatePath);
+        Assert.Contains("not a Baton state", apply.Error, StringComparison.Ordinal);
+        Assert.Equal(0, LiveObjects());
+        using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
+            Assert.Equal("photos", command.ExecuteScalar());
+        }
+    }
+
+    [Fact]
+    public void Serve_GarbageStateFile_FailsClearlyWithoutAStackTrace()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        File.WriteAllBytes(StatePath, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7))]);
+
+        var serve = Run("serve", "--stack", ".", "--listen", "127.0.0.1:0");
+
+        AssertCleanError(serve, StatePath);
+    }
+
+    private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
+
+    private long LiveObjects()
+    {
+        var world = Path.Combine(_directory, ".baton", "sim-world.db");
+        if (!File.Exists(world))
+        {
+            return 0;
+        }
+
+        using var open = SimWorld.Open(world);
+        return open.CountLive();
+    }
+
+    /// <summary>An error a user can act on: exit 1, the file named, and no exception type or stack frame in sight.</summary>
+    private static void AssertCleanError(CliRunner.Result result, string file)
+    {
+        var all = result.Out + result.Error;
+        Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}:\n{all}");
+        Assert.Contains(file, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", all, StringComparison.Ordinal);
+    }
+}
