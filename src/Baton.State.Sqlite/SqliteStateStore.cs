@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Baton.Values;
 using Microsoft.Data.Sqlite;
 
@@ -139,7 +141,7 @@ public sealed partial class SqliteStateStore : IStateStore
                         Id = row.GetString(4),
                         Inputs = ReadValue(row, 5, ValueJson.SecretContext(stack, key, "inputs")),
                         Attributes = ReadValue(row, 6, ValueJson.SecretContext(stack, key, "attributes")),
-                        Dependencies = Codec.ReadAddresses(Utf8(row, 7)),
+                        Dependencies = ReadAddresses(row, 7, $"resource \"{key}\""),
                         Status = Codec.Parse<ResourceStatus>(row.GetString(8)),
                         DeposedKey = row.IsDBNull(9) ? null : row.GetString(9),
                     };
@@ -277,7 +279,7 @@ public sealed partial class SqliteStateStore : IStateStore
                     Inputs = ReadValue(row, 5, JournalContext(stack, operationId)),
                     ResourceId = row.IsDBNull(6) ? null : row.GetString(6),
                     DeposedKey = row.IsDBNull(7) ? null : row.GetString(7),
-                    Dependencies = Codec.ReadAddresses(Utf8(row, 8)),
+                    Dependencies = ReadAddresses(row, 8, $"journal entry {operationId}"),
                     ApplyId = row.IsDBNull(9) ? null : row.GetString(9),
                     At = Codec.Time(row.GetInt64(10)),
                 });
@@ -349,7 +351,7 @@ public sealed partial class SqliteStateStore : IStateStore
                     Address = row.GetString(1),
                     Type = row.GetString(2),
                     Action = Codec.Parse<JournalAction>(row.GetString(3)),
-                    Dependencies = Codec.ReadAddresses(Utf8(row, 4)),
+                    Dependencies = ReadAddresses(row, 4, $"journal entry {row.GetString(0)}"),
                     StartedAt = Codec.Time(row.GetInt64(5)),
                     FinishedAt = row.IsDBNull(6) ? null : Codec.Time(row.GetInt64(6)),
                     Outcome = row.IsDBNull(7) ? null : Codec.Parse<JournalOutcome>(row.GetString(7)),
@@ -511,7 +513,90 @@ public sealed partial class SqliteStateStore : IStateStore
 
     private static string EventContext(string stack) => ValueJson.SecretContext(stack, "events", "data");
 
-    private Value ReadValue(SqliteDataReader row, int ordinal, string context) => ValueJson.Parse(Utf8(row, ordinal), _protector, context);
+    /// <summary>
+    /// A stored value. A value that does not read (damaged JSON, a sealed value that was altered or made with another
+    /// key) is a <see cref="StateFileException"/> naming the row it is in, never garbage.
+    /// </summary>
+    private Value ReadValue(SqliteDataReader row, int ordinal, string context)
+    {
+        try
+        {
+            return ValueJson.Parse(Utf8(row, ordinal), _protector, context);
+        }
+        catch (JsonException ex)
+        {
+            throw new StateFileException(Path, $"cannot read {Describe(context)} in the state file {Path}: {Clause(ex.Message)}", StateFile.RestoreHelp(Path), ex);
+        }
+        catch (SecretKeyMismatchException ex)
+        {
+            var source = ex.KeySource ?? "BATON_SECRET_KEY or .baton/secret.key beside the stack";
+            throw new StateFileException(
+                Path,
+                $"cannot unseal {Describe(context)} in the state file {Path}: it was sealed with a different secret key than the one in {source}",
+                $"the secret key does not match the values sealed in the state: restore {source} from your backup (the key the state was sealed with); a new key can never read them",
+                ex);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new StateFileException(Path, $"cannot unseal {Describe(context)} in the state file {Path}: {Clause(ex.Message)}", StateFile.RestoreHelp(Path), ex);
+        }
+    }
+
+    /// <summary>A stored address list, which does not read as a <see cref="StateFileException"/> naming <paramref name="what"/>.</summary>
+    private ImmutableArray<string> ReadAddresses(SqliteDataReader row, int ordinal, string what)
+    {
+        try
+        {
+            return Codec.ReadAddresses(Utf8(row, ordinal));
+        }
+        catch (JsonException ex)
+        {
+            throw new StateFileException(Path, $"cannot read the dependencies of {what} in the state file {Path}: {Clause(ex.Message)}", StateFile.RestoreHelp(Path), ex);
+        }
+    }
+
+    /// <summary>Where a value with secret context <paramref name="context"/> lives, in words: "the inputs of resource \"web\"".</summary>
+    private static string Describe(string context)
+    {
+        var parts = context.Split('\u001f');
+        if (parts.Length != 3)
+        {
+            return "a value";
+        }
+
+        var (stack, place, field) = (parts[0], parts[1], parts[2]);
+        if (place.Length == 0)
+        {
+            return $"the {field} of stack \"{stack}\"";
+        }
+
+        if (place.StartsWith("journal:", StringComparison.Ordinal))
+        {
+            return $"the {field} of journal entry {place["journal:".Length..]} (stack \"{stack}\")";
+        }
+
+        if (place == "events")
+        {
+            return $"the {field} of an event of stack \"{stack}\"";
+        }
+
+        if (place.StartsWith("run:", StringComparison.Ordinal))
+        {
+            var run = place["run:".Length..];
+            return field.StartsWith("step-outputs:", StringComparison.Ordinal) ? $"the outputs of step {field["step-outputs:".Length..]} of run {run}"
+                : field.StartsWith("event-data:", StringComparison.Ordinal) ? $"the data of event {field["event-data:".Length..]} of run {run}"
+                : $"the {field} of run {run}";
+        }
+
+        return $"the {field} of resource \"{place}\" (stack \"{stack}\")";
+    }
+
+    /// <summary>An exception's sentence as a clause of a diagnostic: lower case first, no final full stop.</summary>
+    private static string Clause(string message)
+    {
+        var text = message.Trim().TrimEnd('.');
+        return text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+    }
 
     private static byte[] Utf8(SqliteDataReader row, int ordinal) => row.GetFieldValue<byte[]>(ordinal);
 

@@ -47,6 +47,8 @@ public sealed class StateDamageTests : IDisposable
 
     private string StatePath => Path.Combine(_directory, ".baton", "state.db");
 
+    private string KeyPath => Path.Combine(_directory, ".baton", "secret.key");
+
     [Fact]
     public void Plan_EmptyStateFile_FailsNamingTheFileInsteadOfPlanningCreates()
     {
@@ -139,7 +141,43 @@ public sealed class StateDamageTests : IDisposable
         AssertCleanError(serve, StatePath);
     }
 
+    [Fact]
+    public void Plan_CorruptJsonInAResourceRow_FailsNamingTheResource()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Sql("UPDATE resources SET inputs = '{\"input\": {\"cidr\": ' WHERE key = 'network'");
+
+        var plan = Run("plan");
+
+        AssertCleanError(plan, StatePath);
+        Assert.Contains("resource \"network\"", plan.Error, StringComparison.Ordinal);
+        Assert.Contains("inputs", plan.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_WrongSecretKey_FailsSayingTheKeyDoesNotMatchTheSealedValues()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        File.WriteAllText(KeyPath, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
+
+        var plan = Run("plan");
+
+        AssertCleanError(plan, StatePath);
+        Assert.Contains("resource \"database\"", plan.Error, StringComparison.Ordinal);
+        Assert.Contains("different secret key", plan.Error, StringComparison.Ordinal);
+        Assert.Contains($"restore {KeyPath}", plan.Error, StringComparison.Ordinal);
+    }
+
     private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
+
+    private void Sql(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     private long LiveObjects()
     {

@@ -67,7 +67,7 @@ internal static class Workspace
             name => context.Environment.TryGetValue(name, out var value) ? value : null);
         try
         {
-            return new AesGcmSecretProtector(keys.GetKey());
+            return new AesGcmSecretProtector(keys.GetKey()) { KeySource = keys.Origin };
         }
         catch (SecretKeyException ex)
         {

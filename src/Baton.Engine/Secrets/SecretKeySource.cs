@@ -39,6 +39,9 @@ public sealed class SecretKeySource
     /// <summary>The key file this source reads or creates.</summary>
     public string KeyFile { get; }
 
+    /// <summary>Where <see cref="GetKey()"/> takes the key from: <see cref="EnvironmentVariable"/> when it is set, else the key file's path.</summary>
+    public string Origin => string.IsNullOrWhiteSpace(_environment(EnvironmentVariable)) ? KeyFile : EnvironmentVariable;
+
     /// <summary>A source for the stack in <paramref name="stackDirectory"/>, with the default key file.</summary>
     public static SecretKeySource ForStack(string stackDirectory) =>
         new(Path.Combine(stackDirectory, DefaultRelativePath));

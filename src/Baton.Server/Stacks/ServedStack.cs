@@ -96,7 +96,7 @@ internal sealed class ServedStack : IAsyncDisposable
             Path.Combine(source.Directory, SecretKeySource.DefaultRelativePath),
             name => source.Environment.TryGetValue(name, out var value) ? value : null);
         var key = keys.GetKey();
-        var protector = new AesGcmSecretProtector(key);
+        var protector = new AesGcmSecretProtector(key) { KeySource = keys.Origin };
         StateLocation.TryResolveSqlitePath(null, source.Directory, out var path);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var store = await SqliteStateStore.OpenAsync(path, protector, time, cancellationToken);

@@ -261,10 +261,61 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
         }
 
-        using var otherKey = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
+        using var otherKey = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32)) { KeySource = "/keys/other.key" };
         await using var reopened = await SqliteStateStore.OpenAsync(DatabasePath, otherKey, TimeProvider.System, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<CryptographicException>(() => reopened.LoadAsync("app", CancellationToken.None));
-        Assert.Contains("different secret key", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.IsType<SecretKeyMismatchException>(error.InnerException);
+        Assert.Contains($"cannot unseal the outputs of stack \"app\" in the state file {DatabasePath}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("different secret key than the one in /keys/other.key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore /keys/other.key from your backup", error.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_CorruptJsonInAResourceRow_FailsNamingTheResourceAndTheFile()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db"), Resource("web[0]")] }, CancellationToken.None);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "UPDATE resources SET attributes = '{\"port\": 80,' WHERE key = 'web[0]'");
+        }
+
+        await using var reopened = await CreateStoreAsync();
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(error.InnerException);
+        Assert.Contains($"cannot read the attributes of resource \"web[0]\" (stack \"app\") in the state file {DatabasePath}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore", error.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_AlteredSealedValue_FailsAsDamageNotAsAWrongKey()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: Value.Map([new("pw", Value.String("x").AsSensitive())]))] }, CancellationToken.None);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            var inputs = (string)Scalar(connection, "SELECT inputs FROM resources WHERE key = 'db'")!;
+            var sealedValue = inputs[(inputs.IndexOf(":\"", inputs.IndexOf("$sensitive", StringComparison.Ordinal), StringComparison.Ordinal) + 2)..inputs.LastIndexOf('"')];
+            var bytes = Convert.FromBase64String(sealedValue);
+            bytes[^1] ^= 1;
+            Scalar(connection, $"UPDATE resources SET inputs = '{inputs.Replace(sealedValue, Convert.ToBase64String(bytes), StringComparison.Ordinal)}' WHERE key = 'db'");
+        }
+
+        await using var reopened = await CreateStoreAsync();
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.IsNotType<SecretKeyMismatchException>(error.InnerException);
+        Assert.Contains("cannot unseal the inputs of resource \"db\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("altered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
