@@ -240,6 +240,28 @@ internal static class SqliteSchema
         transaction.Commit();
     }
 
+    // The columns that hold values (JSON through ValueJson), whose sensitive parts are sealed with the secret key.
+    private static readonly (string Table, string Column)[] ValueColumns =
+    [
+        ("stacks", "outputs"), ("resources", "inputs"), ("resources", "attributes"), ("journal", "inputs"), ("events", "data"),
+        ("runs", "inputs"), ("runs", "outputs"), ("run_steps", "outputs"), ("run_events", "data"),
+    ];
+
+    /// <summary>
+    /// The value columns of the Baton state at <paramref name="path"/> (those its version has): where sealed values
+    /// can be. Throws <see cref="StateFileException"/> for a database that is not a Baton state.
+    /// </summary>
+    public static IReadOnlyList<(string Table, string Column)> SealedColumns(SqliteConnection connection, string path)
+    {
+        var tables = Tables(connection, null);
+        if (!tables.ContainsKey("schema_version"))
+        {
+            throw StateFile.NotAState(path, "it has no schema_version table");
+        }
+
+        return [.. ValueColumns.Where(c => tables.TryGetValue(c.Table, out var columns) && columns.Contains(c.Column))];
+    }
+
     /// <summary>What is missing from the database's tables compared with this version's schema; null when nothing is.</summary>
     public static string? Check(SqliteConnection connection, SqliteTransaction? transaction = null)
     {

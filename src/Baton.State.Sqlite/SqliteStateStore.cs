@@ -17,6 +17,10 @@ namespace Baton.State.Sqlite;
 public sealed partial class SqliteStateStore : IStateStore
 {
     private const int MaxIdleReaders = 8;
+
+    // How ValueJson writes a sealed value: {"$sensitive":"BASE64"}. A map key "$sensitive" in user data is written
+    // "$$sensitive", and a quote inside a string is escaped, so only a sealed value contains this text.
+    private const string SealedMarker = "\"" + ValueJson.SensitiveMarker + "\":\"";
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
@@ -98,6 +102,42 @@ public sealed partial class SqliteStateStore : IStateStore
         {
             await writer.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the state at <paramref name="path"/> holds any value sealed with a secret key (resource inputs and
+    /// attributes, outputs, journal entries, events, runs): what must not be given a new key. False when there is no
+    /// file; a file that cannot be a state is a <see cref="StateFileException"/>. Reads without changing anything.
+    /// </summary>
+    public static bool HoldsSealedValues(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!StateFile.Exists(fullPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var connection = new SqliteConnection(StateFile.ConnectionString(fullPath, SqliteOpenMode.ReadWrite));
+            connection.Open();
+            Configure(connection);
+            var sealedColumns = SqliteSchema.SealedColumns(connection, fullPath);
+            if (sealedColumns.Count == 0)
+            {
+                return false;
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT " + string.Join(" OR ", sealedColumns.Select(c => $"EXISTS (SELECT 1 FROM {c.Table} WHERE instr({c.Column}, $marker) > 0)"));
+            command.Parameters.AddWithValue("$marker", SealedMarker);
+            return command.ExecuteScalar() is long found && found != 0;
+        }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            throw StateFile.Damaged(fullPath, ex);
         }
     }
 

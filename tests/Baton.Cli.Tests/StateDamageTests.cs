@@ -168,6 +168,35 @@ public sealed class StateDamageTests : IDisposable
         Assert.Contains($"restore {KeyPath}", plan.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Plan_SecretKeyMissingWhileTheStateHoldsSealedValues_IsRefusedAndNoKeyIsMade()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        File.Delete(KeyPath);
+
+        var plan = Run("plan");
+        var apply = Run("apply", "--auto-approve");
+
+        AssertCleanError(plan, StatePath);
+        Assert.Contains($"The secret key file {KeyPath} is missing", plan.Error, StringComparison.Ordinal);
+        Assert.Contains($"Restore {KeyPath}", plan.Error, StringComparison.Ordinal);
+        AssertCleanError(apply, StatePath);
+        Assert.False(File.Exists(KeyPath), "a new key was made for a state sealed with another");
+    }
+
+    [Fact]
+    public void Plan_SecretKeyMissingAndNothingSealed_MakesANewKey()
+    {
+        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml.Replace("sensitive: true", "sensitive: false", StringComparison.Ordinal));
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        File.Delete(KeyPath);
+
+        var plan = Run("plan", "--detailed-exitcode");
+
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Out);
+        Assert.True(File.Exists(KeyPath));
+    }
+
     private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
 
     private void Sql(string sql)

@@ -181,6 +181,33 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task HoldsSealedValues_TrueOnlyOnceAValueIsSealed()
+    {
+        Assert.False(SqliteStateStore.HoldsSealedValues(DatabasePath));
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            var lookalikes = Value.Map([new("$sensitive", Value.String("{\"$sensitive\":\"AAAA\"}")), new("note", Value.String("\"$sensitive\":\""))]);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: lookalikes)] }, CancellationToken.None);
+            Assert.False(SqliteStateStore.HoldsSealedValues(DatabasePath));
+
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
+            Assert.True(SqliteStateStore.HoldsSealedValues(DatabasePath));
+        }
+    }
+
+    [Fact]
+    public async Task HoldsSealedValues_EmptyFile_FailsLikeOpening()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath, []);
+
+        var error = Assert.Throws<StateFileException>(() => SqliteStateStore.HoldsSealedValues(DatabasePath));
+
+        Assert.Contains("empty (0 bytes)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Secrets_AreNotInPlaintextAnywhereInTheDatabase()
     {
         const string Secret = "correct-horse-battery-staple-4711";
