@@ -33,11 +33,13 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly WriterStatements _statements;
     private readonly RunStatements _runStatements;
     private readonly Codec _codec;
+    private readonly StateBackups? _backups;
     private int _disposed;
 
-    private SqliteStateStore(string connectionString, SqliteConnection writer, ISecretProtector protector, TimeProvider time)
+    private SqliteStateStore(string connectionString, SqliteConnection writer, ISecretProtector protector, TimeProvider time, StateBackups? backups)
     {
         _connectionString = connectionString;
+        _backups = backups;
         _writer = writer;
         _protector = protector;
         _time = time;
@@ -54,12 +56,25 @@ public sealed partial class SqliteStateStore : IStateStore
     /// (made whole, then renamed into place); a file that is empty, damaged or not a Baton state is refused with
     /// <see cref="StateFileException"/>, untouched.
     /// </summary>
-    public static async Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(path, protector, time, null, cancellationToken);
+
+    /// <summary>
+    /// Opens the state as <see cref="OpenAsync(string, ISecretProtector, TimeProvider, CancellationToken)"/> does, and
+    /// when <paramref name="backups"/> is given, backs it up after every finished apply or destroy that changed it and
+    /// after every replacement of a stack's state.
+    /// </summary>
+    public static async Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, StateBackups? backups, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(protector);
         ArgumentNullException.ThrowIfNull(time);
         var fullPath = System.IO.Path.GetFullPath(path);
+        if (backups is not null && !string.Equals(backups.DatabasePath, fullPath, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The backups are of {backups.DatabasePath}, not of {fullPath}.", nameof(backups));
+        }
+
         var directory = System.IO.Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -91,7 +106,7 @@ public sealed partial class SqliteStateStore : IStateStore
 
             Configure(writer);
             SqliteSchema.Migrate(writer, fullPath);
-            return new SqliteStateStore(connectionString, writer, protector, time) { Path = fullPath };
+            return new SqliteStateStore(connectionString, writer, protector, time, backups) { Path = fullPath };
         }
         catch (SqliteException ex) when (StateFile.IsDamage(ex))
         {
@@ -346,10 +361,11 @@ public sealed partial class SqliteStateStore : IStateStore
     }
 
     /// <inheritdoc />
-    public Task FinishApplyAsync(ApplyRecord apply, long fencingToken, CancellationToken cancellationToken)
+    /// <remarks>With backups, an apply that changed the state (its serial moved) is followed by a backup.</remarks>
+    public async Task FinishApplyAsync(ApplyRecord apply, long fencingToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        return WriteAsync(
+        await WriteAsync(
             transaction =>
             {
                 CheckFence(transaction, apply.Stack, fencingToken, _time.GetUtcNow());
@@ -363,6 +379,10 @@ public sealed partial class SqliteStateStore : IStateStore
                 return 1;
             },
             cancellationToken);
+        if (apply.SerialAfter is { } after && after != apply.SerialBefore)
+        {
+            await BackUpAsync(cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -477,10 +497,11 @@ public sealed partial class SqliteStateStore : IStateStore
     }
 
     /// <inheritdoc />
-    public Task<long> ReplaceAsync(StackState state, long fencingToken, CancellationToken cancellationToken)
+    /// <remarks>With backups, the replacement is followed by a backup.</remarks>
+    public async Task<long> ReplaceAsync(StackState state, long fencingToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return WriteAsync(
+        var replaced = await WriteAsync(
             transaction =>
             {
                 CheckFence(transaction, state.Stack, fencingToken, _time.GetUtcNow());
@@ -503,6 +524,27 @@ public sealed partial class SqliteStateStore : IStateStore
                 return serial;
             },
             cancellationToken);
+        await BackUpAsync(cancellationToken);
+        return replaced;
+    }
+
+    /// <summary>Backs the state up now (when this store keeps backups); a backup that fails is reported to <see cref="StateBackups.Failed"/>, not thrown.</summary>
+    public async Task BackUpAsync(CancellationToken cancellationToken)
+    {
+        if (_backups is not { } backups)
+        {
+            return;
+        }
+
+        try
+        {
+            // A reader connection: SQLite's backup copies one consistent snapshot while this store and others write.
+            await ReadAsync(backups.Write, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException or StateFileException)
+        {
+            backups.Failed?.Invoke(ex);
+        }
     }
 
     /// <inheritdoc />

@@ -197,7 +197,36 @@ public sealed class StateDamageTests : IDisposable
         Assert.True(File.Exists(KeyPath));
     }
 
+    [Fact]
+    public void ApplyAndDestroy_EachLeaveABackupOfTheStateThatOpensOnItsOwn()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+
+        var afterApply = Backups();
+        Assert.Single(afterApply);
+        Assert.Matches(@"^state-\d{8}T\d{13}Z\.db$", Path.GetFileName(afterApply[0]));
+        using (var connection = new SqliteConnection($"Data Source={afterApply[0]};Mode=ReadOnly;Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT group_concat(key, ',') FROM (SELECT key FROM resources ORDER BY key)";
+            Assert.Equal("database,network", command.ExecuteScalar());
+            command.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("delete", command.ExecuteScalar());
+        }
+
+        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        Assert.Equal(2, Backups().Length);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".baton", "backups"), ".*"));
+    }
+
     private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
+
+    private string[] Backups()
+    {
+        var directory = Path.Combine(_directory, ".baton", "backups");
+        return Directory.Exists(directory) ? [.. Directory.GetFiles(directory, "state-*.db").Order(StringComparer.Ordinal)] : [];
+    }
 
     private void Sql(string sql)
     {

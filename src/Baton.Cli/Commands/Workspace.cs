@@ -45,7 +45,10 @@ internal static class Workspace
 
     public static string StackDirectory(ParseResult parse, CliContext context, StackArguments stack) => context.Resolve(parse.GetValue(stack.Directory) ?? ".");
 
-    /// <summary>Opens the state store named by --state (default: .baton/state.db in the stack directory).</summary>
+    /// <summary>
+    /// Opens the state store named by --state (default: .baton/state.db in the stack directory), backing it up to
+    /// <c>backups/</c> beside it after each apply, destroy, import or rm that changes it.
+    /// </summary>
     public static async Task<(IStateStore Store, AesGcmSecretProtector Protector)> OpenStoreAsync(ParseResult parse, CliContext context, EngineArguments engine, string stackDirectory, CancellationToken cancellationToken)
     {
         var path = StatePath(parse, engine, stackDirectory);
@@ -53,7 +56,11 @@ internal static class Workspace
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, cancellationToken);
+            var backups = new StateBackups(path, TimeProvider.System)
+            {
+                Failed = ex => context.Error.WriteLine($"warning: the state was not backed up to {Path.Combine(Path.GetDirectoryName(path)!, StateBackups.DefaultDirectoryName)}: {ex.Message}"),
+            };
+            var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, backups, cancellationToken);
             return (store, protector);
         }
         catch

@@ -104,7 +104,18 @@ internal sealed class ServedStack : IAsyncDisposable
         try
         {
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            store = await SqliteStateStore.OpenAsync(path, protector, time, cancellationToken);
+            var backups = new StateBackups(path, time)
+            {
+                Failed = ex => hub.Publish(new StreamEvent
+                {
+                    Stack = loaded.Spec!.Name,
+                    Source = "control",
+                    Kind = "state.backup.failed",
+                    Message = $"the state was not backed up: {ex.Message}",
+                    At = time.GetUtcNow(),
+                }),
+            };
+            store = await SqliteStateStore.OpenAsync(path, protector, time, backups, cancellationToken);
         }
         catch
         {
