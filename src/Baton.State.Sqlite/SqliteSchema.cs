@@ -262,6 +262,26 @@ internal static class SqliteSchema
         return [.. ValueColumns.Where(c => tables.TryGetValue(c.Table, out var columns) && columns.Contains(c.Column))];
     }
 
+    /// <summary>
+    /// Why the database is not a Baton state this version can open (no version table, a newer version, a table or
+    /// column missing from a current one); null when it is one. An older version is fine: opening migrates it.
+    /// </summary>
+    public static string? Problem(SqliteConnection connection)
+    {
+        if (!Tables(connection, null).ContainsKey("schema_version"))
+        {
+            return "it has no schema_version table";
+        }
+
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT MAX(version) FROM schema_version";
+        var version = query.ExecuteScalar() is long v ? (int)v : 0;
+        return version < 1 ? "its schema_version table is empty"
+            : version > CurrentVersion ? $"it has schema version {version}; this Baton understands up to {CurrentVersion}"
+            : version == CurrentVersion ? Check(connection)
+            : null;
+    }
+
     /// <summary>What is missing from the database's tables compared with this version's schema; null when nothing is.</summary>
     public static string? Check(SqliteConnection connection, SqliteTransaction? transaction = null)
     {

@@ -34,10 +34,12 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly RunStatements _runStatements;
     private readonly Codec _codec;
     private readonly StateBackups? _backups;
+    private readonly FileStream _hold;
     private int _disposed;
 
-    private SqliteStateStore(string connectionString, SqliteConnection writer, ISecretProtector protector, TimeProvider time, StateBackups? backups)
+    private SqliteStateStore(string connectionString, SqliteConnection writer, ISecretProtector protector, TimeProvider time, StateBackups? backups, FileStream hold)
     {
+        _hold = hold;
         _connectionString = connectionString;
         _backups = backups;
         _writer = writer;
@@ -81,13 +83,26 @@ public sealed partial class SqliteStateStore : IStateStore
             Directory.CreateDirectory(directory);
         }
 
-        if (!StateFile.Exists(fullPath))
+        // Held until the store is disposed: a restore waits for every holder to let go.
+        var hold = StateFile.HoldShared(fullPath);
+        SqliteConnection writer;
+        string connectionString;
+        try
         {
-            StateFile.Create(fullPath);
+            if (!StateFile.Exists(fullPath))
+            {
+                StateFile.Create(fullPath);
+            }
+
+            connectionString = StateFile.ConnectionString(fullPath, SqliteOpenMode.ReadWrite);
+            writer = new SqliteConnection(connectionString);
+        }
+        catch
+        {
+            await hold.DisposeAsync();
+            throw;
         }
 
-        var connectionString = StateFile.ConnectionString(fullPath, SqliteOpenMode.ReadWrite);
-        var writer = new SqliteConnection(connectionString);
         try
         {
             await writer.OpenAsync(cancellationToken);
@@ -106,16 +121,18 @@ public sealed partial class SqliteStateStore : IStateStore
 
             Configure(writer);
             SqliteSchema.Migrate(writer, fullPath);
-            return new SqliteStateStore(connectionString, writer, protector, time, backups) { Path = fullPath };
+            return new SqliteStateStore(connectionString, writer, protector, time, backups, hold) { Path = fullPath };
         }
         catch (SqliteException ex) when (StateFile.IsDamage(ex))
         {
             await writer.DisposeAsync();
+            await hold.DisposeAsync();
             throw StateFile.Damaged(fullPath, ex);
         }
         catch
         {
             await writer.DisposeAsync();
+            await hold.DisposeAsync();
             throw;
         }
     }
@@ -585,6 +602,7 @@ public sealed partial class SqliteStateStore : IStateStore
         finally
         {
             _writeGate.Release();
+            await _hold.DisposeAsync();
         }
     }
 

@@ -130,6 +130,47 @@ internal static class StateFile
         }
     }
 
+    /// <summary>
+    /// Holds the state open for this store: a shared lock (<c>flock</c>) on <c>PATH.lock</c> for as long as the stream
+    /// lives, so <see cref="HoldAlone"/> knows someone has the state open. Throws <see cref="StateFileException"/> while
+    /// a restore holds it.
+    /// </summary>
+    public static FileStream HoldShared(string path)
+    {
+        try
+        {
+            // FileShare other than None takes a shared lock on Unix; a restore's FileShare.None takes the exclusive one.
+            return new FileStream(LockPath(path), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (IOException ex) when (File.Exists(LockPath(path)))
+        {
+            throw new StateFileException(path, $"the state file {path} is being restored by another process", "try again once `baton state restore` has finished", ex);
+        }
+    }
+
+    /// <summary>
+    /// Holds the state alone, for a restore: the exclusive lock on <c>PATH.lock</c>. Throws
+    /// <see cref="StateFileException"/> while any store (a command, a worker, <c>baton serve</c>) has the state open.
+    /// </summary>
+    public static FileStream HoldAlone(string path)
+    {
+        try
+        {
+            return new FileStream(LockPath(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (File.Exists(LockPath(path)))
+        {
+            throw new StateFileException(
+                path,
+                $"the state file {path} is open in another process (baton serve, a worker, or a command still running)",
+                "stop it first: a restore under it would leave it writing to the file set aside",
+                ex);
+        }
+    }
+
+    /// <summary>The lock file beside the state that says who has it open.</summary>
+    public static string LockPath(string path) => path + ".lock";
+
     /// <summary>Writes what the operating system holds of <paramref name="path"/> to the disk.</summary>
     public static void FlushToDisk(string path)
     {
@@ -151,7 +192,8 @@ internal static class StateFile
 
     /// <summary>What to do about a state file that cannot be used.</summary>
     public static string RestoreHelp(string path) =>
-        $"restore {Path.GetFileName(path)} from a backup of it; delete {path} only if you really mean to start afresh (every resource would then be created again)";
+        $"put back the newest good backup (from {Path.Combine(Path.GetDirectoryName(path)!, StateBackups.DefaultDirectoryName)}) with `baton state restore`; "
+        + $"delete {path} only if you really mean to start afresh (every resource would then be created again)";
 
     private static bool HasLog(string path)
     {
@@ -159,7 +201,8 @@ internal static class StateFile
         return wal.Exists && wal.Length > 0;
     }
 
-    private static string Reason(SqliteException exception)
+    /// <summary>SQLite's words for what went wrong, without its error number.</summary>
+    public static string Reason(SqliteException exception)
     {
         // "SQLite Error 11: 'database disk image is malformed'." -> "database disk image is malformed"
         var message = exception.Message;

@@ -59,6 +59,7 @@ public sealed class StateDamageTests : IDisposable
 
         AssertCleanError(plan, StatePath);
         Assert.Contains("empty", plan.Error, StringComparison.Ordinal);
+        Assert.Contains("baton state restore", plan.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("create", plan.Out, StringComparison.Ordinal);
         Assert.Equal(0, new FileInfo(StatePath).Length);
     }
@@ -218,6 +219,127 @@ public sealed class StateDamageTests : IDisposable
         Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
         Assert.Equal(2, Backups().Length);
         Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".baton", "backups"), ".*"));
+    }
+
+    [Fact]
+    public void StateRestore_AfterTheStateWasDamaged_BringsItBackAndPlanHasNoChanges()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        var backup = Assert.Single(Backups());
+        File.WriteAllText(StatePath, "overwritten by accident");
+        AssertCleanError(Run("plan"), StatePath);
+
+        var restore = Run("state", "restore");
+
+        Assert.True(restore.ExitCode == 0, restore.Error + restore.Out);
+        Assert.Contains($"Restored {StatePath} from {backup}", restore.Out, StringComparison.Ordinal);
+        var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*"));
+        Assert.Contains($"kept as {aside}", restore.Out, StringComparison.Ordinal);
+        Assert.Equal("overwritten by accident", File.ReadAllText(aside));
+        var plan = Run("plan", "--detailed-exitcode");
+        Assert.True(plan.ExitCode == 0, plan.Error + plan.Out);
+        Assert.Contains("No changes.", plan.Out, StringComparison.Ordinal);
+        Assert.Equal(2, LiveObjects());
+    }
+
+    [Fact]
+    public void StateRestore_NewestBackupDamaged_TakesTheNewestThatVerifies()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        var (older, newest) = (Backups()[0], Backups()[1]);
+        File.WriteAllBytes(newest, [.. File.ReadAllBytes(newest).Take(4096)]);
+        File.WriteAllBytes(StatePath, []);
+
+        var restore = Run("state", "restore");
+
+        Assert.True(restore.ExitCode == 0, restore.Error + restore.Out);
+        Assert.Contains($"from {older}", restore.Out, StringComparison.Ordinal);
+        Assert.Contains($"skipped {newest}", restore.Out, StringComparison.Ordinal);
+        var list = Run("state", "list");
+        Assert.Equal(["database", "network"], list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void StateRestore_From_PutsBackThatBackup()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        Assert.Equal(string.Empty, Run("state", "list").Out);
+
+        var restore = Run("state", "restore", "--from", Backups()[0]);
+
+        Assert.True(restore.ExitCode == 0, restore.Error + restore.Out);
+        Assert.Equal(2, Run("state", "list").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public void StateRestore_List_ShowsEachBackupNewestFirstAndChangesNothing()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        File.WriteAllText(Backups()[0], "garbage");
+        var before = File.ReadAllBytes(StatePath);
+
+        var list = Run("state", "restore", "--list");
+
+        Assert.True(list.ExitCode == 0, list.Error + list.Out);
+        var lines = list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith(Backups()[1], lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("ok", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith(Backups()[0], lines[1], StringComparison.Ordinal);
+        Assert.Contains("not a SQLite database", lines[1], StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(StatePath));
+    }
+
+    [Fact]
+    public async Task StateRestore_WhileAnotherProcessHasTheStateOpen_IsRefused()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        var before = File.ReadAllBytes(StatePath);
+        using var protector = new Baton.State.AesGcmSecretProtector(new byte[32]);
+        await using (await Baton.State.Sqlite.SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
+        {
+            var restore = Run("state", "restore");
+
+            AssertCleanError(restore, StatePath);
+            Assert.Contains("open in another process", restore.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(StatePath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*"));
+    }
+
+    [Fact]
+    public async Task StateRestore_WhileAStackLockIsHeld_IsRefusedNamingTheHolder()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        using (var protector = new Baton.State.AesGcmSecretProtector(new byte[32]))
+        await using (var store = await Baton.State.Sqlite.SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
+        {
+            Assert.NotNull((await store.AcquireLockAsync("shop", "ops@elsewhere pid 7", "apply", TimeSpan.FromMinutes(10), TimeSpan.Zero, CancellationToken.None)).Lock);
+        }
+
+        var restore = Run("state", "restore");
+
+        AssertCleanError(restore, StatePath);
+        Assert.Contains("locked by ops@elsewhere pid 7", restore.Error, StringComparison.Ordinal);
+        Assert.Contains("baton force-unlock", restore.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*"));
+    }
+
+    [Fact]
+    public void StateRestore_NoBackups_FailsClearly()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        File.WriteAllBytes(StatePath, []);
+
+        var restore = Run("state", "restore");
+
+        AssertCleanError(restore, StatePath);
+        Assert.Contains("no backup", restore.Error, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(StatePath).Length);
     }
 
     private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);

@@ -71,7 +71,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Assert.Equal(0, (await store.LoadAsync("app", CancellationToken.None)).Serial);
         }
 
-        Assert.Equal(["state.db"], Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["state.db", "state.db.lock"], Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

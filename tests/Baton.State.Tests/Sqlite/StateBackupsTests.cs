@@ -84,6 +84,100 @@ public sealed class StateBackupsTests : IDisposable
     }
 
     [Fact]
+    public async Task Restore_TakesTheNewestBackupThatVerifies_DropsItsLocks_AndKeepsTheReplacedFileAside()
+    {
+        var backups = new StateBackups(DatabasePath, _clock);
+        await using (var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
+        {
+            var held = await LockAsync(store);
+            _clock.Advance(TimeSpan.FromMinutes(1));
+            await ApplyAsync(store, held, "a1", [Resource("db")]);
+            _clock.Advance(TimeSpan.FromMinutes(1));
+            await ApplyAsync(store, held, "a2", [Resource("web")]);
+        }
+
+        var (newest, older) = (backups.List()[0], backups.List()[1]);
+        await File.WriteAllBytesAsync(newest.Path, new byte[8192]);
+        await File.WriteAllTextAsync(DatabasePath, "damaged");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        var restored = backups.Restore(null, _ => true);
+
+        Assert.Equal(older.Path, restored.Backup.Path);
+        Assert.Equal(newest.Path, Assert.Single(restored.Skipped).Key);
+        Assert.Contains("not a SQLite database", restored.Skipped[0].Value, StringComparison.Ordinal);
+        Assert.Equal(DatabasePath + ".corrupt-20250601T1203000000000Z", restored.SetAside);
+        Assert.Equal("damaged", await File.ReadAllTextAsync(restored.SetAside!));
+        Assert.Null(StateBackups.Verify(DatabasePath));
+        await using (var reopened = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, Token))
+        {
+            var state = await reopened.LoadAsync("app", Token);
+            Assert.Equal(["db"], state.Resources.Keys);
+            Assert.Equal("pw-db", state.Resources["db"].Inputs.AsMap()["password"].AsString());
+            Assert.Null(await reopened.GetLockAsync("app", Token));
+        }
+    }
+
+    [Fact]
+    public async Task Restore_WhileAStoreHasTheStateOpen_IsRefusedAndChangesNothing()
+    {
+        var backups = new StateBackups(DatabasePath, _clock);
+        await using var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
+        await ApplyAsync(store, await LockAsync(store), "a1", [Resource("db")]);
+
+        var error = Assert.Throws<StateFileException>(() => backups.Restore(null, _ => false));
+
+        Assert.Contains("is open in another process", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["db"], (await store.LoadAsync("app", Token)).Resources.Keys);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!, "*.corrupt-*"));
+    }
+
+    [Fact]
+    public async Task Restore_WhileALiveHolderHasAStackLock_IsRefused()
+    {
+        var backups = new StateBackups(DatabasePath, _clock);
+        await using (var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
+        {
+            await ApplyAsync(store, await LockAsync(store), "a1", [Resource("db")]);
+        }
+
+        var error = Assert.Throws<StateFileException>(() => backups.Restore(null, held => held.Owner == "alice"));
+        Assert.Contains("stack \"app\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("locked by alice for apply", error.Message, StringComparison.Ordinal);
+
+        Assert.NotNull(backups.Restore(null, _ => false).SetAside);
+    }
+
+    [Fact]
+    public async Task Open_WhileARestoreHoldsTheState_FailsSayingSo()
+    {
+        await using (await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, Token))
+        {
+        }
+
+        using var restoring = new FileStream(DatabasePath + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, Token));
+        Assert.Contains("is being restored", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_DatabaseOfAnotherSchema_SaysWhy()
+    {
+        var other = Path.Combine(_directory, "other.db");
+        await using (var connection = new SqliteConnection($"Data Source={other};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE photos (id INTEGER)";
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Equal($"{other} is not a Baton state this Baton reads: it has no schema_version table", StateBackups.Verify(other));
+        Assert.Contains("does not exist", StateBackups.Verify(Path.Combine(_directory, "missing.db")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Keep_LessThanOne_IsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new StateBackups(DatabasePath, _clock) { Keep = 0 });
 
