@@ -10,6 +10,15 @@ internal static class SqliteSchema
 {
     public const int CurrentVersion = 3;
 
+    // The tables and columns this version makes, read back from a database made in memory, to check a file against.
+    private static readonly Lazy<IReadOnlyDictionary<string, HashSet<string>>> Expected = new(() =>
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        Create(connection);
+        return Tables(connection, null);
+    });
+
     private const string Version1 = """
         CREATE TABLE stacks (
             name TEXT NOT NULL PRIMARY KEY,
@@ -180,10 +189,30 @@ internal static class SqliteSchema
         );
         """;
 
-    public static void Migrate(SqliteConnection connection)
+    /// <summary>Creates every table in a new, empty database.</summary>
+    public static void Create(SqliteConnection connection)
     {
         using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        Execute(connection, transaction, "CREATE TABLE schema_version (version INTEGER NOT NULL)");
+        Upgrade(connection, transaction, 0);
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Brings the state at <paramref name="path"/> up to <see cref="CurrentVersion"/>, then checks its tables. A database
+    /// without Baton's version table, of a newer version, or missing a table or column is refused untouched.
+    /// </summary>
+    public static void Migrate(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        if (!Tables(connection, transaction).ContainsKey("schema_version"))
+        {
+            var tables = Tables(connection, transaction).Keys.Where(t => !t.StartsWith("sqlite_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            throw StateFile.NotAState(path, tables.Count == 0
+                ? "it has no tables at all"
+                : $"it has no schema_version table (its tables: {string.Join(", ", tables.Take(8))}{(tables.Count > 8 ? ", …" : string.Empty)})");
+        }
+
         using var query = connection.CreateCommand();
         query.Transaction = transaction;
         query.CommandText = "SELECT MAX(version) FROM schema_version";
@@ -191,10 +220,90 @@ internal static class SqliteSchema
         var version = found is long v ? (int)v : 0;
         if (version > CurrentVersion)
         {
-            throw new InvalidOperationException(
-                $"The state database has schema version {version}; this Baton understands up to {CurrentVersion}. Use a newer Baton.");
+            throw new StateFileException(
+                path,
+                $"the state file {path} has schema version {version}; this Baton understands up to {CurrentVersion}",
+                "use a newer Baton: this one would not know what the newer tables mean");
         }
 
+        if (version < 1)
+        {
+            throw StateFile.NotAState(path, "its schema_version table is empty");
+        }
+
+        Upgrade(connection, transaction, version);
+        if (Check(connection, transaction) is { } problem)
+        {
+            throw StateFile.NotAState(path, problem);
+        }
+
+        transaction.Commit();
+    }
+
+    // The columns that hold values (JSON through ValueJson), whose sensitive parts are sealed with the secret key.
+    private static readonly (string Table, string Column)[] ValueColumns =
+    [
+        ("stacks", "outputs"), ("resources", "inputs"), ("resources", "attributes"), ("journal", "inputs"), ("events", "data"),
+        ("runs", "inputs"), ("runs", "outputs"), ("run_steps", "outputs"), ("run_events", "data"),
+    ];
+
+    /// <summary>
+    /// The value columns of the Baton state at <paramref name="path"/> (those its version has): where sealed values
+    /// can be. Throws <see cref="StateFileException"/> for a database that is not a Baton state.
+    /// </summary>
+    public static IReadOnlyList<(string Table, string Column)> SealedColumns(SqliteConnection connection, string path)
+    {
+        var tables = Tables(connection, null);
+        if (!tables.ContainsKey("schema_version"))
+        {
+            throw StateFile.NotAState(path, "it has no schema_version table");
+        }
+
+        return [.. ValueColumns.Where(c => tables.TryGetValue(c.Table, out var columns) && columns.Contains(c.Column))];
+    }
+
+    /// <summary>
+    /// Why the database is not a Baton state this version can open (no version table, a newer version, a table or
+    /// column missing from a current one); null when it is one. An older version is fine: opening migrates it.
+    /// </summary>
+    public static string? Problem(SqliteConnection connection)
+    {
+        if (!Tables(connection, null).ContainsKey("schema_version"))
+        {
+            return "it has no schema_version table";
+        }
+
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT MAX(version) FROM schema_version";
+        var version = query.ExecuteScalar() is long v ? (int)v : 0;
+        return version < 1 ? "its schema_version table is empty"
+            : version > CurrentVersion ? $"it has schema version {version}; this Baton understands up to {CurrentVersion}"
+            : version == CurrentVersion ? Check(connection)
+            : null;
+    }
+
+    /// <summary>What is missing from the database's tables compared with this version's schema; null when nothing is.</summary>
+    public static string? Check(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        var actual = Tables(connection, transaction);
+        foreach (var (table, columns) in Expected.Value)
+        {
+            if (!actual.TryGetValue(table, out var present))
+            {
+                return $"it has no {table} table";
+            }
+
+            if (columns.FirstOrDefault(c => !present.Contains(c)) is { } missing)
+            {
+                return $"its {table} table has no {missing} column";
+            }
+        }
+
+        return null;
+    }
+
+    private static void Upgrade(SqliteConnection connection, SqliteTransaction transaction, int version)
+    {
         if (version < 1)
         {
             Execute(connection, transaction, Version1);
@@ -212,8 +321,29 @@ internal static class SqliteSchema
             Execute(connection, transaction, Version3);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (3)");
         }
+    }
 
-        transaction.Commit();
+    /// <summary>Every table and its column names.</summary>
+    private static Dictionary<string, HashSet<string>> Tables(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        var tables = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT m.name, p.name FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p WHERE m.type = 'table'";
+        using var row = command.ExecuteReader();
+        while (row.Read())
+        {
+            var table = row.GetString(0);
+            if (!tables.TryGetValue(table, out var columns))
+            {
+                columns = new HashSet<string>(StringComparer.Ordinal);
+                tables[table] = columns;
+            }
+
+            columns.Add(row.GetString(1));
+        }
+
+        return tables;
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)

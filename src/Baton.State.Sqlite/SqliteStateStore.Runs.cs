@@ -651,6 +651,16 @@ public sealed partial class SqliteStateStore : IRunStore
             transaction.Commit();
             AppendTransactions++;
         }
+        catch (SqliteException failure) when (StateFile.IsDamage(failure))
+        {
+            var damaged = StateFile.Damaged(Path, failure);
+            foreach (var append in group)
+            {
+                append.Done.TrySetException(damaged);
+            }
+
+            throw damaged;
+        }
         catch (Exception failure)
         {
             foreach (var append in group)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Baton.Values;
 using Microsoft.Data.Sqlite;
 
@@ -15,6 +17,10 @@ namespace Baton.State.Sqlite;
 public sealed partial class SqliteStateStore : IStateStore
 {
     private const int MaxIdleReaders = 8;
+
+    // How ValueJson writes a sealed value: {"$sensitive":"BASE64"}. A map key "$sensitive" in user data is written
+    // "$$sensitive", and a quote inside a string is escaped, so only a sealed value contains this text.
+    private const string SealedMarker = "\"" + ValueJson.SensitiveMarker + "\":\"";
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
@@ -27,11 +33,15 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly WriterStatements _statements;
     private readonly RunStatements _runStatements;
     private readonly Codec _codec;
+    private readonly StateBackups? _backups;
+    private readonly FileStream _hold;
     private int _disposed;
 
-    private SqliteStateStore(string connectionString, SqliteConnection writer, ISecretProtector protector, TimeProvider time)
+    private SqliteStateStore(string connectionString, SqliteConnection writer, ISecretProtector protector, TimeProvider time, StateBackups? backups, FileStream hold)
     {
+        _hold = hold;
         _connectionString = connectionString;
+        _backups = backups;
         _writer = writer;
         _protector = protector;
         _time = time;
@@ -43,27 +53,56 @@ public sealed partial class SqliteStateStore : IStateStore
     /// <summary>The database file.</summary>
     public required string Path { get; init; }
 
-    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> and brings its schema up to date.</summary>
-    public static async Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the state at <paramref name="path"/> and brings its schema up to date. Only a missing file is a new state
+    /// (made whole, then renamed into place); a file that is empty, damaged or not a Baton state is refused with
+    /// <see cref="StateFileException"/>, untouched.
+    /// </summary>
+    public static Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(path, protector, time, null, cancellationToken);
+
+    /// <summary>
+    /// Opens the state as <see cref="OpenAsync(string, ISecretProtector, TimeProvider, CancellationToken)"/> does, and
+    /// when <paramref name="backups"/> is given, backs it up after every finished apply or destroy that changed it and
+    /// after every replacement of a stack's state.
+    /// </summary>
+    public static async Task<SqliteStateStore> OpenAsync(string path, ISecretProtector protector, TimeProvider time, StateBackups? backups, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(protector);
         ArgumentNullException.ThrowIfNull(time);
         var fullPath = System.IO.Path.GetFullPath(path);
+        if (backups is not null && !string.Equals(backups.DatabasePath, fullPath, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The backups are of {backups.DatabasePath}, not of {fullPath}.", nameof(backups));
+        }
+
         var directory = System.IO.Path.GetDirectoryName(fullPath);
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
 
-        var connectionString = new SqliteConnectionStringBuilder
+        // Held until the store is disposed: a restore waits for every holder to let go.
+        var hold = StateFile.HoldShared(fullPath);
+        SqliteConnection writer;
+        string connectionString;
+        try
         {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 60,
-        }.ToString();
-        var writer = new SqliteConnection(connectionString);
+            if (!StateFile.Exists(fullPath))
+            {
+                StateFile.Create(fullPath);
+            }
+
+            connectionString = StateFile.ConnectionString(fullPath, SqliteOpenMode.ReadWrite);
+            writer = new SqliteConnection(connectionString);
+        }
+        catch
+        {
+            await hold.DisposeAsync();
+            throw;
+        }
+
         try
         {
             await writer.OpenAsync(cancellationToken);
@@ -73,18 +112,64 @@ public sealed partial class SqliteStateStore : IStateStore
                 var mode = wal.ExecuteScalar() as string;
                 if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new InvalidOperationException($"The state database {fullPath} cannot use WAL mode (got '{mode}').");
+                    throw new StateFileException(
+                        fullPath,
+                        $"the state file {fullPath} cannot use SQLite's write-ahead log (journal mode '{mode}')",
+                        "keep the state on a local file system that SQLite can share memory on");
                 }
             }
 
             Configure(writer);
-            SqliteSchema.Migrate(writer);
-            return new SqliteStateStore(connectionString, writer, protector, time) { Path = fullPath };
+            SqliteSchema.Migrate(writer, fullPath);
+            return new SqliteStateStore(connectionString, writer, protector, time, backups, hold) { Path = fullPath };
+        }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            await writer.DisposeAsync();
+            await hold.DisposeAsync();
+            throw StateFile.Damaged(fullPath, ex);
         }
         catch
         {
             await writer.DisposeAsync();
+            await hold.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the state at <paramref name="path"/> holds any value sealed with a secret key (resource inputs and
+    /// attributes, outputs, journal entries, events, runs): what must not be given a new key. False when there is no
+    /// file; a file that cannot be a state is a <see cref="StateFileException"/>. Reads without changing anything.
+    /// </summary>
+    public static bool HoldsSealedValues(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!StateFile.Exists(fullPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var connection = new SqliteConnection(StateFile.ConnectionString(fullPath, SqliteOpenMode.ReadWrite));
+            connection.Open();
+            Configure(connection);
+            var sealedColumns = SqliteSchema.SealedColumns(connection, fullPath);
+            if (sealedColumns.Count == 0)
+            {
+                return false;
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT " + string.Join(" OR ", sealedColumns.Select(c => $"EXISTS (SELECT 1 FROM {c.Table} WHERE instr({c.Column}, $marker) > 0)"));
+            command.Parameters.AddWithValue("$marker", SealedMarker);
+            return command.ExecuteScalar() is long found && found != 0;
+        }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            throw StateFile.Damaged(fullPath, ex);
         }
     }
 
@@ -128,7 +213,7 @@ public sealed partial class SqliteStateStore : IStateStore
                         Id = row.GetString(4),
                         Inputs = ReadValue(row, 5, ValueJson.SecretContext(stack, key, "inputs")),
                         Attributes = ReadValue(row, 6, ValueJson.SecretContext(stack, key, "attributes")),
-                        Dependencies = Codec.ReadAddresses(Utf8(row, 7)),
+                        Dependencies = ReadAddresses(row, 7, $"resource \"{key}\""),
                         Status = Codec.Parse<ResourceStatus>(row.GetString(8)),
                         DeposedKey = row.IsDBNull(9) ? null : row.GetString(9),
                     };
@@ -266,7 +351,7 @@ public sealed partial class SqliteStateStore : IStateStore
                     Inputs = ReadValue(row, 5, JournalContext(stack, operationId)),
                     ResourceId = row.IsDBNull(6) ? null : row.GetString(6),
                     DeposedKey = row.IsDBNull(7) ? null : row.GetString(7),
-                    Dependencies = Codec.ReadAddresses(Utf8(row, 8)),
+                    Dependencies = ReadAddresses(row, 8, $"journal entry {operationId}"),
                     ApplyId = row.IsDBNull(9) ? null : row.GetString(9),
                     At = Codec.Time(row.GetInt64(10)),
                 });
@@ -293,10 +378,11 @@ public sealed partial class SqliteStateStore : IStateStore
     }
 
     /// <inheritdoc />
-    public Task FinishApplyAsync(ApplyRecord apply, long fencingToken, CancellationToken cancellationToken)
+    /// <remarks>With backups, an apply that changed the state (its serial moved) is followed by a backup.</remarks>
+    public async Task FinishApplyAsync(ApplyRecord apply, long fencingToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        return WriteAsync(
+        await WriteAsync(
             transaction =>
             {
                 CheckFence(transaction, apply.Stack, fencingToken, _time.GetUtcNow());
@@ -310,6 +396,10 @@ public sealed partial class SqliteStateStore : IStateStore
                 return 1;
             },
             cancellationToken);
+        if (apply.SerialAfter is { } after && after != apply.SerialBefore)
+        {
+            await BackUpAsync(cancellationToken);
+        }
     }
 
     /// <inheritdoc />
@@ -338,7 +428,7 @@ public sealed partial class SqliteStateStore : IStateStore
                     Address = row.GetString(1),
                     Type = row.GetString(2),
                     Action = Codec.Parse<JournalAction>(row.GetString(3)),
-                    Dependencies = Codec.ReadAddresses(Utf8(row, 4)),
+                    Dependencies = ReadAddresses(row, 4, $"journal entry {row.GetString(0)}"),
                     StartedAt = Codec.Time(row.GetInt64(5)),
                     FinishedAt = row.IsDBNull(6) ? null : Codec.Time(row.GetInt64(6)),
                     Outcome = row.IsDBNull(7) ? null : Codec.Parse<JournalOutcome>(row.GetString(7)),
@@ -424,10 +514,11 @@ public sealed partial class SqliteStateStore : IStateStore
     }
 
     /// <inheritdoc />
-    public Task<long> ReplaceAsync(StackState state, long fencingToken, CancellationToken cancellationToken)
+    /// <remarks>With backups, the replacement is followed by a backup.</remarks>
+    public async Task<long> ReplaceAsync(StackState state, long fencingToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return WriteAsync(
+        var replaced = await WriteAsync(
             transaction =>
             {
                 CheckFence(transaction, state.Stack, fencingToken, _time.GetUtcNow());
@@ -450,6 +541,27 @@ public sealed partial class SqliteStateStore : IStateStore
                 return serial;
             },
             cancellationToken);
+        await BackUpAsync(cancellationToken);
+        return replaced;
+    }
+
+    /// <summary>Backs the state up now (when this store keeps backups); a backup that fails is reported to <see cref="StateBackups.Failed"/>, not thrown.</summary>
+    public async Task BackUpAsync(CancellationToken cancellationToken)
+    {
+        if (_backups is not { } backups)
+        {
+            return;
+        }
+
+        try
+        {
+            // A reader connection: SQLite's backup copies one consistent snapshot while this store and others write.
+            await ReadAsync(backups.Write, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException or StateFileException)
+        {
+            backups.Failed?.Invoke(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -490,6 +602,7 @@ public sealed partial class SqliteStateStore : IStateStore
         finally
         {
             _writeGate.Release();
+            await _hold.DisposeAsync();
         }
     }
 
@@ -500,7 +613,90 @@ public sealed partial class SqliteStateStore : IStateStore
 
     private static string EventContext(string stack) => ValueJson.SecretContext(stack, "events", "data");
 
-    private Value ReadValue(SqliteDataReader row, int ordinal, string context) => ValueJson.Parse(Utf8(row, ordinal), _protector, context);
+    /// <summary>
+    /// A stored value. A value that does not read (damaged JSON, a sealed value that was altered or made with another
+    /// key) is a <see cref="StateFileException"/> naming the row it is in, never garbage.
+    /// </summary>
+    private Value ReadValue(SqliteDataReader row, int ordinal, string context)
+    {
+        try
+        {
+            return ValueJson.Parse(Utf8(row, ordinal), _protector, context);
+        }
+        catch (JsonException ex)
+        {
+            throw new StateFileException(Path, $"cannot read {Describe(context)} in the state file {Path}: {Clause(ex.Message)}", StateFile.RestoreHelp(Path), ex);
+        }
+        catch (SecretKeyMismatchException ex)
+        {
+            var source = ex.KeySource ?? "BATON_SECRET_KEY or .baton/secret.key beside the stack";
+            throw new StateFileException(
+                Path,
+                $"cannot unseal {Describe(context)} in the state file {Path}: it was sealed with a different secret key than the one in {source}",
+                $"the secret key does not match the values sealed in the state: restore {source} from your backup (the key the state was sealed with); a new key can never read them",
+                ex);
+        }
+        catch (CryptographicException ex)
+        {
+            throw new StateFileException(Path, $"cannot unseal {Describe(context)} in the state file {Path}: {Clause(ex.Message)}", StateFile.RestoreHelp(Path), ex);
+        }
+    }
+
+    /// <summary>A stored address list, which does not read as a <see cref="StateFileException"/> naming <paramref name="what"/>.</summary>
+    private ImmutableArray<string> ReadAddresses(SqliteDataReader row, int ordinal, string what)
+    {
+        try
+        {
+            return Codec.ReadAddresses(Utf8(row, ordinal));
+        }
+        catch (JsonException ex)
+        {
+            throw new StateFileException(Path, $"cannot read the dependencies of {what} in the state file {Path}: {Clause(ex.Message)}", StateFile.RestoreHelp(Path), ex);
+        }
+    }
+
+    /// <summary>Where a value with secret context <paramref name="context"/> lives, in words: "the inputs of resource \"web\"".</summary>
+    private static string Describe(string context)
+    {
+        var parts = context.Split('\u001f');
+        if (parts.Length != 3)
+        {
+            return "a value";
+        }
+
+        var (stack, place, field) = (parts[0], parts[1], parts[2]);
+        if (place.Length == 0)
+        {
+            return $"the {field} of stack \"{stack}\"";
+        }
+
+        if (place.StartsWith("journal:", StringComparison.Ordinal))
+        {
+            return $"the {field} of journal entry {place["journal:".Length..]} (stack \"{stack}\")";
+        }
+
+        if (place == "events")
+        {
+            return $"the {field} of an event of stack \"{stack}\"";
+        }
+
+        if (place.StartsWith("run:", StringComparison.Ordinal))
+        {
+            var run = place["run:".Length..];
+            return field.StartsWith("step-outputs:", StringComparison.Ordinal) ? $"the outputs of step {field["step-outputs:".Length..]} of run {run}"
+                : field.StartsWith("event-data:", StringComparison.Ordinal) ? $"the data of event {field["event-data:".Length..]} of run {run}"
+                : $"the {field} of run {run}";
+        }
+
+        return $"the {field} of resource \"{place}\" (stack \"{stack}\")";
+    }
+
+    /// <summary>An exception's sentence as a clause of a diagnostic: lower case first, no final full stop.</summary>
+    private static string Clause(string message)
+    {
+        var text = message.Trim().TrimEnd('.');
+        return text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
+    }
 
     private static byte[] Utf8(SqliteDataReader row, int ordinal) => row.GetFieldValue<byte[]>(ordinal);
 
@@ -757,6 +953,10 @@ public sealed partial class SqliteStateStore : IStateStore
             transaction.Commit();
             return result;
         }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            throw StateFile.Damaged(Path, ex);
+        }
         finally
         {
             _statements.Detach();
@@ -771,13 +971,30 @@ public sealed partial class SqliteStateStore : IStateStore
         if (!_idleReaders.TryTake(out var connection))
         {
             connection = new SqliteConnection(_connectionString);
-            await connection.OpenAsync(cancellationToken);
-            Configure(connection);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+                Configure(connection);
+            }
+            catch (SqliteException ex) when (StateFile.IsDamage(ex))
+            {
+                await connection.DisposeAsync();
+                throw StateFile.Damaged(Path, ex);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
 
         try
         {
             return body(connection);
+        }
+        catch (SqliteException ex) when (StateFile.IsDamage(ex))
+        {
+            throw StateFile.Damaged(Path, ex);
         }
         finally
         {

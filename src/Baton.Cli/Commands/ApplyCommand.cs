@@ -116,7 +116,7 @@ internal static class ApplyCommand
         var text = await File.ReadAllTextAsync(planPath, cancellationToken);
         using var peek = System.Text.Json.JsonDocument.Parse(text);
         var directory = peek.RootElement.TryGetProperty("directory", out var d) ? d.GetString() ?? "." : ".";
-        using var protector = Workspace.Protector(context, directory);
+        using var protector = Workspace.Protector(context, directory, Workspace.StatePath(parse, engine, directory));
         var saved = PlanFile.FromJson(text, protector);
         var diagnostics = new DiagnosticBag();
         var spec = StackLoader.Load(saved.Directory, saved.Directory, diagnostics);

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Baton.Access;
 using Baton.Cli.Output;
-using Baton.Engine.Secrets;
 using Baton.Server;
 using Baton.Server.Security;
 using Baton.Server.Stacks;
+using Baton.State.Sqlite;
 
 namespace Baton.Cli.Commands;
 
@@ -142,8 +142,9 @@ internal static class ServeCommand
         secret.SetAction(parse => Workspace.GuardAsync(context, () =>
         {
             var directory = Workspace.StackDirectory(parse, context, stack);
-            var keys = new SecretKeySource(Path.Combine(directory, SecretKeySource.DefaultRelativePath), name => context.Environment.TryGetValue(name, out var value) ? value : null);
-            context.Out.WriteLine(Convert.ToHexStringLower(WebhookKeys.Derive(keys.GetKey(), parse.GetValue(workflow)!)));
+            StateLocation.TryResolveSqlitePath(null, directory, out var statePath);
+            var key = Workspace.Key(Workspace.KeySource(context, directory), statePath);
+            context.Out.WriteLine(Convert.ToHexStringLower(WebhookKeys.Derive(key, parse.GetValue(workflow)!)));
             context.Error.WriteLine($"Sign each request: {Server.Api.WebhookSignature.Header}: t=UNIX_SECONDS,sha256=HEX, where HEX is the HMAC-SHA256 of \"UNIX_SECONDS.\" followed by the body.");
             return Task.FromResult(ExitCodes.Ok);
         }).GetAwaiter().GetResult());

@@ -4,20 +4,22 @@ using Baton.Engine;
 using Baton.Spec;
 using Baton.Spec.Model;
 using Baton.State;
+using Baton.State.Sqlite;
 
 namespace Baton.Cli.Commands;
 
-/// <summary><c>baton state list|show|rm|export|import</c> and <c>baton force-unlock</c>: look at and repair state by hand.</summary>
+/// <summary><c>baton state list|show|rm|export|import|restore</c> and <c>baton force-unlock</c>: look at and repair state by hand.</summary>
 internal static class StateCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("state", "Look at and repair a stack's state: list, show, rm, export, import.");
+        var command = new Command("state", "Look at and repair a stack's state: list, show, rm, export, import, restore.");
         command.Subcommands.Add(List(context));
         command.Subcommands.Add(Show(context));
         command.Subcommands.Add(Remove(context));
         command.Subcommands.Add(Export(context));
         command.Subcommands.Add(Import(context));
+        command.Subcommands.Add(Restore(context));
         return command;
     }
 
@@ -185,6 +187,70 @@ internal static class StateCommand
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;
+    }
+
+    private static Command Restore(CliContext context)
+    {
+        var stack = new StackArguments();
+        var engine = new EngineArguments();
+        var from = new Option<string?>("--from") { Description = "Restore this backup file (default: the newest backup that verifies)", HelpName = "FILE" };
+        var list = new Option<bool>("--list") { Description = "List the backups, newest first, and whether each verifies; change nothing" };
+        var command = new Command(
+            "restore",
+            "Put the state file back from a backup (.baton/backups, written after each apply, destroy, import and rm that changes it): the newest one that passes SQLite's integrity check and Baton's schema, or --from FILE. The file it replaces is kept as state.db.corrupt-TIME. Refused while another process has the state open (baton serve, a worker, a command) or holds a stack lock.");
+        command.Arguments.Add(stack.Directory);
+        command.Options.Add(engine.State);
+        command.Options.Add(from);
+        command.Options.Add(list);
+        command.SetAction(parse => Workspace.GuardAsync(context, () =>
+        {
+            var directory = context.Resolve(parse.GetValue(stack.Directory) ?? ".");
+            var backups = new StateBackups(Workspace.StatePath(parse, engine, directory), TimeProvider.System);
+            if (parse.GetValue(list))
+            {
+                if (parse.GetValue(from) is not null)
+                {
+                    throw new CliException("give --list or --from, not both");
+                }
+
+                return Task.FromResult(ListBackups(context, backups));
+            }
+
+            var source = parse.GetValue(from) is { } file ? context.Resolve(file) : null;
+            var restored = backups.Restore(source, held => !LocalOwner.IsDead(held.Owner));
+            context.Out.WriteLine($"Restored {backups.DatabasePath} from {restored.Backup.Path} (taken {restored.Backup.TakenAt:yyyy-MM-dd HH:mm:ss}Z).");
+            if (restored.SetAside is { } aside)
+            {
+                context.Out.WriteLine($"The file it replaced is kept as {aside}.");
+            }
+
+            foreach (var (path, problem) in restored.Skipped)
+            {
+                context.Out.WriteLine($"Newer backup skipped {path}: {problem}.");
+            }
+
+            context.Out.WriteLine("Changes made after that backup are not in it: run baton plan to see how the resources differ from it.");
+            return Task.FromResult(ExitCodes.Ok);
+        }).GetAwaiter().GetResult());
+        return command;
+    }
+
+    private static int ListBackups(CliContext context, StateBackups backups)
+    {
+        var found = backups.List();
+        if (found.Count == 0)
+        {
+            context.Error.WriteLine($"No backups of {backups.DatabasePath} in {backups.Directory}.");
+            return ExitCodes.Ok;
+        }
+
+        foreach (var backup in found)
+        {
+            var problem = StateBackups.Verify(backup.Path);
+            context.Out.WriteLine($"{backup.Path}  {backup.TakenAt:yyyy-MM-dd HH:mm:ss}Z  {backup.Length,10:N0} bytes  {problem ?? "ok"}");
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static Task<int> WithStoreAsync(ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, Func<IStateStore, ISecretProtector, string, Task<int>> body, CancellationToken cancellationToken) =>

@@ -45,29 +45,60 @@ internal static class Workspace
 
     public static string StackDirectory(ParseResult parse, CliContext context, StackArguments stack) => context.Resolve(parse.GetValue(stack.Directory) ?? ".");
 
-    /// <summary>Opens the state store named by --state (default: .baton/state.db in the stack directory).</summary>
+    /// <summary>
+    /// Opens the state store named by --state (default: .baton/state.db in the stack directory), backing it up to
+    /// <c>backups/</c> beside it after each apply, destroy, import or rm that changes it.
+    /// </summary>
     public static async Task<(IStateStore Store, AesGcmSecretProtector Protector)> OpenStoreAsync(ParseResult parse, CliContext context, EngineArguments engine, string stackDirectory, CancellationToken cancellationToken)
     {
-        var option = parse.GetValue(engine.State);
-        if (!StateLocation.TryResolveSqlitePath(option, stackDirectory, out var path))
-        {
-            throw new CliException($"--state \"{option}\" is not a state location; use sqlite:PATH");
-        }
-
-        var protector = Protector(context, stackDirectory);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, cancellationToken);
-        return (store, protector);
-    }
-
-    public static AesGcmSecretProtector Protector(CliContext context, string stackDirectory)
-    {
-        var keys = new SecretKeySource(
-            Path.Combine(stackDirectory, SecretKeySource.DefaultRelativePath),
-            name => context.Environment.TryGetValue(name, out var value) ? value : null);
+        var path = StatePath(parse, engine, stackDirectory);
+        var protector = Protector(context, stackDirectory, path);
         try
         {
-            return new AesGcmSecretProtector(keys.GetKey());
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var backups = new StateBackups(path, TimeProvider.System)
+            {
+                Failed = ex => context.Error.WriteLine($"warning: the state was not backed up to {Path.Combine(Path.GetDirectoryName(path)!, StateBackups.DefaultDirectoryName)}: {ex.Message}"),
+            };
+            var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, backups, cancellationToken);
+            return (store, protector);
+        }
+        catch
+        {
+            protector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The state file --state names (default: .baton/state.db in the stack directory).</summary>
+    public static string StatePath(ParseResult parse, EngineArguments engine, string stackDirectory)
+    {
+        var option = parse.GetValue(engine.State);
+        return StateLocation.TryResolveSqlitePath(option, stackDirectory, out var path)
+            ? path
+            : throw new CliException($"--state \"{option}\" is not a state location; use sqlite:PATH");
+    }
+
+    /// <summary>
+    /// The protector with the stack's secret key. A missing key file is made only for a state holding no sealed values
+    /// (<paramref name="statePath"/>): for one that does, only the lost key could read them, so the command stops.
+    /// </summary>
+    public static AesGcmSecretProtector Protector(CliContext context, string stackDirectory, string statePath)
+    {
+        var keys = KeySource(context, stackDirectory);
+        return new AesGcmSecretProtector(Key(keys, statePath)) { KeySource = keys.Origin };
+    }
+
+    /// <summary>The stack's secret key source, reading BATON_SECRET_KEY from the command's environment.</summary>
+    public static SecretKeySource KeySource(CliContext context, string stackDirectory) =>
+        new(Path.Combine(stackDirectory, SecretKeySource.DefaultRelativePath), name => context.Environment.TryGetValue(name, out var value) ? value : null);
+
+    /// <summary>The key of <paramref name="keys"/>, never made anew for the sealed values of the state at <paramref name="statePath"/>.</summary>
+    public static byte[] Key(SecretKeySource keys, string statePath)
+    {
+        try
+        {
+            return keys.GetKey(() => SqliteStateStore.HoldsSealedValues(statePath) ? statePath : null);
         }
         catch (SecretKeyException ex)
         {
@@ -82,13 +113,18 @@ internal static class Workspace
         {
             return await body();
         }
-        catch (Exception ex) when (ex is CliException or RunControlException or Providers.ProviderConfigurationException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException)
+        catch (StateFileException ex)
+        {
+            Fail(context, ex.Message, ex.Help);
+            return ExitCodes.Error;
+        }
+        catch (Exception ex) when (ex is CliException or RunControlException or Providers.ProviderConfigurationException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException or SecretKeyException)
         {
             Fail(context, ex.Message);
             return ExitCodes.Error;
         }
     }
 
-    public static void Fail(CliContext context, string message) =>
-        DiagnosticPrinter.Print(context, [new Diagnostic { Severity = DiagnosticSeverity.Error, Code = DiagnosticCodes.CommandFailed, Message = message }], []);
+    public static void Fail(CliContext context, string message, string? help = null) =>
+        DiagnosticPrinter.Print(context, [new Diagnostic { Severity = DiagnosticSeverity.Error, Code = DiagnosticCodes.CommandFailed, Message = message, Help = help }], []);
 }

@@ -37,6 +37,9 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
         _random = random ?? RandomNumberGenerator.Create();
     }
 
+    /// <summary>Where the key came from, such as the key file's path or <c>BATON_SECRET_KEY</c>: named when a value sealed with another key is read.</summary>
+    public string? KeySource { get; init; }
+
     /// <summary>The 4-byte identifier of a key as written in envelopes.</summary>
     public static uint KeyId(ReadOnlySpan<byte> key)
     {
@@ -84,7 +87,11 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
 
         if (BinaryPrimitives.ReadUInt32BigEndian(envelope.Slice(1, 4)) != _keyId)
         {
-            throw new CryptographicException("The encrypted value was made with a different secret key (check BATON_SECRET_KEY or the key file).");
+            throw new SecretKeyMismatchException(
+                $"The encrypted value was made with a different secret key than the one in {KeySource ?? "use"} (check BATON_SECRET_KEY or the key file).")
+            {
+                KeySource = KeySource,
+            };
         }
 
         var length = envelope.Length - HeaderSize - NonceSize - TagSize;

@@ -11,8 +11,8 @@ public interface ISecretProtector
 
     /// <summary>
     /// Decrypts an envelope made by <see cref="Protect"/> with the same associated data. Throws
-    /// <see cref="System.Security.Cryptography.CryptographicException"/> when the envelope was altered, was made with
-    /// another key or belongs to another place.
+    /// <see cref="SecretKeyMismatchException"/> when the envelope was made with another key, and
+    /// <see cref="System.Security.Cryptography.CryptographicException"/> when it was altered or belongs to another place.
     /// </summary>
     byte[] Unprotect(ReadOnlySpan<byte> envelope, string associatedData);
 }

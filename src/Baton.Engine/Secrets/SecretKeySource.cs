@@ -4,7 +4,8 @@ namespace Baton.Engine.Secrets;
 
 /// <summary>
 /// The 32-byte key that encrypts sensitive values in state: from <c>BATON_SECRET_KEY</c> (base64) when set, else from
-/// a key file (by default <c>.baton/secret.key</c> beside the stack) created on first use, readable only by its owner.
+/// a key file (by default <c>.baton/secret.key</c> beside the stack) created on first use, readable only by its owner,
+/// and never created for a state that already holds values sealed with a key (<see cref="GetKey(Func{string})"/>).
 /// Losing the key makes every sensitive value in state unreadable: back the key up with the state, and never commit
 /// it next to the state it protects.
 /// </summary>
@@ -39,20 +40,45 @@ public sealed class SecretKeySource
     /// <summary>The key file this source reads or creates.</summary>
     public string KeyFile { get; }
 
+    /// <summary>Where <see cref="GetKey()"/> takes the key from: <see cref="EnvironmentVariable"/> when it is set, else the key file's path.</summary>
+    public string Origin => string.IsNullOrWhiteSpace(_environment(EnvironmentVariable)) ? KeyFile : EnvironmentVariable;
+
     /// <summary>A source for the stack in <paramref name="stackDirectory"/>, with the default key file.</summary>
     public static SecretKeySource ForStack(string stackDirectory) =>
         new(Path.Combine(stackDirectory, DefaultRelativePath));
 
     /// <summary>The key: from the environment, else the key file, creating it when missing.</summary>
-    public byte[] GetKey()
+    public byte[] GetKey() => GetKey(static () => null);
+
+    /// <summary>
+    /// The key: from the environment, else the key file. A missing key file is created only when
+    /// <paramref name="sealedState"/> returns null; when it names a state (its path) holding values sealed with a key,
+    /// that key can only be the missing one, and a new key would leave them unreadable for ever, so this throws
+    /// <see cref="SecretKeyException"/> saying which file to restore and creates nothing.
+    /// </summary>
+    public byte[] GetKey(Func<string?> sealedState)
     {
+        ArgumentNullException.ThrowIfNull(sealedState);
         var fromEnvironment = _environment(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
             return Decode(fromEnvironment, $"{EnvironmentVariable}");
         }
 
-        return File.Exists(KeyFile) ? ReadKeyFile() : CreateKeyFile();
+        if (File.Exists(KeyFile))
+        {
+            return ReadKeyFile();
+        }
+
+        if (sealedState() is { } state)
+        {
+            throw new SecretKeyException(
+                $"The secret key file {KeyFile} is missing, but the state {state} holds values sealed with it. "
+                + $"Restore {KeyFile} from your backup (or set {EnvironmentVariable} to that key). "
+                + "No new key was made: it could never read those values.");
+        }
+
+        return CreateKeyFile();
     }
 
     private byte[] ReadKeyFile()

@@ -95,13 +95,45 @@ internal sealed class ServedStack : IAsyncDisposable
         var keys = new SecretKeySource(
             Path.Combine(source.Directory, SecretKeySource.DefaultRelativePath),
             name => source.Environment.TryGetValue(name, out var value) ? value : null);
-        var key = keys.GetKey();
-        var protector = new AesGcmSecretProtector(key);
         StateLocation.TryResolveSqlitePath(null, source.Directory, out var path);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var store = await SqliteStateStore.OpenAsync(path, protector, time, cancellationToken);
+
+        // A missing key is made anew only for a state with nothing sealed: only the lost key reads what is.
+        var key = keys.GetKey(() => SqliteStateStore.HoldsSealedValues(path) ? path : null);
+        var protector = new AesGcmSecretProtector(key) { KeySource = keys.Origin };
+        SqliteStateStore store;
+        try
+        {
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var backups = new StateBackups(path, time)
+            {
+                Failed = ex => hub.Publish(new StreamEvent
+                {
+                    Stack = loaded.Spec!.Name,
+                    Source = "control",
+                    Kind = "state.backup.failed",
+                    Message = $"the state was not backed up: {ex.Message}",
+                    At = time.GetUtcNow(),
+                }),
+            };
+            store = await SqliteStateStore.OpenAsync(path, protector, time, backups, cancellationToken);
+        }
+        catch
+        {
+            protector.Dispose();
+            throw;
+        }
+
         var served = new ServedStack(source, registry, store, protector, key, loaded, hub, time);
-        await served.SkipHistoryAsync(cancellationToken);
+        try
+        {
+            await served.SkipHistoryAsync(cancellationToken);
+        }
+        catch
+        {
+            await served.DisposeAsync();
+            throw;
+        }
+
         return served;
     }
 

@@ -50,6 +50,37 @@ public sealed class SecretKeySourceTests : IDisposable
     }
 
     [Fact]
+    public void NoKeyFile_StateHoldsSealedValues_RefusesAndMakesNoFile()
+    {
+        var error = Assert.Throws<SecretKeyException>(() => Source().GetKey(() => "/stacks/shop/.baton/state.db"));
+
+        Assert.Contains($"The secret key file {KeyFile} is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the state /stacks/shop/.baton/state.db holds values sealed with it", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Restore {KeyFile} from your backup", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(KeyFile));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(KeyFile)));
+    }
+
+    [Fact]
+    public void NoKeyFile_NothingSealed_MakesTheKey()
+    {
+        var key = Source().GetKey(() => null);
+
+        Assert.Equal(32, key.Length);
+        Assert.Equal(key, Source().GetKey(() => throw new InvalidOperationException("the state need not be asked once the key file is there")));
+    }
+
+    [Fact]
+    public void KeyFromEnvironment_StateHoldsSealedValues_IsTheKey()
+    {
+        var key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+
+        Assert.Equal(key, Source(Convert.ToBase64String(key)).GetKey(() => "state.db"));
+        Assert.Equal(SecretKeySource.EnvironmentVariable, Source(Convert.ToBase64String(key)).Origin);
+        Assert.Equal(KeyFile, Source().Origin);
+    }
+
+    [Fact]
     public void KeyFile_ReadableByOthers_FailsClearly()
     {
         if (OperatingSystem.IsWindows())

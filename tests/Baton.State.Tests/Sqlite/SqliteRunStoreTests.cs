@@ -90,8 +90,12 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
 
         var reopened = await CreateStoreAsync();
         Assert.Equal("x", (await reopened.GetRunAsync("r1", Token))!.Inputs.AsMap()["pw"].AsString());
-        await Assert.ThrowsAnyAsync<CryptographicException>(() => reopened.GetRunAsync("r2", Token));
-        await Assert.ThrowsAnyAsync<CryptographicException>(() => reopened.ReadRunEventsAsync("r1", 1, 10, Token));
+        var moved = await Assert.ThrowsAsync<StateFileException>(() => reopened.GetRunAsync("r2", Token));
+        Assert.IsAssignableFrom<CryptographicException>(moved.InnerException);
+        Assert.Contains("cannot unseal the inputs of run r2", moved.Message, StringComparison.Ordinal);
+        var movedEvent = await Assert.ThrowsAsync<StateFileException>(() => reopened.ReadRunEventsAsync("r1", 1, 10, Token));
+        Assert.IsAssignableFrom<CryptographicException>(movedEvent.InnerException);
+        Assert.Contains("cannot unseal the data of event 2 of run r1", movedEvent.Message, StringComparison.Ordinal);
     }
 
     [Fact]

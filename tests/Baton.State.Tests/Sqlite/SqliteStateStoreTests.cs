@@ -58,8 +58,153 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "INSERT INTO schema_version (version) VALUES (99)");
         }
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer Baton", error.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_MissingFile_MakesTheStateWholeWithNothingLeftBeside()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            Assert.Equal(0, (await store.LoadAsync("app", CancellationToken.None)).Serial);
+        }
+
+        Assert.Equal(["state.db", "state.db.lock"], Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Open_EmptyFile_FailsAndLeavesItEmpty()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath, []);
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains(DatabasePath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("empty (0 bytes)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore", error.Help, StringComparison.Ordinal);
+        Assert.Equal(DatabasePath, error.StatePath);
+        Assert.Equal(0, new FileInfo(DatabasePath).Length);
+    }
+
+    [Fact]
+    public async Task Open_NotASqliteFile_FailsNamingTheFile()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllTextAsync(DatabasePath, "{\"resources\": []}\n");
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains($"{DatabasePath} is not a SQLite database", error.Message, StringComparison.Ordinal);
+        Assert.Equal("{\"resources\": []}\n", await File.ReadAllTextAsync(DatabasePath));
+    }
+
+    [Fact]
+    public async Task Open_TruncatedDatabase_FailsNamingTheFile()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db")] }, CancellationToken.None);
+        }
+
+        var length = new FileInfo(DatabasePath).Length;
+        await using (var file = new FileStream(DatabasePath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.SetLength(length - 4096);
+        }
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains($"{DatabasePath} is truncated", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the file has {length - 4096}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_SqliteDatabaseOfAnotherSchema_FailsAndLeavesItAlone()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
+        }
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains("not a Baton state: it has no schema_version table (its tables: photos)", error.Message, StringComparison.Ordinal);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Assert.Equal("photos", Scalar(connection, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"));
+        }
+    }
+
+    [Fact]
+    public async Task Open_StateMissingATableOrColumn_FailsNamingIt()
+    {
+        await using (await CreateStoreAsync())
+        {
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "DROP TABLE journal");
+        }
+
+        var missingTable = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        Assert.Contains("not a Baton state: it has no journal table", missingTable.Message, StringComparison.Ordinal);
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "CREATE TABLE journal (operation_id TEXT)");
+        }
+
+        var missingColumn = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        Assert.Contains("its journal table has no stack column", missingColumn.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_WriteAheadLogWithoutItsFile_Fails()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath + "-wal", new byte[4096]);
+
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+
+        Assert.Contains("write-ahead log", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(DatabasePath));
+    }
+
+    [Fact]
+    public async Task HoldsSealedValues_TrueOnlyOnceAValueIsSealed()
+    {
+        Assert.False(SqliteStateStore.HoldsSealedValues(DatabasePath));
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            var lookalikes = Value.Map([new("$sensitive", Value.String("{\"$sensitive\":\"AAAA\"}")), new("note", Value.String("\"$sensitive\":\""))]);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: lookalikes)] }, CancellationToken.None);
+            Assert.False(SqliteStateStore.HoldsSealedValues(DatabasePath));
+
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
+            Assert.True(SqliteStateStore.HoldsSealedValues(DatabasePath));
+        }
+    }
+
+    [Fact]
+    public async Task HoldsSealedValues_EmptyFile_FailsLikeOpening()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath, []);
+
+        var error = Assert.Throws<StateFileException>(() => SqliteStateStore.HoldsSealedValues(DatabasePath));
+
+        Assert.Contains("empty (0 bytes)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,10 +288,61 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
         }
 
-        using var otherKey = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
+        using var otherKey = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32)) { KeySource = "/keys/other.key" };
         await using var reopened = await SqliteStateStore.OpenAsync(DatabasePath, otherKey, TimeProvider.System, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<CryptographicException>(() => reopened.LoadAsync("app", CancellationToken.None));
-        Assert.Contains("different secret key", error.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.IsType<SecretKeyMismatchException>(error.InnerException);
+        Assert.Contains($"cannot unseal the outputs of stack \"app\" in the state file {DatabasePath}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("different secret key than the one in /keys/other.key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore /keys/other.key from your backup", error.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_CorruptJsonInAResourceRow_FailsNamingTheResourceAndTheFile()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db"), Resource("web[0]")] }, CancellationToken.None);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            Scalar(connection, "UPDATE resources SET attributes = '{\"port\": 80,' WHERE key = 'web[0]'");
+        }
+
+        await using var reopened = await CreateStoreAsync();
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(error.InnerException);
+        Assert.Contains($"cannot read the attributes of resource \"web[0]\" (stack \"app\") in the state file {DatabasePath}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("restore", error.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_AlteredSealedValue_FailsAsDamageNotAsAWrongKey()
+    {
+        await using (var store = await CreateStoreAsync())
+        {
+            var held = await LockAsync(store);
+            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: Value.Map([new("pw", Value.String("x").AsSensitive())]))] }, CancellationToken.None);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            var inputs = (string)Scalar(connection, "SELECT inputs FROM resources WHERE key = 'db'")!;
+            var sealedValue = inputs[(inputs.IndexOf(":\"", inputs.IndexOf("$sensitive", StringComparison.Ordinal), StringComparison.Ordinal) + 2)..inputs.LastIndexOf('"')];
+            var bytes = Convert.FromBase64String(sealedValue);
+            bytes[^1] ^= 1;
+            Scalar(connection, $"UPDATE resources SET inputs = '{inputs.Replace(sealedValue, Convert.ToBase64String(bytes), StringComparison.Ordinal)}' WHERE key = 'db'");
+        }
+
+        await using var reopened = await CreateStoreAsync();
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        Assert.IsNotType<SecretKeyMismatchException>(error.InnerException);
+        Assert.Contains("cannot unseal the inputs of resource \"db\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("altered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
