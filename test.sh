@@ -15,11 +15,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 # Debian packages the tests drive for real (a command, or the absolute path of a helper that is not on PATH, and the
-# package that provides it). runc is in /usr/sbin, which a normal user's PATH lacks. The container tests need the
-# static busybox (busybox-static) to make their images, and iptables, which netavark runs to set up every bridge
-# network (without it a container on one does not start: "netavark: No such file or directory").
+# package that provides it). Commands run under setsid and setpriv (util-linux), so that they die with the worker that
+# started them. runc is in /usr/sbin, which a normal user's PATH lacks. The container tests need the static busybox
+# (busybox-static) to make their images, and iptables, which netavark runs to set up every bridge network (without it
+# a container on one does not start: "netavark: No such file or directory").
 need_packages=()
-for pair in "python3:python3" "setsid:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium" \
+for pair in "python3:python3" "setsid:util-linux" "setpriv:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium" \
             "podman:podman" "runc:runc" "/usr/lib/podman/netavark:netavark" "iptables:iptables" "busybox:busybox-static"; do
   program="${pair%%:*}"
   case "$program" in

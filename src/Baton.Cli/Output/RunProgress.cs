@@ -27,6 +27,8 @@ internal sealed class RunProgress(TextWriter output) : IRunObserver
             "step.compensating" => $"  < {e.Step}: compensating ({Text(e.Data, "uses")})",
             "step.compensated" => $"  < {e.Step}: compensated",
             "step.compensation_failed" => $"  ! {e.Step}: compensation failed: {step?.Error}",
+            "step.orphan_killed" => $"  ~ {e.Step}: killed process group {Number(e.Data, "pid")}, left running by interrupted attempt {e.Attempt}, before retrying",
+            "step.orphan_alive" => $"  ! {e.Step}: process group {Number(e.Data, "pid")} of interrupted attempt {e.Attempt} survived SIGKILL",
             "run.cancel_requested" => $"  cancel requested by {Text(e.Data, "by")}",
             _ => null,
         };
@@ -40,6 +42,9 @@ internal sealed class RunProgress(TextWriter output) : IRunObserver
             output.WriteLine(line);
         }
     }
+
+    private static string? Number(Value data, string name) =>
+        data.Kind == ValueKind.Map && data.AsMap().TryGetValue(name, out var value) && value.Kind == ValueKind.Number ? Value.FormatNumber(value.AsNumber()) : null;
 
     private static string? Text(Value data, string name) =>
         data.Kind == ValueKind.Map && data.AsMap().TryGetValue(name, out var value) && value.Kind == ValueKind.String ? value.AsString() : null;

@@ -14,7 +14,10 @@ public sealed record RunEvent
     /// <summary>
     /// What happened, dotted: <c>run.started</c>, <c>step.started</c>, <c>step.succeeded</c>, <c>step.failed</c>,
     /// <c>step.retry_scheduled</c>, <c>step.waiting_approval</c>, <c>step.approved</c>, <c>step.rejected</c>,
-    /// <c>step.compensating</c>, <c>step.compensated</c>, <c>run.cancelled</c>, <c>run.succeeded</c>, <c>run.failed</c>.
+    /// <c>step.compensating</c>, <c>step.compensated</c>, <c>run.cancelled</c>, <c>run.succeeded</c>, <c>run.failed</c>;
+    /// <c>step.process_started</c> (an <c>exec</c> attempt's process: <c>pid</c>, <c>start_ticks</c>) and
+    /// <c>step.orphan_killed</c> (that process outlived its worker and was killed before the retry) or
+    /// <c>step.orphan_alive</c> (it could not be killed: the step fails rather than run beside it).
     /// </summary>
     public required string Kind { get; init; }
 

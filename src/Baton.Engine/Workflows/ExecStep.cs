@@ -9,11 +9,15 @@ namespace Baton.Engine.Workflows;
 /// The built-in <c>exec</c> step: <c>command</c> (an argument list, never a shell string), <c>env</c>,
 /// <c>working_dir</c> (inside the stack directory). Outputs <c>stdout</c>, <c>stderr</c> (kept up to a limit each) and
 /// <c>exit_code</c>; a non-zero exit fails the attempt (retried under the step's policy) unless <c>expect_exit_code</c>
-/// names it.
+/// names it. The command runs in a process group of its own that dies with the worker (see <see cref="CommandRunner"/>).
 /// </summary>
 internal static class ExecStep
 {
-    public static async Task<StepOutcome> RunAsync(Value inputs, string stackDirectory, int maxBytes, CancellationToken cancellationToken)
+    public static Task<StepOutcome> RunAsync(Value inputs, string stackDirectory, int maxBytes, CancellationToken cancellationToken) =>
+        RunAsync(inputs, stackDirectory, maxBytes, started: null, cancellationToken);
+
+    /// <summary>Runs the step; <paramref name="started"/> is told the command's process as soon as it runs.</summary>
+    public static async Task<StepOutcome> RunAsync(Value inputs, string stackDirectory, int maxBytes, Action<CommandProcess>? started, CancellationToken cancellationToken)
     {
         var map = inputs.AsMap();
         // Numbers and bools (such as "${inputs.replicas}" of an int input) are arguments too, written as in env.
@@ -54,7 +58,7 @@ internal static class ExecStep
         }
 
         int? expected = map.TryGetValue("expect_exit_code", out var expectValue) && expectValue.Kind == ValueKind.Number ? (int)expectValue.AsNumber() : null;
-        var (outcome, runError) = await CommandRunner.RunAsync(command, env, workingDir, Timeout.InfiniteTimeSpan, maxBytes, cancellationToken);
+        var (outcome, runError) = await CommandRunner.RunAsync(command, env, workingDir, Timeout.InfiniteTimeSpan, maxBytes, started, cancellationToken);
         if (outcome is null)
         {
             return StepOutcome.Permanent($"exec: {runError}");

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Model;
+using Baton.Providers;
 using Baton.Runs;
 using Baton.Spec.Model;
 using Baton.Text;
@@ -16,6 +18,9 @@ namespace Baton.Engine.Workflows;
 /// action is called, its result before the steps that need it are considered. After a crash a new executor built from
 /// the stored steps goes on where the last commit left off: finished steps are not run again, an attempt that was in
 /// flight counts as failed ("interrupted") and is retried under its policy, timers fire at their stored times.
+/// An <c>exec</c> attempt's process is recorded (<c>step.process_started</c>: pid and start time) as soon as it runs;
+/// its process group dies with the worker, and should any of it outlive the worker all the same, the retry kills it and
+/// waits for it to be gone before it starts (<c>step.orphan_killed</c>): an attempt never runs beside another.
 /// </summary>
 /// <remarks>
 /// Phases: the main steps (a DAG by <c>needs</c>); then, when a step failed or the run was cancelled, compensation
@@ -34,10 +39,16 @@ internal sealed class RunExecutor : IDisposable
     /// <summary>Attempts an interrupted step gets beyond its retry policy (see <see cref="RecoverAsync"/>).</summary>
     private const int InterruptedAttempts = 10;
 
+    /// <summary>How long recovery waits for a killed orphan of an interrupted attempt to be gone before it gives up.</summary>
+    private static readonly TimeSpan OrphanExitWait = TimeSpan.FromSeconds(10);
+
     private readonly WorkflowSpec _workflow;
     private readonly Dictionary<string, StepSpec> _specs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StepRecord> _steps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>The processes attempts started, reported from their tasks, recorded by the executor's loop.</summary>
+    private readonly ConcurrentQueue<(string Key, int Attempt, CommandProcess Process)> _processes = new();
 
     /// <summary>The value of each for_each item (evaluated when the step expands, again after a restart).</summary>
     private readonly Dictionary<string, Value> _itemValues = new(StringComparer.Ordinal);
@@ -134,10 +145,24 @@ internal sealed class RunExecutor : IDisposable
     private async Task RecoverAsync()
     {
         var transitions = new List<RunTransition>();
+        var orphans = await StopOrphansAsync();
         foreach (var step in _steps.Values.ToList())
         {
             if (step.Status == StepStatus.Running && (IsItem(step.Key) || SpecOf(step.Key).ForEach is null))
             {
+                if (orphans.TryGetValue(step.Key, out var orphan))
+                {
+                    transitions.Add(Event(orphan.Stopped ? "step.orphan_killed" : "step.orphan_alive", step.Key, step.Attempt, ProcessData(orphan.Process)));
+                    if (!orphan.Stopped)
+                    {
+                        // Better a failed step than two attempts at once: the process is someone's to look at.
+                        transitions.Add(FailureTransition(SpecOf(step.Key), step, StepOutcome.Permanent(
+                            $"interrupted: the process group {orphan.Process.Pid.ToString(CultureInfo.InvariantCulture)} of attempt {step.Attempt.ToString(CultureInfo.InvariantCulture)} "
+                            + $"still runs {Durations.Format(OrphanExitWait)} after it was killed; the step is not retried beside it")));
+                        continue;
+                    }
+                }
+
                 // (A for_each step is running while its items are; it has no attempt of its own: its items recover.)
                 // The attempt was in flight when the last worker stopped: it may or may not have happened. At-least-once:
                 // it counts as a failed attempt under the retry policy; but the worker's death is not the action's
@@ -200,6 +225,66 @@ internal sealed class RunExecutor : IDisposable
         }
     }
 
+    /// <summary>
+    /// Kills what still runs of the processes that interrupted <c>exec</c> attempts recorded, and waits for it to be
+    /// gone: the step of each that was found, with whether it is gone now.
+    /// </summary>
+    private async Task<Dictionary<string, (CommandProcess Process, bool Stopped)>> StopOrphansAsync()
+    {
+        var found = new Dictionary<string, (CommandProcess, bool)>(StringComparer.Ordinal);
+        var interrupted = _steps.Values
+            .Where(s => s.Status == StepStatus.Running && (IsItem(s.Key) || SpecOf(s.Key).ForEach is null) && SpecOf(s.Key).Uses.Name == BuiltInActions.Exec)
+            .ToDictionary(s => s.Key, s => s.Attempt, StringComparer.Ordinal);
+        if (interrupted.Count == 0)
+        {
+            return found;
+        }
+
+        var recorded = new Dictionary<string, CommandProcess>(StringComparer.Ordinal);
+        var after = 0L;
+        while (true)
+        {
+            var page = await _store.ReadRunEventsAsync(_run.Id, after, 1000, CancellationToken.None);
+            foreach (var e in page)
+            {
+                if (e.Kind == "step.process_started" && e.Step is { } key && interrupted.TryGetValue(key, out var attempt) && e.Attempt == attempt
+                    && ProcessOf(e.Data) is { } process)
+                {
+                    recorded[key] = process;
+                }
+            }
+
+            if (page.Count < 1000)
+            {
+                break;
+            }
+
+            after = page[^1].Seq;
+        }
+
+        foreach (var (key, process) in recorded)
+        {
+            if (ProcessGroups.IsRunning(process))
+            {
+                found[key] = (process, await ProcessGroups.KillAsync(process, OrphanExitWait, _options.Time, CancellationToken.None));
+            }
+        }
+
+        return found;
+    }
+
+    private static Value ProcessData(CommandProcess process) => Value.Map(
+    [
+        new("pid", Value.Number(process.Pid)),
+        new("start_ticks", Value.Number(process.StartTicks)),
+    ]);
+
+    private static CommandProcess? ProcessOf(Value data) =>
+        data.Kind == ValueKind.Map && data.AsMap().TryGetValue("pid", out var pid) && pid.Kind == ValueKind.Number
+            && data.AsMap().TryGetValue("start_ticks", out var ticks) && ticks.Kind == ValueKind.Number
+            ? new CommandProcess((int)pid.AsNumber(), (long)ticks.AsNumber())
+            : null;
+
     // ---- signals --------------------------------------------------------------------------------------------------
 
     private async Task PollSignalsAsync()
@@ -249,6 +334,7 @@ internal sealed class RunExecutor : IDisposable
 
     private async Task AdvanceAsync()
     {
+        await RecordProcessesAsync();
         await HarvestAsync();
         await FireTimersAsync();
         switch (_phase)
@@ -263,6 +349,34 @@ internal sealed class RunExecutor : IDisposable
                 await AdvanceExitAsync();
                 break;
         }
+    }
+
+    /// <summary>
+    /// Records the process of every attempt that started one since the last look (before its outcome, which the
+    /// attempt reports after it), so that a later worker can make sure it is gone before it retries the attempt.
+    /// </summary>
+    private async Task RecordProcessesAsync()
+    {
+        var transitions = new List<RunTransition>();
+        while (_processes.TryDequeue(out var started))
+        {
+            if (_steps.TryGetValue(started.Key, out var step) && step.Status == StepStatus.Running && step.Attempt == started.Attempt)
+            {
+                transitions.Add(Event("step.process_started", started.Key, started.Attempt, ProcessData(started.Process)));
+            }
+        }
+
+        if (transitions.Count > 0)
+        {
+            await CommitAsync(transitions);
+        }
+    }
+
+    /// <summary>Called from an attempt's task when its command runs: the loop records it.</summary>
+    private void OnProcessStarted(string key, int attempt, CommandProcess process)
+    {
+        _processes.Enqueue((key, attempt, process));
+        Volatile.Read(ref _wake).TrySetResult();
     }
 
     /// <summary>Records the outcome of every attempt that finished since the last look.</summary>
@@ -578,7 +692,7 @@ internal sealed class RunExecutor : IDisposable
         StepOutcome outcome = StepOutcome.Permanent("not run");
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
-            outcome = await InvokeAsync(new StepInvocation(_run.Id, key + "#compensate", attempt, uses, inputs, $"{_run.Id}:{key}#compensate:{attempt}"), spec, cancellationToken);
+            outcome = await InvokeAsync(new StepInvocation(_run.Id, key + "#compensate", attempt, uses, inputs, $"{_run.Id}:{key}#compensate:{attempt}"), spec, started: null, cancellationToken);
             if (outcome.Succeeded || !outcome.Retryable || attempt == attempts)
             {
                 break;
@@ -714,7 +828,7 @@ internal sealed class RunExecutor : IDisposable
     {
         try
         {
-            return await InvokeAsync(invocation, spec, cancellationToken);
+            return await InvokeAsync(invocation, spec, p => OnProcessStarted(invocation.Step, invocation.Attempt, p), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -724,14 +838,14 @@ internal sealed class RunExecutor : IDisposable
         }
     }
 
-    private async Task<StepOutcome> InvokeAsync(StepInvocation invocation, StepSpec spec, CancellationToken cancellationToken)
+    private async Task<StepOutcome> InvokeAsync(StepInvocation invocation, StepSpec spec, Action<CommandProcess>? started, CancellationToken cancellationToken)
     {
         try
         {
             return Redaction.Scrub(
                 invocation.Uses switch
                 {
-                    BuiltInActions.Exec => await ExecStep.RunAsync(invocation.Inputs, _host.StackDirectory, _options.MaxOutputBytes, cancellationToken),
+                    BuiltInActions.Exec => await ExecStep.RunAsync(invocation.Inputs, _host.StackDirectory, _options.MaxOutputBytes, started, cancellationToken),
                     _ => await _host.InvokeAsync(invocation, cancellationToken),
                 },
                 invocation.Inputs);
@@ -757,7 +871,7 @@ internal sealed class RunExecutor : IDisposable
 
     private async Task WaitAsync(CancellationToken stop)
     {
-        if (_inFlight.Values.Any(f => f.Task.IsCompleted))
+        if (_inFlight.Values.Any(f => f.Task.IsCompleted) || !_processes.IsEmpty)
         {
             return;
         }

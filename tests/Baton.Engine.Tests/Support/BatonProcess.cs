@@ -65,6 +65,23 @@ internal sealed class BatonProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The baton process's id.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>
+    /// SIGKILL to the baton process alone, as the kernel's OOM killer or <c>kill -9 PID</c> would send it: whatever it
+    /// started is left to fend for itself (unlike <see cref="Kill"/>, which also kills the processes under it).
+    /// </summary>
+    public void KillAlone()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        _process.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no chance to clean up, as in a crash or power loss of the process.</summary>
     public void Kill()
     {
