@@ -347,7 +347,9 @@ internal static partial class YamlReader
     {
         var from = file.PositionAt((int)Math.Min(start.Index, int.MaxValue));
         var to = file.PositionAt((int)Math.Min(end.Index, int.MaxValue));
-        return new SourceSpan(file.Path, from, to);
+
+        // YamlDotNet can mark an empty node that carries only a tag as ending before it starts.
+        return new SourceSpan(file.Path, from, to < from ? from : to);
     }
 
     private static string CleanMessage(YamlException ex)
