@@ -21,7 +21,8 @@ fi
 # a container on one does not start: "netavark: No such file or directory").
 need_packages=()
 for pair in "python3:python3" "setsid:util-linux" "setpriv:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium" \
-            "podman:podman" "runc:runc" "/usr/lib/podman/netavark:netavark" "iptables:iptables" "busybox:busybox-static"; do
+            "podman:podman" "runc:runc" "/usr/lib/podman/netavark:netavark" "iptables:iptables" "busybox:busybox-static" \
+            "curl:curl" "openssl:openssl"; do
   program="${pair%%:*}"
   case "$program" in
     /*) [ -x "$program" ] || need_packages+=("${pair#*:}") ;;

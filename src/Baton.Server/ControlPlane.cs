@@ -128,6 +128,7 @@ public sealed class ControlPlane : IAsyncDisposable
         });
         builder.Services.AddSingleton(services);
         builder.Services.AddSingleton<IAccessStore>(access);
+        builder.Services.AddSingleton(services.Audit);
         builder.Services.AddSingleton(options.Time);
         builder.Services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -158,6 +159,7 @@ public sealed class ControlPlane : IAsyncDisposable
                 {
                     if (!IsApi(c.Request))
                     {
+                        AuditNote.Set(c.HttpContext, null, "refused");
                         return Redirect(c);
                     }
 
@@ -225,6 +227,7 @@ public sealed class ControlPlane : IAsyncDisposable
         StackApi.Map(api, services);
         RunApi.Map(api, services);
         TokenApi.Map(api, services);
+        AuditApi.Map(api, services);
         EventStreamApi.Map(api, services, Json);
         DashboardEndpoints.Map(app, services, validator);
         app.MapRazorComponents<App>();
@@ -259,6 +262,7 @@ public sealed class ControlPlane : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await Task.WhenAll(_loops).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _services.DrainAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _services.Audit.FlushAsync(all: true).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _app.DisposeAsync();
         foreach (var stack in _stacks)
         {
@@ -266,12 +270,24 @@ public sealed class ControlPlane : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _services.Audit.Dispose();
         _meter?.Dispose();
     }
 
     private void StartLoops(ControlPlaneOptions options)
     {
         var stop = _stopping.Token;
+        _loops.Add(Task.Run(
+            async () =>
+            {
+                var every = _services.Audit.Throttle.Window;
+                while (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(every, options.Time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    await _services.Audit.FlushAsync(all: false).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            },
+            CancellationToken.None));
         foreach (var stack in _stacks)
         {
             _loops.Add(Loop(stack, "reload", options.ReloadInterval, _ =>

@@ -1,5 +1,6 @@
 using Baton.Access;
 using Baton.Server.Events;
+using Baton.Server.Security;
 using Baton.Server.Stacks;
 
 namespace Baton.Server;
@@ -14,6 +15,9 @@ internal sealed class ControlPlaneServices(StackCatalog stacks, IAccessStore acc
     public StackCatalog Stacks { get; } = stacks;
 
     public IAccessStore Access { get; } = access;
+
+    /// <summary>The audit log, with its throttle for refused anonymous requests.</summary>
+    public AuditLog Audit { get; } = new(access, time);
 
     public EventHub Hub { get; } = hub;
 

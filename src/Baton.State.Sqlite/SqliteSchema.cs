@@ -8,7 +8,7 @@ namespace Baton.State.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     // The tables and columns this version makes, read back from a database made in memory, to check a file against.
     private static readonly Lazy<IReadOnlyDictionary<string, HashSet<string>>> Expected = new(() =>
@@ -189,6 +189,18 @@ internal static class SqliteSchema
         );
         """;
 
+    // Version 4: accepted webhook requests by signature, each kept until its signature expires, to refuse replays.
+    private const string Version4 = """
+        CREATE TABLE webhook_deliveries (
+            signature TEXT NOT NULL PRIMARY KEY,
+            stack TEXT NOT NULL,
+            workflow TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_expiry ON webhook_deliveries (expires_at);
+        """;
+
     /// <summary>Creates every table in a new, empty database.</summary>
     public static void Create(SqliteConnection connection)
     {
@@ -320,6 +332,12 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version3);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (3)");
+        }
+
+        if (version < 4)
+        {
+            Execute(connection, transaction, Version4);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (4)");
         }
     }
 

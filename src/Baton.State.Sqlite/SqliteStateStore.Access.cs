@@ -4,7 +4,7 @@ using Baton.Runs;
 namespace Baton.State.Sqlite;
 
 /// <summary>
-/// API tokens and the audit log (schema version 3), and the feed of all run events of a stack. The feed's position is
+/// API tokens and the audit log (schema version 3), accepted webhook requests (version 4), and the feed of all run events of a stack. The feed's position is
 /// the SQLite rowid of <c>run_events</c>: rows are only ever appended (never deleted), so rowids increase in insertion
 /// order.
 /// </summary>
@@ -75,6 +75,32 @@ public sealed partial class SqliteStateStore : IAccessStore
                     ("outcome", record.Outcome),
                     ("remote", (object?)record.Remote ?? DBNull.Value));
                 return (long)command.ExecuteScalar()!;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RecordWebhookDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        return WriteAsync(
+            transaction =>
+            {
+                using (var forget = Command(_writer, transaction, "DELETE FROM webhook_deliveries WHERE expires_at < $at", ("at", Codec.Time(delivery.ReceivedAt))))
+                {
+                    forget.ExecuteNonQuery();
+                }
+
+                using var command = Command(
+                    _writer,
+                    transaction,
+                    "INSERT INTO webhook_deliveries (signature, stack, workflow, received_at, expires_at) VALUES ($signature, $stack, $workflow, $at, $expires) ON CONFLICT (signature) DO NOTHING",
+                    ("signature", delivery.Signature),
+                    ("stack", delivery.Stack),
+                    ("workflow", delivery.Workflow),
+                    ("at", Codec.Time(delivery.ReceivedAt)),
+                    ("expires", Codec.Time(delivery.ExpiresAt)));
+                return command.ExecuteNonQuery() == 1;
             },
             cancellationToken);
     }

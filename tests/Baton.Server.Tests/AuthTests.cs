@@ -1,4 +1,5 @@
 using System.Net;
+using Baton.Server.Security;
 using Baton.Server.Tests.Support;
 
 namespace Baton.Server.Tests;
@@ -184,5 +185,54 @@ public sealed class AuthTests
         Assert.True(audit.All(a => a.Remote == "127.0.0.1"), all);
         Assert.DoesNotContain(audit, a => a.Action == "GET /api/stacks/web" && a.Status == 200);
         Assert.Equal(audit.Select(a => a.Id).Order(), audit.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task AFloodOfAnonymousRefusals_WritesAtMostTheLimit_AndOneSummary_WhileWritesAreAllLogged()
+    {
+        await using var server = await ServerHarness.StartAsync(TestStacks.Web);
+        const int flood = AuditLog.DefaultLimit + 70;
+        var anonymous = server.Client(null);
+        for (var i = 0; i < flood; i++)
+        {
+            using var refused = await anonymous.PostAsync(Url("/api/stacks/web/plans"), ServerHarness.JsonBody(new { }));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        await server.PlanAsync();
+
+        var audit = await server.ReadAuditAfterStopAsync();
+
+        var all = string.Join("\n", audit.Select(a => $"{a.Action} {a.Status} {a.Outcome} {a.Actor}"));
+        Assert.Equal(AuditLog.DefaultLimit, audit.Count(a => a.Outcome == "refused" && a.Actor == "anonymous"));
+        var summary = Assert.Single(audit, a => a.Outcome == "suppressed");
+        Assert.StartsWith($"{flood - AuditLog.DefaultLimit} more refused requests", summary.Action, StringComparison.Ordinal);
+        Assert.Equal("127.0.0.1", summary.Remote);
+        Assert.True(audit.Any(a => a.Action == "POST /api/stacks/web/plans" && a.Status == 201 && a.Actor.EndsWith("(admin)", StringComparison.Ordinal)), all);
+    }
+
+    [Fact]
+    public async Task GetAudit_IsForAdminsOnly_AndPagesOldestFirst()
+    {
+        await using var server = await ServerHarness.StartAsync(TestStacks.Web);
+        var viewer = await server.CreateTokenAsync("viewer");
+        await server.PlanAsync();
+        await server.PlanAsync();
+
+        using (var forbidden = await server.Client(viewer).GetAsync(Url("/api/audit")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using (var bad = await server.Admin.GetAsync(Url("/api/audit?limit=0")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+
+        var page = (await server.GetJsonAsync("/api/audit?limit=2")).EnumerateArray().ToList();
+        Assert.Equal(["POST /api/tokens", "POST /api/stacks/web/plans"], page.Select(r => r.GetProperty("action").GetString()));
+        var rest = (await server.GetJsonAsync($"/api/audit?after={page[^1].GetProperty("id").GetInt64()}")).EnumerateArray().ToList();
+        Assert.Contains(rest, r => r.GetProperty("action").GetString() == "POST /api/stacks/web/plans");
+        Assert.Contains(rest, r => r.GetProperty("action").GetString() == "GET /api/audit" && r.GetProperty("status").GetInt32() == 403);
     }
 }

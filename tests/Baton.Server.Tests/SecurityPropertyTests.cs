@@ -19,6 +19,13 @@ public sealed class SecurityPropertyTests
     private static string Signature(byte[] key, long unix, byte[] body) =>
         $"t={unix},sha256={Convert.ToHexStringLower(HMACSHA256.HashData(key, (byte[])[.. Encoding.ASCII.GetBytes(unix + "."), .. body]))}";
 
+    private static bool Check(string header, byte[] body, byte[] key, DateTimeOffset now, out string why)
+    {
+        var check = WebhookSignature.Verify(header, body, key, now);
+        why = check.Why;
+        return check.Valid;
+    }
+
     [Fact]
     public void Create_ThenTryParse_GivesTheRecordsIdAndASecretThatMatches()
     {
@@ -70,7 +77,7 @@ public sealed class SecurityPropertyTests
         {
             var signed = Now.AddSeconds(skew).ToUnixTimeSeconds();
 
-            Assert.True(RunApi.VerifySignature(Signature(key, signed, body), body, key, Now, out var why), why);
+            Assert.True(Check(Signature(key, signed, body), body, key, Now, out var why), why);
         });
     }
 
@@ -84,8 +91,8 @@ public sealed class SecurityPropertyTests
             var tampered = (byte[])t.body.Clone();
             tampered[t.index] ^= t.flip;
 
-            Assert.True(RunApi.VerifySignature(header, t.body, t.key, Now, out _));
-            Assert.False(RunApi.VerifySignature(header, tampered, t.key, Now, out var why));
+            Assert.True(WebhookSignature.Verify(header, t.body, t.key, Now).Valid);
+            Assert.False(Check(header, tampered, t.key, Now, out var why));
             Assert.Equal("the signature does not match", why);
         });
     }
@@ -97,11 +104,34 @@ public sealed class SecurityPropertyTests
         {
             var stale = Now.AddSeconds(future ? skew : -skew).ToUnixTimeSeconds();
 
-            Assert.False(RunApi.VerifySignature(Signature(key, stale, body), body, key, Now, out _));
+            Assert.False(WebhookSignature.Verify(Signature(key, stale, body), body, key, Now).Valid);
             if (!key.AsSpan().SequenceEqual(other))
             {
-                Assert.False(RunApi.VerifySignature(Signature(other, Now.ToUnixTimeSeconds(), body), body, key, Now, out _));
+                Assert.False(WebhookSignature.Verify(Signature(other, Now.ToUnixTimeSeconds(), body), body, key, Now).Valid);
             }
+        });
+    }
+
+    [Fact]
+    public void Verify_TheSameSignatureSpelledAnotherWay_NamesTheSameDelivery()
+    {
+        Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[0, 200], Gen.Int[-299, 299], Gen.Bool, Gen.Bool).Sample((key, body, skew, upper, swapped) =>
+        {
+            var at = Now.AddSeconds(skew);
+            var header = WebhookSignature.Sign(key, at, body);
+            var parts = header.Split(',');
+            var mac = parts[1]["sha256=".Length..];
+            var respelled = "sha256=" + (upper ? mac.ToUpperInvariant() : mac);
+            var other = swapped ? $" {respelled} , {parts[0]} " : $"{parts[0]},{respelled}";
+
+            var original = WebhookSignature.Verify(header, body, key, Now);
+            var again = WebhookSignature.Verify(other, body, key, Now);
+
+            Assert.True(original.Valid, original.Why);
+            Assert.True(again.Valid, again.Why);
+            Assert.Equal(original.Delivery, again.Delivery);
+            Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(key, (byte[])[.. Encoding.ASCII.GetBytes(parts[0][2..] + "."), .. body])), original.Delivery);
+            Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds()) + WebhookSignature.Tolerance, original.ValidUntil);
         });
     }
 }

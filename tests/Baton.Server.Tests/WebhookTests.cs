@@ -110,4 +110,100 @@ public sealed class WebhookTests
         await AssertRefusedAsync(server, response, HttpStatusCode.NotFound);
         Assert.Contains("webhook: true", (await ServerHarness.ReadJsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Webhook_SameSignedRequestAgain_Is409AndStartsNoSecondRun_EvenAfterARestart()
+    {
+        await using var server = await ServerHarness.StartAsync(TestStacks.Web);
+        var key = WebhookKeys.Derive(server.StackKey, "hook");
+        var signature = Sign(key, DateTimeOffset.UtcNow, Body);
+
+        using var first = await PostAsync(server, "hook", Body, signature);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var run = (await ServerHarness.ReadJsonAsync(first)).GetProperty("id").GetString()!;
+        await server.WaitForRunAsync(run, "succeeded");
+
+        // The same request again, the same signature in upper-case hexadecimal with its parts swapped, and the same
+        // request after the control plane restarted: none starts a run.
+        var parts = signature.Split(',');
+        var respelled = $"{parts[1].ToUpperInvariant().Replace("SHA256=", "sha256=", StringComparison.Ordinal)}, {parts[0]}";
+        foreach (var replay in new[] { signature, respelled })
+        {
+            using var again = await PostAsync(server, "hook", Body, replay);
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+            Assert.Contains("already accepted", (await ServerHarness.ReadJsonAsync(again)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        await server.RestartAsync();
+        using (var afterRestart = await PostAsync(server, "hook", Body, signature))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, afterRestart.StatusCode);
+        }
+
+        Assert.Equal([run], (await server.GetJsonAsync("/api/stacks/web/runs")).EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+
+        // A new signature of the same body (a later timestamp) is a new request.
+        using var fresh = await PostAsync(server, "hook", Body, Sign(key, DateTimeOffset.UtcNow.AddSeconds(2), Body));
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
+        Assert.Equal(2, (await server.GetJsonAsync("/api/stacks/web/runs")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Webhook_SameSignedRequestSentTwentyTimesAtOnce_StartsOneRun()
+    {
+        await using var server = await ServerHarness.StartAsync(TestStacks.Web);
+        var key = WebhookKeys.Derive(server.StackKey, "hook");
+        var signature = Sign(key, DateTimeOffset.UtcNow, Body);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await PostAsync(server, "hook", Body, signature);
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(19, statuses.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(1, (await server.GetJsonAsync("/api/stacks/web/runs")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ReadmeExample_SignedWithOpensslAndSentWithCurl_StartsTheRun()
+    {
+        const string Deploy = """
+              deploy:
+                webhook: true
+                inputs:
+                  version: { type: string }
+                steps:
+                  say: { uses: exec, with: { command: [echo, "deploying ${inputs.version}"] } }
+            """;
+        await using var server = await ServerHarness.StartAsync(TestStacks.Web + "\n" + Deploy);
+        var readme = await File.ReadAllTextAsync(Path.Combine(Baton.Cli.Tests.RepositoryPaths.Root, "README.md"));
+        var section = readme.IndexOf("#### Signing a webhook request", StringComparison.Ordinal);
+        Assert.True(section > 0, "the README has no section on signing webhooks");
+        var start = readme.IndexOf("```bash\n", section, StringComparison.Ordinal) + "```bash\n".Length;
+        var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        const string Documented = "http://127.0.0.1:8140/api/stacks/mystack/";
+        Assert.Contains(Documented, example, StringComparison.Ordinal);
+
+        var script = "set -euo pipefail\nbaton() { dotnet \"$BATON_DLL\" \"$@\"; }\n"
+            + example.Replace(Documented, server.Plane.Address + "api/stacks/web/", StringComparison.Ordinal);
+        var info = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = server.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(script);
+        info.Environment["BATON_DLL"] = Engine.Tests.Support.BatonProcess.CliPath;
+        info.Environment["BATON_SECRET_KEY"] = Convert.ToBase64String(server.StackKey);
+        info.Environment["NO_COLOR"] = "1";
+        using var bash = System.Diagnostics.Process.Start(info)!;
+        var stdout = bash.StandardOutput.ReadToEndAsync();
+        var stderr = bash.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(ServerHarness.Patience);
+        await bash.WaitForExitAsync(timeout.Token);
+
+        Assert.True(bash.ExitCode == 0, await stderr);
+        using var created = System.Text.Json.JsonDocument.Parse(await stdout);
+        Assert.Equal("deploy", created.RootElement.GetProperty("workflow").GetString());
+        var run = await server.WaitForRunAsync(created.RootElement.GetProperty("id").GetString()!, "succeeded");
+        Assert.Equal("deploying 1.4.2\n", run.GetProperty("steps")[0].GetProperty("outputs").GetProperty("stdout").GetString());
+    }
 }

@@ -145,7 +145,7 @@ internal static class ServeCommand
             StateLocation.TryResolveSqlitePath(null, directory, out var statePath);
             var key = Workspace.Key(Workspace.KeySource(context, directory), statePath);
             context.Out.WriteLine(Convert.ToHexStringLower(WebhookKeys.Derive(key, parse.GetValue(workflow)!)));
-            context.Error.WriteLine($"Sign each request: {Server.Api.WebhookSignature.Header}: t=UNIX_SECONDS,sha256=HEX, where HEX is the HMAC-SHA256 of \"UNIX_SECONDS.\" followed by the body.");
+            context.Error.WriteLine($"Sign each request: {Server.Api.WebhookSignature.Header}: t=UNIX_SECONDS,sha256=HEX, where HEX is the HMAC-SHA256 of \"UNIX_SECONDS.\" followed by the body, keyed with the 32 bytes this hexadecimal text stands for; each signature is good once, within {Server.Api.WebhookSignature.Tolerance.TotalMinutes:0} minutes of its timestamp.");
             return Task.FromResult(ExitCodes.Ok);
         }).GetAwaiter().GetResult());
         var command = new Command("webhook", "Webhook triggers of workflows.");

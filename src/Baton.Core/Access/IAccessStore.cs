@@ -21,6 +21,13 @@ public interface IAccessStore
     /// <summary>Appends to the audit log and returns the record's id.</summary>
     Task<long> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Remembers an accepted webhook request by its signature, first forgetting those that expired by its
+    /// <see cref="WebhookDelivery.ReceivedAt"/>; false, and nothing stored, when the same signature is still
+    /// remembered (a replay). Atomic: of two nodes taking the same request at once, one gets true.
+    /// </summary>
+    Task<bool> RecordWebhookDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
+
     /// <summary>Audit records after <paramref name="afterId"/>, oldest first.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterId, int limit, CancellationToken cancellationToken);
 }

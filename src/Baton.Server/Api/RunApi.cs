@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Baton.Access;
 using Baton.Engine.Workflows;
 using Baton.Runs;
 using Baton.Server.Security;
@@ -15,7 +14,6 @@ namespace Baton.Server.Api;
 /// <summary>Workflow runs under <c>/api/stacks/{stack}/runs</c>, and the signed webhook that starts them.</summary>
 internal static class RunApi
 {
-    private static readonly TimeSpan SignatureTolerance = TimeSpan.FromMinutes(5);
     private const int MaxWebhookBody = 64 * 1024;
 
     public static void Map(IEndpointRouteBuilder api, ControlPlaneServices services)
@@ -135,9 +133,21 @@ internal static class RunApi
             }
 
             var body = buffer.ToArray();
-            if (!VerifySignature(http.Request.Headers[WebhookSignature.Header].ToString(), body, found.WebhookKey(workflow), services.Time.GetUtcNow(), out var why))
+            var now = services.Time.GetUtcNow();
+            var check = WebhookSignature.Verify(http.Request.Headers[WebhookSignature.Header].ToString(), body, found.WebhookKey(workflow), now);
+            if (!check.Valid)
             {
-                return Problems.Result(StatusCodes.Status401Unauthorized, "Unauthorized", why);
+                return Problems.Result(StatusCodes.Status401Unauthorized, "Unauthorized", check.Why);
+            }
+
+            var delivery = new WebhookDelivery { Signature = check.Delivery, Stack = found.Name, Workflow = workflow, ReceivedAt = now, ExpiresAt = check.ValidUntil };
+            if (!await services.Access.RecordWebhookDeliveryAsync(delivery, ct))
+            {
+                AuditNote.Set(http, null, "refused");
+                return Problems.Result(
+                    StatusCodes.Status409Conflict,
+                    "Replayed",
+                    "this signed request was already accepted: a signature starts one run only; sign each new request with a fresh timestamp");
             }
 
             Dictionary<string, JsonElement>? inputs = null;
@@ -157,62 +167,9 @@ internal static class RunApi
                 }
             }
 
+            AuditNote.Set(http, "webhook:" + workflow, null);
             return Created(await ControlActions.StartRunAsync(found, workflow, inputs, "webhook", ct));
         }).AllowAnonymous().WithTags("runs");
-    }
-
-    /// <summary>Checks <c>t=UNIX,sha256=HEX</c> against the HMAC of <c>UNIX.BODY</c>, within five minutes of now.</summary>
-    public static bool VerifySignature(string header, byte[] body, byte[] key, DateTimeOffset now, out string why)
-    {
-        ArgumentNullException.ThrowIfNull(header);
-        ArgumentNullException.ThrowIfNull(body);
-        why = "";
-        string? timestamp = null;
-        string? signature = null;
-        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (part.StartsWith("t=", StringComparison.Ordinal))
-            {
-                timestamp = part[2..];
-            }
-            else if (part.StartsWith("sha256=", StringComparison.Ordinal))
-            {
-                signature = part[7..];
-            }
-        }
-
-        if (timestamp is null || signature is null || !long.TryParse(timestamp, out var seconds))
-        {
-            why = $"sign the request: {WebhookSignature.Header}: t=UNIX_SECONDS,sha256=HEX (HMAC-SHA256 of \"UNIX_SECONDS.\" + body with the key `baton webhook secret WORKFLOW` prints)";
-            return false;
-        }
-
-        if ((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > SignatureTolerance)
-        {
-            why = "the signature's timestamp is more than 5 minutes from now (a replay, or a clock that is off)";
-            return false;
-        }
-
-        byte[] signed = [.. Encoding.ASCII.GetBytes(timestamp + "."), .. body];
-        var expected = HMACSHA256.HashData(key, signed);
-        byte[] given;
-        try
-        {
-            given = Convert.FromHexString(signature);
-        }
-        catch (FormatException)
-        {
-            why = "the signature is not hexadecimal";
-            return false;
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(expected, given))
-        {
-            why = "the signature does not match";
-            return false;
-        }
-
-        return true;
     }
 
     private static IResult Created(ActionResult<RunRecord> result) =>

@@ -38,14 +38,16 @@ internal static class DashboardEndpoints
         forms.MapPost("/login", async ([FromForm] string token, [FromForm] string? returnUrl, HttpContext http) =>
         {
             var record = await tokens.ValidateAsync(token.Trim(), http.RequestAborted);
-            var back = IsLocal(returnUrl) ? returnUrl! : "/";
+            var back = LocalRedirect.IsLocalPath(returnUrl) ? returnUrl! : "/";
             if (record is null)
             {
+                AuditNote.Set(http, null, "refused");
                 return Results.Redirect("/login?failed=true&ReturnUrl=" + Uri.EscapeDataString(back));
             }
 
             var ticket = TokenAuthenticationHandler.Ticket(record, CookieAuthenticationDefaults.AuthenticationScheme);
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ticket.Principal);
+            AuditNote.Set(http, Roles.Actor(ticket.Principal), null);
             return Results.Redirect(back);
         }).AllowAnonymous();
 
@@ -57,42 +59,42 @@ internal static class DashboardEndpoints
 
         var ui = forms.MapGroup("/ui/stacks/{stack}").RequireAuthorization(Roles.Operator);
         ui.MapPost("/plan", async (string stack, [FromForm] bool? destroy, HttpContext http) =>
-            await WithStack(services, stack, async found =>
+            await WithStack(services, stack, http, async found =>
             {
                 var result = await services.Actions.PlanAsync(found, destroy ?? false, [], refresh: true, Roles.Actor(http.User), http.RequestAborted);
-                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/plans/{result.Value!.Id}") : Back($"/stacks/{found.Name}/plans", result.Error);
+                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/plans/{result.Value!.Id}") : Back(http, $"/stacks/{found.Name}/plans", result.Error);
             }));
 
         ui.MapPost("/plans/{id}/apply", async (string stack, string id, HttpContext http) =>
-            await WithStack(services, stack, async found =>
+            await WithStack(services, stack, http, async found =>
             {
                 var result = await services.Actions.ApplyAsync(found, id, http.RequestAborted);
-                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/applies/{result.Value}") : Back($"/stacks/{found.Name}/plans/{id}", result.Error);
+                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/applies/{result.Value}") : Back(http, $"/stacks/{found.Name}/plans/{id}", result.Error);
             }));
 
         ui.MapPost("/runs", async (string stack, [FromForm] string workflow, HttpContext http) =>
-            await WithStack(services, stack, async found =>
+            await WithStack(services, stack, http, async found =>
             {
                 var result = await ControlActions.StartRunAsync(found, workflow, new Dictionary<string, JsonElement>(), "dashboard:" + Roles.Actor(http.User), http.RequestAborted);
-                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/runs/{result.Value!.Id}") : Back($"/stacks/{found.Name}/runs", result.Error);
+                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/runs/{result.Value!.Id}") : Back(http, $"/stacks/{found.Name}/runs", result.Error);
             }));
 
         ui.MapPost("/runs/{run}/steps/{step}/decide", async (string stack, string run, string step, [FromForm] string decision, [FromForm] string? comment, HttpContext http) =>
-            await WithStack(services, stack, async found =>
+            await WithStack(services, stack, http, async found =>
             {
                 var result = await services.Actions.DecideAsync(found, run, step, decision == "approve", Roles.Actor(http.User), string.IsNullOrWhiteSpace(comment) ? null : comment, http.RequestAborted);
-                return Back($"/stacks/{found.Name}/runs/{run}", result.Error);
+                return Back(http, $"/stacks/{found.Name}/runs/{run}", result.Error);
             }));
 
         ui.MapPost("/runs/{run}/cancel", async (string stack, string run, HttpContext http) =>
-            await WithStack(services, stack, async found =>
-                Back($"/stacks/{found.Name}/runs/{run}", (await services.Actions.CancelAsync(found, run, Roles.Actor(http.User), "from the dashboard", http.RequestAborted)).Error)));
+            await WithStack(services, stack, http, async found =>
+                Back(http, $"/stacks/{found.Name}/runs/{run}", (await services.Actions.CancelAsync(found, run, Roles.Actor(http.User), "from the dashboard", http.RequestAborted)).Error)));
 
         ui.MapPost("/runs/{run}/retry", async (string stack, string run, HttpContext http) =>
-            await WithStack(services, stack, async found =>
+            await WithStack(services, stack, http, async found =>
             {
                 var result = await ControlActions.RetryAsync(found, run, http.RequestAborted);
-                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/runs/{result.Value!.Id}") : Back($"/stacks/{found.Name}/runs/{run}", result.Error);
+                return result.Ok ? Results.Redirect($"/stacks/{found.Name}/runs/{result.Value!.Id}") : Back(http, $"/stacks/{found.Name}/runs/{run}", result.Error);
             }));
     }
 
@@ -101,12 +103,18 @@ internal static class DashboardEndpoints
             ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: "The form's antiforgery token is missing or invalid: reload the page and try again.")
             : await next(context);
 
-    private static async Task<IResult> WithStack(ControlPlaneServices services, string stack, Func<ServedStack, Task<IResult>> body) =>
-        services.Stacks.Find(stack) is { } found ? await body(found) : Results.Redirect("/");
+    private static async Task<IResult> WithStack(ControlPlaneServices services, string stack, HttpContext http, Func<ServedStack, Task<IResult>> body) =>
+        services.Stacks.Find(stack) is { } found ? await body(found) : Back(http, "/", $"there is no stack \"{stack}\"");
 
-    private static IResult Back(string path, string? error) =>
-        Results.Redirect(error is null ? path : path + "?error=" + Uri.EscapeDataString(error));
+    // Back to the page, with the error shown there and noted for the audit log (the redirect's status says nothing).
+    private static IResult Back(HttpContext http, string path, string? error)
+    {
+        if (error is null)
+        {
+            return Results.Redirect(path);
+        }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        AuditNote.Set(http, null, "failed");
+        return Results.Redirect(path + "?error=" + Uri.EscapeDataString(error));
+    }
 }

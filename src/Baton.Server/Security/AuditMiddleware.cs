@@ -4,10 +4,11 @@ using Microsoft.AspNetCore.Http;
 namespace Baton.Server.Security;
 
 /// <summary>
-/// Records in the audit log every mutating API request (who, what, when, result) and every refused one (401/403), and
-/// sets the headers that keep pages out of frames and responses out of caches.
+/// Records in the audit log every write from any surface — the API, the dashboard's forms, logins and logouts,
+/// webhooks — (who, what, when, result) and every refused request (401/403), and sets the headers that keep pages out
+/// of frames and responses out of caches. Refusals of anonymous callers go through the log's throttle.
 /// </summary>
-internal sealed class AuditMiddleware(RequestDelegate next, IAccessStore store, TimeProvider time)
+internal sealed class AuditMiddleware(RequestDelegate next, AuditLog audit)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -16,8 +17,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAccessStore store, 
         headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
-        var isApi = context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
-        if (isApi)
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
         {
             headers.CacheControl = "no-store";
         }
@@ -29,20 +29,23 @@ internal sealed class AuditMiddleware(RequestDelegate next, IAccessStore store, 
         finally
         {
             var status = context.Response.StatusCode;
-            var mutating = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method);
-            if ((isApi && mutating) || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+            var method = context.Request.Method;
+            var mutating = !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method);
+            if (mutating || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
             {
-                await store.AppendAuditAsync(
-                    new AuditRecord
-                    {
-                        At = time.GetUtcNow(),
-                        Actor = Roles.Actor(context.User),
-                        Action = $"{context.Request.Method} {context.Request.Path}",
-                        Status = status,
-                        Outcome = status < 400 ? "ok" : status is 401 or 403 ? "refused" : "failed",
-                        Remote = context.Connection.RemoteIpAddress?.ToString(),
-                    },
-                    CancellationToken.None);
+                var note = context.Features.Get<AuditNote>();
+                var actor = note?.Actor ?? Roles.Actor(context.User);
+                var outcome = note?.Outcome ?? (status < 400 ? "ok" : status is 401 or 403 ? "refused" : "failed");
+                var record = new AuditRecord
+                {
+                    At = audit.Time.GetUtcNow(),
+                    Actor = actor,
+                    Action = $"{method} {context.Request.Path}",
+                    Status = status,
+                    Outcome = outcome,
+                    Remote = context.Connection.RemoteIpAddress?.ToString(),
+                };
+                await audit.WriteAsync(record, anonymousRefusal: actor == Roles.Anonymous && outcome != "ok");
             }
         }
     }

@@ -12,6 +12,9 @@ public static class Roles
     /// <summary>The claim holding the token id.</summary>
     public const string TokenClaim = "baton:token";
 
+    /// <summary>How a caller without a valid token is named in the audit log.</summary>
+    public const string Anonymous = "anonymous";
+
     /// <summary>Viewers and above.</summary>
     public const string Viewer = "viewer";
 
@@ -32,7 +35,7 @@ public static class Roles
     public static string Actor(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.FindFirst(TokenClaim)?.Value is { } id ? $"token:{id} ({Of(user)?.ToString().ToLowerInvariant()})" : "anonymous";
+        return user.FindFirst(TokenClaim)?.Value is { } id ? $"token:{id} ({Of(user)?.ToString().ToLowerInvariant()})" : Anonymous;
     }
 
     /// <summary>Parses a role name.</summary>

@@ -23,6 +23,7 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     private readonly List<HttpClient> _clients = [];
     private ControlPlane? _plane;
+    private TimeSpan _reloadInterval;
 
     private ServerHarness(string directory, byte[] stackKey)
     {
@@ -56,20 +57,11 @@ internal sealed class ServerHarness : IAsyncDisposable
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("baton-server-").FullName;
         var key = RandomNumberGenerator.GetBytes(SecretKeySource.KeySize);
-        var harness = new ServerHarness(directory, key);
+        var harness = new ServerHarness(directory, key) { _reloadInterval = reloadInterval ?? TimeSpan.FromSeconds(2) };
         try
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "baton.yaml"), yaml);
-            harness._plane = await ControlPlane.StartAsync(
-                new ControlPlaneOptions
-                {
-                    Stacks = [new StackSource { Directory = directory, Environment = new Dictionary<string, string> { [SecretKeySource.EnvironmentVariable] = Convert.ToBase64String(key) } }],
-                    Registry = Registry,
-                    Listen = "127.0.0.1:0",
-                    ReloadInterval = reloadInterval ?? TimeSpan.FromSeconds(2),
-                },
-                CancellationToken.None);
-            harness.Admin = harness.Client(harness._plane.SessionToken);
+            await harness.StartPlaneAsync();
             return harness;
         }
         catch
@@ -77,6 +69,27 @@ internal sealed class ServerHarness : IAsyncDisposable
             await harness.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Stops the control plane and starts a new one on the same directory, key and state.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartPlaneAsync();
+    }
+
+    private async Task StartPlaneAsync()
+    {
+        _plane = await ControlPlane.StartAsync(
+            new ControlPlaneOptions
+            {
+                Stacks = [new StackSource { Directory = Directory, Environment = new Dictionary<string, string> { [SecretKeySource.EnvironmentVariable] = Convert.ToBase64String(StackKey) } }],
+                Registry = Registry,
+                Listen = "127.0.0.1:0",
+                ReloadInterval = _reloadInterval,
+            },
+            CancellationToken.None);
+        Admin = Client(_plane.SessionToken);
     }
 
     /// <summary>A client sending <paramref name="token"/> as a bearer token (none when null).</summary>

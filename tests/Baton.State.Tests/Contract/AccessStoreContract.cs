@@ -170,4 +170,52 @@ public abstract class AccessStoreContract : IAsyncLifetime
         Assert.Equal([id], (await reopened.ReadAuditAsync(0, 10, Token)).Select(r => r.Id));
         Assert.True(await reopened.AppendAuditAsync(Audit("POST /x", 200, T0), Token) > id);
     }
+
+    protected static WebhookDelivery Delivery(string signature, DateTimeOffset at) => new()
+    {
+        Signature = signature,
+        Stack = "web",
+        Workflow = "hook",
+        ReceivedAt = at,
+        ExpiresAt = at.AddMinutes(5),
+    };
+
+    [Fact]
+    public async Task RecordWebhookDelivery_TheSameSignatureTwice_IsRefusedTheSecondTime_AlsoAfterReopening()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.True(await store.RecordWebhookDeliveryAsync(Delivery("aa01", T0), Token));
+        Assert.False(await store.RecordWebhookDeliveryAsync(Delivery("aa01", T0.AddSeconds(1)), Token));
+        Assert.True(await store.RecordWebhookDeliveryAsync(Delivery("bb02", T0.AddSeconds(1)), Token));
+        await CloseAsync(store);
+
+        var reopened = await CreateStoreAsync();
+        Assert.False(await reopened.RecordWebhookDeliveryAsync(Delivery("aa01", T0.AddMinutes(4)), Token));
+        Assert.False(await reopened.RecordWebhookDeliveryAsync(Delivery("bb02", T0.AddMinutes(5)), Token));
+    }
+
+    [Fact]
+    public async Task RecordWebhookDelivery_AfterTheSignatureExpired_IsForgottenAndTakenAgain()
+    {
+        var store = await CreateStoreAsync();
+        Assert.True(await store.RecordWebhookDeliveryAsync(Delivery("aa01", T0), Token));
+
+        // Still remembered at the last moment its signature is in time; forgotten just after.
+        Assert.False(await store.RecordWebhookDeliveryAsync(Delivery("aa01", T0.AddMinutes(5)), Token));
+        Assert.True(await store.RecordWebhookDeliveryAsync(Delivery("aa01", T0.AddMinutes(5).AddSeconds(1)), Token));
+        Assert.False(await store.RecordWebhookDeliveryAsync(Delivery("aa01", T0.AddMinutes(6)), Token));
+    }
+
+    [Fact]
+    public async Task RecordWebhookDelivery_ManyAtOnceFromTwoStores_TakesEachSignatureExactlyOnce()
+    {
+        var first = await CreateStoreAsync();
+        var second = await CreateStoreAsync();
+        var signatures = Enumerable.Range(0, 20).Select(i => $"{i:x4}").ToList();
+
+        var taken = await Task.WhenAll(signatures.SelectMany(s => new[] { first, second, first }.Select(store => store.RecordWebhookDeliveryAsync(Delivery(s, T0), Token))));
+
+        Assert.Equal(signatures.Count, taken.Count(t => t));
+    }
 }
