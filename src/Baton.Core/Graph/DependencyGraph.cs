@@ -127,6 +127,18 @@ public sealed class DependencyGraph<TNode>
     }
 
     /// <summary>
+    /// For each node, how many nodes the longest chain of its dependents holds, itself included (its "bottom level"):
+    /// how much must still happen, one after another, once it is done. A scheduler that starts the ready node with
+    /// the longest chain first stays close to max(critical path, total work ÷ workers). Nodes on or behind a cycle
+    /// get 0. Costs O((V + E) log V).
+    /// </summary>
+    public int[] DependentChainLengths()
+    {
+        var order = TopologicalSorter.Sort(_dependencies, _dependents, out _);
+        return LongestPath.ChainLengths(_dependents, order, NodeCount);
+    }
+
+    /// <summary>
     /// The heaviest chain of dependencies: the path whose node weights sum highest. It bounds from below how
     /// fast any scheduler can finish the whole graph. Costs O((V + E) log V).
     /// </summary>

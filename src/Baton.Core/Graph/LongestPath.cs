@@ -3,9 +3,33 @@ using System.Runtime.InteropServices;
 
 namespace Baton.Graph;
 
-/// <summary>Longest node-weighted path by dynamic programming over a topological order.</summary>
+/// <summary>Longest paths by dynamic programming over a topological order.</summary>
 internal static class LongestPath
 {
+    /// <summary>
+    /// For each node in <paramref name="order"/> (dependencies first), the node count of the longest chain of
+    /// dependents from it, itself included; nodes missing from the order get 0.
+    /// </summary>
+    public static int[] ChainLengths(AdjacencyLists dependents, ImmutableArray<int> order, int nodeCount)
+    {
+        var length = new int[nodeCount];
+        var offsets = dependents.Offsets;
+        var targets = dependents.Targets;
+        for (var k = order.Length - 1; k >= 0; k--)
+        {
+            var v = order[k];
+            var longest = 0;
+            for (var e = offsets[v]; e < offsets[v + 1]; e++)
+            {
+                longest = Math.Max(longest, length[targets[e]]);
+            }
+
+            length[v] = longest + 1;
+        }
+
+        return length;
+    }
+
     public static CriticalPathResult Find(AdjacencyLists dependencies, ImmutableArray<int> order, ReadOnlySpan<double> weights)
     {
         var n = dependencies.NodeCount;

@@ -70,8 +70,7 @@ public sealed class Applier
         var nodes = plan.Changes;
         var graph = StepGraph.Build(nodes, state);
         var steps = graph.Steps;
-        var dependents = graph.Dependents;
-        var waiting = graph.Waiting;
+        var waiting = graph.Waiting();
         var stepsLeft = (int[])graph.StepsPerChange.Clone();
         var deposeKeys = nodes.Select(c => c.Action == ChangeAction.Replace && c.CreateBeforeDestroy ? Guid.CreateVersion7().ToString("N")[..12] : null).ToArray();
 
@@ -87,7 +86,7 @@ public sealed class Applier
         var instances = _stack.Graph.Nodes.ToDictionary(n => n.Address.ToString(), StringComparer.Ordinal);
         var outcomes = new (OperationOutcome Outcome, string? Error)[nodes.Length];
         var failedUpstream = new bool[steps.Count];
-        using var ready = new ReadyQueue(ReadyQueue.ChainLengths(dependents, waiting));
+        using var ready = new ReadyQueue(graph.Graph.DependentChainLengths());
         var workerCount = _options.Parallelism <= 0 ? Math.Max(1, steps.Count) : _options.Parallelism;
         var remaining = steps.Count;
         var providerLimits = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
@@ -117,7 +116,7 @@ public sealed class Applier
                 _observer?.Finished(nodes[change], outcome, error, elapsed);
             }
 
-            foreach (var next in dependents[step])
+            foreach (var next in graph.Graph.Dependents(step))
             {
                 if (outcome != OperationOutcome.Succeeded)
                 {
@@ -494,22 +493,12 @@ public sealed class Applier
                 }
 
                 var error = errorOf(result);
-                if (error is null || error.Kind == ProviderErrorKind.Permanent || attempt >= options.Attempts)
+                if (error is null || error.Kind == ProviderErrorKind.Permanent || !options.Retry.AllowsRetryAfter(attempt))
                 {
                     return result;
                 }
 
-                var ceiling = Math.Min(options.RetryMax.TotalMilliseconds, options.RetryBase.TotalMilliseconds * Math.Pow(2, attempt - 1));
-                double draw;
-                lock (options.Jitter)
-                {
-                    // Random is not thread-safe (a seeded one from a test is used by every worker).
-                    draw = options.Jitter.NextDouble();
-                }
-
-                var delay = error.Kind == ProviderErrorKind.Throttled && error.RetryAfter is { } after
-                    ? after
-                    : TimeSpan.FromMilliseconds(draw * ceiling);
+                var delay = options.Retry.Delay(attempt, options.Jitter(), error.Kind == ProviderErrorKind.Throttled ? error.RetryAfter : null);
                 applier._observer?.Retrying(change, attempt, delay, error.Message);
                 await Task.Delay(delay, applier._time, abort);
             }

@@ -1,3 +1,5 @@
+using Baton.Engine.Retrying;
+
 namespace Baton.Engine.Applying;
 
 /// <summary>How to apply. Every default is written here.</summary>
@@ -6,20 +8,17 @@ public sealed record ApplyOptions
     /// <summary>The most provider operations at once. Default: 32.</summary>
     public int Parallelism { get; init; } = 32;
 
-    /// <summary>Attempts per operation for transient and throttling errors, the first included. Default: 5.</summary>
-    public int Attempts { get; init; } = 5;
-
-    /// <summary>The first retry delay (full jitter below it, doubling per attempt). Default: 200 ms.</summary>
-    public TimeSpan RetryBase { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>The largest retry delay. Default: 30 s.</summary>
-    public TimeSpan RetryMax { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How a provider call retries after a transient or throttling error. Default: 5 attempts in all, the first retry
+    /// within 200 ms, doubling, at most 30 s (full jitter; never sooner than a throttling provider's Retry-After).
+    /// </summary>
+    public RetryPolicy Retry { get; init; } = new(5, TimeSpan.FromMilliseconds(200), 2, TimeSpan.FromSeconds(30));
 
     /// <summary>The limit for one provider call when the resource sets none in <c>timeouts</c>. Default: 20 minutes.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromMinutes(20);
 
-    /// <summary>Where retry jitter comes from (tests pass a seeded one). Default: <see cref="Random.Shared"/>.</summary>
-    public Random Jitter { get; init; } = Random.Shared;
+    /// <summary>The random draw for retry jitter, in [0, 1) (tests pass <see cref="Retrying.Jitter.Seeded"/>).</summary>
+    public Func<double> Jitter { get; init; } = Retrying.Jitter.Random;
 
     /// <summary>The most operations at once per provider instance, by instance name (from its <c>parallelism</c> setting).</summary>
     public IReadOnlyDictionary<string, int> ProviderParallelism { get; init; } = new Dictionary<string, int>(StringComparer.Ordinal);

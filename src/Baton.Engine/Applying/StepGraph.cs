@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Baton.Graph;
 using Baton.Plans;
 using Baton.State;
 
@@ -17,22 +18,30 @@ namespace Baton.Engine.Applying;
 /// </summary>
 internal sealed class StepGraph
 {
-    private StepGraph(List<(int Change, StepKind Kind)> steps, List<int>[] dependents, int[] waiting, int[] stepsPerChange)
+    private StepGraph(DependencyGraph<(int Change, StepKind Kind)> graph, int[] stepsPerChange)
     {
-        Steps = steps;
-        Dependents = dependents;
-        Waiting = waiting;
+        Graph = graph;
         StepsPerChange = stepsPerChange;
     }
 
-    public List<(int Change, StepKind Kind)> Steps { get; }
+    /// <summary>The steps (the change each belongs to, and which part of it) and the order between them.</summary>
+    public DependencyGraph<(int Change, StepKind Kind)> Graph { get; }
 
-    public List<int>[] Dependents { get; }
-
-    /// <summary>How many steps each step still waits for.</summary>
-    public int[] Waiting { get; }
+    public IReadOnlyList<(int Change, StepKind Kind)> Steps => Graph.Nodes;
 
     public int[] StepsPerChange { get; }
+
+    /// <summary>How many steps each step waits for, before any ran: a new array the apply counts down.</summary>
+    public int[] Waiting()
+    {
+        var waiting = new int[Graph.NodeCount];
+        for (var s = 0; s < waiting.Length; s++)
+        {
+            waiting[s] = Graph.Dependencies(s).Length;
+        }
+
+        return waiting;
+    }
 
     public static StepGraph Build(ImmutableArray<ResourceChange> changes, StackState state)
     {
@@ -67,19 +76,17 @@ internal sealed class StepGraph
             }
         }
 
-        var dependents = new List<int>[steps.Count];
-        var waiting = new int[steps.Count];
-        for (var s = 0; s < steps.Count; s++)
+        var builder = new DependencyGraphBuilder<(int Change, StepKind Kind)>(steps.Count, steps.Count * 2);
+        foreach (var step in steps)
         {
-            dependents[s] = [];
+            builder.AddNode(step);
         }
 
         void Edge(int before, int after)
         {
             if (before != after)
             {
-                dependents[before].Add(after);
-                waiting[after]++;
+                builder.AddEdge(after, before);
             }
         }
 
@@ -164,7 +171,7 @@ internal sealed class StepGraph
             }
         }
 
-        return new StepGraph(steps, dependents, waiting, stepsPerChange);
+        return new StepGraph(builder.Build(), stepsPerChange);
     }
 
     private static int Add(List<(int, StepKind)> steps, int change, StepKind kind)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Engine.Planning;
+using Baton.Engine.Retrying;
 using Baton.Engine.Workflows;
 using Baton.Plans;
 using Baton.Providers;
@@ -24,13 +25,13 @@ namespace Baton.Engine.Reconciling;
 /// <param name="time">The clock.</param>
 public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding> report, TimeProvider time)
 {
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    // Crash-loop backoff between heals of one resource: 1 s, doubling, at most 5 minutes, without jitter.
+    private static readonly RetryPolicy HealBackoff = new(int.MaxValue, TimeSpan.FromSeconds(1), 2, TimeSpan.FromMinutes(5));
     private static readonly TimeSpan StableAfter = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, int> _failedChecks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Backoff> _backoff = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HealWait> _backoff = new(StringComparer.Ordinal);
     private ImmutableSortedSet<string> _reportedDrift = [];
     private ImmutableDictionary<string, ResourceHealth> _health = ImmutableDictionary<string, ResourceHealth>.Empty;
     private readonly Dictionary<string, string> _unreadable = new(StringComparer.Ordinal);
@@ -190,10 +191,9 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
         {
             var previous = _backoff.GetValueOrDefault(address);
             var now = time.GetUtcNow();
-            var delay = previous is not null && now - previous.HealedAt < StableAfter + previous.Delay
-                ? TimeSpan.FromTicks(Math.Min(previous.Delay.Ticks * 2, MaxBackoff.Ticks))
-                : FirstBackoff;
-            _backoff[address] = new Backoff(now, delay, now + delay);
+            var heal = previous is not null && now - previous.HealedAt < StableAfter + previous.Delay ? previous.Heal + 1 : 1;
+            var delay = HealBackoff.Ceiling(heal);
+            _backoff[address] = new HealWait(now, heal, delay, now + delay);
         }
     }
 
@@ -380,7 +380,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
     private static string Index(Value replica) =>
         replica.Kind == ValueKind.Map && replica.AsMap().TryGetValue("index", out var index) ? index.ToDisplayString() : "?";
 
-    private sealed record Backoff(DateTimeOffset HealedAt, TimeSpan Delay, DateTimeOffset NotBefore);
+    private sealed record HealWait(DateTimeOffset HealedAt, int Heal, TimeSpan Delay, DateTimeOffset NotBefore);
 
     /// <summary>The event kinds of one kind of automatic apply.</summary>
     private sealed record Phases(string Why, string Deferred, string Started, string Finished, string Failed)

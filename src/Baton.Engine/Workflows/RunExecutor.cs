@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using Baton.Diagnostics;
+using Baton.Engine.Retrying;
 using Baton.Expressions;
 using Baton.Model;
 using Baton.Providers;
@@ -698,7 +699,7 @@ internal sealed class RunExecutor : IDisposable
                 break;
             }
 
-            await Task.Delay(Backoff.Delay(retry, attempt + 1, _options.Jitter(), outcome.RetryAfter), _options.Time, cancellationToken);
+            await Task.Delay(RetryPolicy.Of(retry).Delay(attempt, _options.Jitter(), outcome.RetryAfter), _options.Time, cancellationToken);
         }
 
         return outcome;
@@ -917,7 +918,7 @@ internal sealed class RunExecutor : IDisposable
         if (outcome.Retryable && kind is null && spec.Retry is { } retry && attempt < retry.Attempts && !_cancelRequested
             && (_failure is null || spec.IsOnExit))
         {
-            var delay = Backoff.Delay(retry, attempt + 1, _options.Jitter(), outcome.RetryAfter);
+            var delay = RetryPolicy.Of(retry).Delay(attempt, _options.Jitter(), outcome.RetryAfter);
             var due = Now + delay;
             var deadline = spec.Timeout is { } total && step.StartedAt is { } started ? started + total : DateTimeOffset.MaxValue;
             if (due < deadline)

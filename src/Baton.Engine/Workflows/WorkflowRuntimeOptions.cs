@@ -25,5 +25,5 @@ public sealed record WorkflowRuntimeOptions
     public int MaxOutputBytes { get; init; } = 64 * 1024;
 
     /// <summary>The random draw for retry jitter, in [0, 1); replaceable for tests.</summary>
-    public Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
+    public Func<double> Jitter { get; init; } = Retrying.Jitter.Random;
 }

@@ -143,4 +143,44 @@ public sealed class GraphPropertyTests
             }
         }, iter: 500);
     }
+
+    [Fact]
+    public void DependentChainLengths_RandomDag_IsTheLongestChainOfDependentsByBruteForce()
+    {
+        Dags(40).Sample(graph =>
+        {
+            var lengths = graph.DependentChainLengths();
+
+            var memo = new int[graph.NodeCount];
+            int Longest(int v)
+            {
+                if (memo[v] == 0)
+                {
+                    var best = 0;
+                    foreach (var d in graph.Dependents(v).ToArray())
+                    {
+                        best = Math.Max(best, Longest(d));
+                    }
+
+                    memo[v] = best + 1;
+                }
+
+                return memo[v];
+            }
+
+            for (var v = 0; v < graph.NodeCount; v++)
+            {
+                Assert.Equal(Longest(v), lengths[v]);
+            }
+        }, iter: 300, print: Print);
+    }
+
+    [Fact]
+    public void DependentChainLengths_NodesOnOrBehindACycle_GetZero()
+    {
+        // 0 <- 1 <-> 2 <- 3: node 0 is ordered (its only dependent is on the cycle), 1 and 2 are the cycle, 3 waits behind it.
+        var graph = TestGraphs.Build(4, [(1, 0), (1, 2), (2, 1), (3, 2)]);
+
+        Assert.Equal([1, 0, 0, 0], graph.DependentChainLengths());
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
+using Baton.Engine.Retrying;
 using Baton.Engine.Tests.Fixtures;
 using Baton.Engine.Tests.Support;
 using Baton.Plans;
@@ -14,10 +15,8 @@ public sealed class ApplierTests
 {
     private static ApplyOptions FastRetries(int attempts) => new()
     {
-        Attempts = attempts,
-        RetryBase = TimeSpan.FromMilliseconds(1),
-        RetryMax = TimeSpan.FromMilliseconds(5),
-        Jitter = new Random(11),
+        Retry = new RetryPolicy(attempts, TimeSpan.FromMilliseconds(1), 2, TimeSpan.FromMilliseconds(5)),
+        Jitter = Jitter.Seeded(11),
     };
 
     [Fact]
