@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
+using Baton.State.Tests.Sqlite;
 
 namespace Baton.Cli.Tests;
 
@@ -87,14 +87,14 @@ public sealed class StateDamageTests : IDisposable
     public void Apply_StateFileOfAnotherSchema_FailsAndLeavesItAlone()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        Sql("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');");
+        SqliteFile.Execute(StatePath, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');");
 
         var apply = Run("apply", "--auto-approve");
 
         AssertCleanError(apply, StatePath);
         Assert.Contains("not a Baton state", apply.Error, StringComparison.Ordinal);
         Assert.Equal(0, LiveObjects());
-        Assert.Equal("photos", Scalar(StatePath, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"));
+        Assert.Equal("photos", SqliteFile.Scalar(StatePath, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class StateDamageTests : IDisposable
     public void Plan_CorruptJsonInAResourceRow_FailsNamingTheResource()
     {
         Apply();
-        Sql("UPDATE resources SET inputs = '{\"input\": {\"cidr\": ' WHERE key = 'network'");
+        SqliteFile.Execute(StatePath, "UPDATE resources SET inputs = '{\"input\": {\"cidr\": ' WHERE key = 'network'");
 
         var plan = Run("plan");
 
@@ -167,8 +167,8 @@ public sealed class StateDamageTests : IDisposable
         var afterApply = Backups();
         Assert.Single(afterApply);
         Assert.Matches(@"^state-\d{8}T\d{13}Z\.db$", Path.GetFileName(afterApply[0]));
-        Assert.Equal("database,network", Scalar(afterApply[0], "SELECT group_concat(key, ',') FROM (SELECT key FROM resources ORDER BY key)"));
-        Assert.Equal("delete", Scalar(afterApply[0], "PRAGMA journal_mode"));
+        Assert.Equal("database,network", SqliteFile.Scalar(afterApply[0], "SELECT group_concat(key, ',') FROM (SELECT key FROM resources ORDER BY key)"));
+        Assert.Equal("delete", SqliteFile.Scalar(afterApply[0], "PRAGMA journal_mode"));
 
         Destroy();
         Assert.Equal(2, Backups().Length);
@@ -322,24 +322,6 @@ public sealed class StateDamageTests : IDisposable
 
     /// <summary>The state files a restore set aside.</summary>
     private string[] SetAside() => Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*");
-
-    private void Sql(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static object? Scalar(string database, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
 
     private long LiveObjects()
     {
