@@ -20,4 +20,17 @@ internal static class FileModes
     }
 
     public static string Format(UnixFileMode mode) => Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
+
+    /// <summary>Gives <paramref name="path"/> the mode <paramref name="mode"/>; nothing on Windows.</summary>
+    public static void Set(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            System.IO.File.SetUnixFileMode(path, mode);
+        }
+    }
+
+    /// <summary>The mode of <paramref name="path"/> as <see cref="Format"/> writes it; null on Windows.</summary>
+    public static string? Of(string path) =>
+        OperatingSystem.IsWindows() ? null : Format(System.IO.File.GetUnixFileMode(path));
 }

@@ -253,7 +253,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
                 Directory.CreateDirectory(resolved);
                 if (mode is { } directoryMode)
                 {
-                    AtomicFile.SetMode(resolved, directoryMode);
+                    FileModes.Set(resolved, directoryMode);
                 }
             }
             else
@@ -293,7 +293,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
                 Directory.CreateDirectory(Path.GetDirectoryName(resolved)!);
                 if (System.IO.File.Exists(resolved) && System.IO.File.ReadAllBytes(resolved).AsSpan().SequenceEqual(bytes))
                 {
-                    AtomicFile.SetMode(resolved, fileMode);
+                    FileModes.Set(resolved, fileMode);
                 }
                 else
                 {
@@ -335,7 +335,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
                 return null;
             }
 
-            if (attributes["mode"].Kind != ValueKind.Null && AtomicFile.Mode(resolved) is { } directoryMode)
+            if (attributes["mode"].Kind != ValueKind.Null && FileModes.Of(resolved) is { } directoryMode)
             {
                 attributes["mode"] = Value.String(directoryMode);
             }
@@ -353,7 +353,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
         var sensitive = inputs.Values.Any(v => v.ContainsSensitive);
         attributes["content"] = sensitive ? text.AsSensitive() : text;
         attributes["sha256"] = Value.String(Convert.ToHexStringLower(SHA256.HashData(bytes))).WithSensitivity(sensitive);
-        if (AtomicFile.Mode(resolved) is { } fileMode)
+        if (FileModes.Of(resolved) is { } fileMode)
         {
             attributes["mode"] = Value.String(fileMode);
         }

@@ -93,7 +93,7 @@ internal sealed class NginxServer(string binary, string baseDirectory, TimeProvi
             if (parts.Length == 2
                 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                && MasterIdentity.IsAlive(pid, ticks))
+                && ProcessGroups.IsAlive(pid, ticks))
             {
                 return pid;
             }
@@ -117,10 +117,10 @@ internal sealed class NginxServer(string binary, string baseDirectory, TimeProvi
             return;
         }
 
-        MasterIdentity.Send(pid, MasterIdentity.Quit);
+        MasterSignals.Send(pid, MasterSignals.Quit);
         if (!await WaitAsync(() => MasterPid() is null, TimeSpan.FromSeconds(10), cancellationToken) && MasterPid() is { } still)
         {
-            MasterIdentity.Send(still, MasterIdentity.Kill);
+            MasterSignals.Send(still, MasterSignals.Kill);
             await WaitAsync(() => MasterPid() is null, TimeSpan.FromSeconds(5), cancellationToken);
         }
 
@@ -185,12 +185,12 @@ internal sealed class NginxServer(string binary, string baseDirectory, TimeProvi
         await WaitAsync(
             () =>
             {
-                master = ReadPidFile() is { } pid && MasterIdentity.StartTicks(pid) is not null ? pid : null;
+                master = ReadPidFile() is { } pid && ProcessGroups.StartTicks(pid) is not null ? pid : null;
                 return master is not null;
             },
             TimeSpan.FromSeconds(10),
             cancellationToken);
-        if (master is not { } started || MasterIdentity.StartTicks(started) is not { } ticks)
+        if (master is not { } started || ProcessGroups.StartTicks(started) is not { } ticks)
         {
             return "nginx started but its master did not stay up; see " + ErrorLog + ":\n" + Tail(0);
         }
@@ -204,7 +204,7 @@ internal sealed class NginxServer(string binary, string baseDirectory, TimeProvi
         // A reload the master cannot apply (a port taken since nginx -t) is only logged: watch the error log for the
         // master's verdict on this reload, new workers or an [emerg].
         var offset = File.Exists(ErrorLog) ? new FileInfo(ErrorLog).Length : 0;
-        MasterIdentity.Send(pid, MasterIdentity.Hup);
+        MasterSignals.Send(pid, MasterSignals.Hup);
         string? verdict = null;
         var done = await WaitAsync(
             () =>

@@ -123,7 +123,7 @@ internal static class ReplicaLauncher
 
         // A replica that already exited keeps its pid with no start time: never alive, never signalled; its wrapper
         // still records its exit status, which the caller judges.
-        var ticks = ProcessIdentity.StartTicks(pid) ?? ReplicaRecord.ExitedBeforeSeen;
+        var ticks = ProcessGroups.StartTicks(pid) ?? ReplicaRecord.ExitedBeforeSeen;
         return (new ReplicaRecord(index, pid, ticks, port, Launch: launch), null);
     }
 

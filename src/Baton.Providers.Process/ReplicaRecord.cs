@@ -15,7 +15,7 @@ internal sealed record ReplicaRecord(int Index, int Pid, long StartTicks, int? P
     /// <summary>The start time of a replica that exited before its start time could be read: matches no process.</summary>
     public const long ExitedBeforeSeen = -1;
 
-    public bool IsAlive => ProcessIdentity.IsAlive(Pid, StartTicks);
+    public bool IsAlive => ProcessGroups.IsAlive(Pid, StartTicks);
 
     public ReplicaRecord WithRollout(bool rollout) => this with { Rollout = rollout };
 

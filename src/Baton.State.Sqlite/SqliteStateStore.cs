@@ -900,7 +900,8 @@ public sealed partial class SqliteStateStore : IStateStore
         }
     }
 
-    private static StackLock LockFrom(SqliteDataReader row, string stack) => new()
+    /// <summary>The lock of <paramref name="stack"/> from a row whose first six columns are those of <see cref="WriterStatements.SelectLock"/>.</summary>
+    internal static StackLock LockFrom(SqliteDataReader row, string stack) => new()
     {
         Stack = stack,
         LockId = row.GetString(0),

@@ -276,21 +276,12 @@ public sealed class StateBackups
             using var connection = new SqliteConnection(StateFile.ConnectionString(DatabasePath, SqliteOpenMode.ReadWrite));
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT stack, lock_id, owner, operation, fencing_token, acquired_at, expires_at FROM locks WHERE expires_at > $now";
+            command.CommandText = "SELECT lock_id, owner, operation, fencing_token, acquired_at, expires_at, stack FROM locks WHERE expires_at > $now";
             command.Parameters.AddWithValue("$now", Codec.Time(_time.GetUtcNow()));
             using var row = command.ExecuteReader();
             while (row.Read())
             {
-                locks.Add(new StackLock
-                {
-                    Stack = row.GetString(0),
-                    LockId = row.GetString(1),
-                    Owner = row.GetString(2),
-                    Operation = row.GetString(3),
-                    FencingToken = row.GetInt64(4),
-                    AcquiredAt = Codec.Time(row.GetInt64(5)),
-                    ExpiresAt = Codec.Time(row.GetInt64(6)),
-                });
+                locks.Add(SqliteStateStore.LockFrom(row, row.GetString(6)));
             }
         }
         catch (Exception ex) when (ex is StateFileException or SqliteException or InvalidCastException)

@@ -82,21 +82,15 @@ public sealed class EngineCommandTests : IDisposable
     private static readonly string[] Addresses =
         ["app_config", "balancer", "config_dir", "database", "motd", "network", "workers[0]", "workers[1]"];
 
-    private readonly string _directory;
+    private readonly CliStack _stack = new("baton-cli-engine-", StackYaml);
 
     public EngineCommandTests()
     {
-        _directory = Directory.CreateTempSubdirectory("baton-cli-engine-").FullName;
-        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml);
-        Directory.CreateDirectory(Path.Combine(_directory, "templates"));
-        File.WriteAllText(Path.Combine(_directory, "templates", "app.conf.tpl"), "environment = ${environment}\nbalancer = ${balancer}\n");
+        Directory.CreateDirectory(_stack.Combine("templates"));
+        File.WriteAllText(_stack.Combine("templates", "app.conf.tpl"), "environment = ${environment}\nbalancer = ${balancer}\n");
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _stack.Dispose();
 
     [Fact]
     public void Apply_NewStack_CreatesEverythingAndPlanThenHasNoChanges()
@@ -105,14 +99,14 @@ public sealed class EngineCommandTests : IDisposable
 
         Assert.True(apply.ExitCode == 0, apply.Error + apply.Out);
         Assert.Contains("Apply complete: 8 created, 0 updated, 0 replaced, 0 deleted, 0 failed, 0 skipped.", apply.Out, StringComparison.Ordinal);
-        using (var world = World())
+        using (var world = _stack.World())
         {
             Assert.Equal(5, world.CountLive());
             Assert.Empty(world.DuplicateAddresses());
         }
 
-        Assert.Equal("environment = dev\nbalancer = " + BalancerId() + "\n", File.ReadAllText(Path.Combine(_directory, "out", "dev", "app.conf")));
-        Assert.Equal("hello dev\n", File.ReadAllText(Path.Combine(_directory, "out", "dev", "motd.txt")));
+        Assert.Equal("environment = dev\nbalancer = " + BalancerId() + "\n", File.ReadAllText(_stack.Combine("out", "dev", "app.conf")));
+        Assert.Equal("hello dev\n", File.ReadAllText(_stack.Combine("out", "dev", "motd.txt")));
 
         var unchanged = Run("plan", "--detailed-exitcode");
         Assert.True(unchanged.ExitCode == 0, unchanged.Error + unchanged.Out);
@@ -211,7 +205,7 @@ public sealed class EngineCommandTests : IDisposable
     public void StateExportThenImport_RoundTrips_WithAHigherSerial()
     {
         Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        var exportPath = Path.Combine(_directory, "state.json");
+        var exportPath = _stack.Combine("state.json");
 
         var export = Run("state", "export", "--output", exportPath);
         Assert.True(export.ExitCode == 0, export.Error);
@@ -240,7 +234,7 @@ public sealed class EngineCommandTests : IDisposable
         StackLock held;
         {
             using var protector = Protector();
-            await using var store = await SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None);
+            await using var store = await SqliteStateStore.OpenAsync(_stack.StatePath, protector, TimeProvider.System, CancellationToken.None);
             held = (await store.AcquireLockAsync("shop", "someone@elsewhere", "apply", TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None)).Lock!;
         }
 
@@ -263,19 +257,19 @@ public sealed class EngineCommandTests : IDisposable
     public void Destroy_AfterApply_RemovesEveryObjectAndFile()
     {
         Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        Assert.True(File.Exists(Path.Combine(_directory, "out", "dev", "app.conf")));
+        Assert.True(File.Exists(_stack.Combine("out", "dev", "app.conf")));
 
         var destroy = Run("destroy", "--auto-approve");
 
         Assert.True(destroy.ExitCode == 0, destroy.Error + destroy.Out);
         Assert.Contains("Destroy complete: 0 created, 0 updated, 0 replaced, 8 deleted, 0 failed, 0 skipped.", destroy.Out, StringComparison.Ordinal);
-        using (var world = World())
+        using (var world = _stack.World())
         {
             Assert.Equal(0, world.CountLive());
             Assert.Equal(5, world.CountOperations(SimOperationKind.Delete));
         }
 
-        Assert.False(Directory.Exists(Path.Combine(_directory, "out", "dev")));
+        Assert.False(Directory.Exists(_stack.Combine("out", "dev")));
         Assert.Equal(string.Empty, Run("state", "list").Out);
         Assert.Equal(2, Run("plan", "--detailed-exitcode").ExitCode);
     }
@@ -284,7 +278,7 @@ public sealed class EngineCommandTests : IDisposable
     public void Destroy_AfterAFileWasDeletedOutsideBaton_LeavesNothingInState()
     {
         Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        File.Delete(Path.Combine(_directory, "out", "dev", "app.conf"));
+        File.Delete(_stack.Combine("out", "dev", "app.conf"));
 
         var destroy = Run("destroy", "--auto-approve");
 
@@ -347,13 +341,13 @@ public sealed class EngineCommandTests : IDisposable
     public void ApplySavedPlan_StackFilesChangedSince_IsRefused()
     {
         Assert.Equal(0, Run("plan", "-out", "tfplan.json").ExitCode);
-        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml.Replace("default: dev", "default: prod", StringComparison.Ordinal));
+        _stack.WriteStackFile(StackYaml.Replace("default: dev", "default: prod", StringComparison.Ordinal));
 
         var apply = Run("apply", "tfplan.json");
 
         Assert.Equal(1, apply.ExitCode);
         Assert.Contains("changed after the plan was saved; make a new plan", apply.Error, StringComparison.Ordinal);
-        using var world = World();
+        using var world = _stack.World();
         Assert.Equal(0, world.CountLive());
     }
 
@@ -367,21 +361,17 @@ public sealed class EngineCommandTests : IDisposable
         Assert.Contains("policy \"tagged-network\" denies network: the network must carry its environment", result.Error, StringComparison.Ordinal);
     }
 
-    private string StatePath => Path.Combine(_directory, ".baton", "state.db");
-
-    private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
-
-    private SimWorld World() => SimWorld.Open(Path.Combine(_directory, ".baton", "sim-world.db"));
+    private CliRunner.Result Run(params string[] args) => _stack.Run(args);
 
     private string BalancerId()
     {
-        using var world = World();
+        using var world = _stack.World();
         return Assert.Single(world.LiveObjectsAt("balancer")).Id;
     }
 
     /// <summary>The key the CLI uses: the stack's key file (the tests give it no BATON_SECRET_KEY).</summary>
     private AesGcmSecretProtector Protector() =>
-        new(new Baton.Engine.Secrets.SecretKeySource(Path.Combine(_directory, ".baton", "secret.key"), _ => null).GetKey());
+        new(new Baton.Engine.Secrets.SecretKeySource(_stack.KeyPath, _ => null).GetKey());
 
     /// <summary>Every field of every resource, as text (sensitive values revealed, so they are compared too).</summary>
     private static string[] Describe(StackState state) =>
@@ -393,7 +383,7 @@ public sealed class EngineCommandTests : IDisposable
     private StackState LoadState()
     {
         using var protector = Protector();
-        var store = SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
+        var store = SqliteStateStore.OpenAsync(_stack.StatePath, protector, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
         try
         {
             return store.LoadAsync("shop", CancellationToken.None).GetAwaiter().GetResult();

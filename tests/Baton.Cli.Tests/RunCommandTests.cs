@@ -21,19 +21,9 @@ public sealed class RunCommandTests : IDisposable
               gate: { uses: approval, with: { message: "ship it?", timeout: 1h } }
         """;
 
-    private readonly string _directory;
+    private readonly CliStack _stack = new("baton-cli-runs-", StackYaml);
 
-    public RunCommandTests()
-    {
-        _directory = Directory.CreateTempSubdirectory("baton-cli-runs-").FullName;
-        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml);
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _stack.Dispose();
 
     [Fact]
     public void Run_WithInputs_SucceedsAndPrintsTheOutputs()
@@ -145,5 +135,5 @@ public sealed class RunCommandTests : IDisposable
         return JsonNode.Parse(runs.Out)!.AsArray();
     }
 
-    private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
+    private CliRunner.Result Run(params string[] args) => _stack.Run(args);
 }

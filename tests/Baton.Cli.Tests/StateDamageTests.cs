@@ -1,5 +1,5 @@
-using Baton.Providers.Sim;
-using Microsoft.Data.Sqlite;
+using System.Text;
+using Baton.State.Tests.Sqlite;
 
 namespace Baton.Cli.Tests;
 
@@ -31,33 +31,19 @@ public sealed class StateDamageTests : IDisposable
               input: { network: "${network.id}", password: "${var.password}" }
         """;
 
-    private readonly string _directory;
+    private readonly CliStack _stack = new("baton-cli-damage-", StackYaml);
 
-    public StateDamageTests()
-    {
-        _directory = Directory.CreateTempSubdirectory("baton-cli-damage-").FullName;
-        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml);
-    }
+    public void Dispose() => _stack.Dispose();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    private string StatePath => _stack.StatePath;
 
-    private string StatePath => Path.Combine(_directory, ".baton", "state.db");
-
-    private string KeyPath => Path.Combine(_directory, ".baton", "secret.key");
+    private string KeyPath => _stack.KeyPath;
 
     [Fact]
     public void Plan_EmptyStateFile_FailsNamingTheFileInsteadOfPlanningCreates()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        File.WriteAllBytes(StatePath, []);
+        var plan = FailsOnState([], "plan");
 
-        var plan = Run("plan");
-
-        AssertCleanError(plan, StatePath);
         Assert.Contains("empty", plan.Error, StringComparison.Ordinal);
         Assert.Contains("baton state restore", plan.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("create", plan.Out, StringComparison.Ordinal);
@@ -67,12 +53,8 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void Apply_EmptyStateFile_CreatesNothing()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        File.WriteAllBytes(StatePath, []);
+        FailsOnState([], "apply", "--auto-approve");
 
-        var apply = Run("apply", "--auto-approve");
-
-        AssertCleanError(apply, StatePath);
         Assert.Equal(0, LiveObjects());
         Assert.Equal(0, new FileInfo(StatePath).Length);
     }
@@ -80,19 +62,15 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void Plan_GarbageStateFile_FailsClearlyWithoutAStackTrace()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        File.WriteAllText(StatePath, string.Concat(Enumerable.Repeat("this is not a database, just some words. ", 200)));
+        var plan = FailsOnState(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("this is not a database, just some words. ", 200))), "plan");
 
-        var plan = Run("plan");
-
-        AssertCleanError(plan, StatePath);
         Assert.Contains("not a SQLite database", plan.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Plan_TruncatedStateFile_FailsClearlyWithoutAStackTrace()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
         var length = new FileInfo(StatePath).Length;
         using (var file = new FileStream(StatePath, FileMode.Open, FileAccess.ReadWrite))
         {
@@ -109,44 +87,27 @@ public sealed class StateDamageTests : IDisposable
     public void Apply_StateFileOfAnotherSchema_FailsAndLeavesItAlone()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');";
-            command.ExecuteNonQuery();
-        }
+        SqliteFile.Execute(StatePath, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos (name) VALUES ('cat.jpg');");
 
         var apply = Run("apply", "--auto-approve");
 
         AssertCleanError(apply, StatePath);
         Assert.Contains("not a Baton state", apply.Error, StringComparison.Ordinal);
         Assert.Equal(0, LiveObjects());
-        using (var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'";
-            Assert.Equal("photos", command.ExecuteScalar());
-        }
+        Assert.Equal("photos", SqliteFile.Scalar(StatePath, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'"));
     }
 
     [Fact]
     public void Serve_GarbageStateFile_FailsClearlyWithoutAStackTrace()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        File.WriteAllBytes(StatePath, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7))]);
-
-        var serve = Run("serve", "--stack", ".", "--listen", "127.0.0.1:0");
-
-        AssertCleanError(serve, StatePath);
+        FailsOnState([.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7))], "serve", "--stack", ".", "--listen", "127.0.0.1:0");
     }
 
     [Fact]
     public void Plan_CorruptJsonInAResourceRow_FailsNamingTheResource()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        Sql("UPDATE resources SET inputs = '{\"input\": {\"cidr\": ' WHERE key = 'network'");
+        Apply();
+        SqliteFile.Execute(StatePath, "UPDATE resources SET inputs = '{\"input\": {\"cidr\": ' WHERE key = 'network'");
 
         var plan = Run("plan");
 
@@ -158,7 +119,7 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void Plan_WrongSecretKey_FailsSayingTheKeyDoesNotMatchTheSealedValues()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
         File.WriteAllText(KeyPath, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) + "\n");
 
         var plan = Run("plan");
@@ -172,7 +133,7 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void Plan_SecretKeyMissingWhileTheStateHoldsSealedValues_IsRefusedAndNoKeyIsMade()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
         File.Delete(KeyPath);
 
         var plan = Run("plan");
@@ -188,8 +149,8 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void Plan_SecretKeyMissingAndNothingSealed_MakesANewKey()
     {
-        File.WriteAllText(Path.Combine(_directory, "baton.yaml"), StackYaml.Replace("sensitive: true", "sensitive: false", StringComparison.Ordinal));
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        _stack.WriteStackFile(StackYaml.Replace("sensitive: true", "sensitive: false", StringComparison.Ordinal));
+        Apply();
         File.Delete(KeyPath);
 
         var plan = Run("plan", "--detailed-exitcode");
@@ -201,30 +162,23 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void ApplyAndDestroy_EachLeaveABackupOfTheStateThatOpensOnItsOwn()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
 
         var afterApply = Backups();
         Assert.Single(afterApply);
         Assert.Matches(@"^state-\d{8}T\d{13}Z\.db$", Path.GetFileName(afterApply[0]));
-        using (var connection = new SqliteConnection($"Data Source={afterApply[0]};Mode=ReadOnly;Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT group_concat(key, ',') FROM (SELECT key FROM resources ORDER BY key)";
-            Assert.Equal("database,network", command.ExecuteScalar());
-            command.CommandText = "PRAGMA journal_mode";
-            Assert.Equal("delete", command.ExecuteScalar());
-        }
+        Assert.Equal("database,network", SqliteFile.Scalar(afterApply[0], "SELECT group_concat(key, ',') FROM (SELECT key FROM resources ORDER BY key)"));
+        Assert.Equal("delete", SqliteFile.Scalar(afterApply[0], "PRAGMA journal_mode"));
 
-        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        Destroy();
         Assert.Equal(2, Backups().Length);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, ".baton", "backups"), ".*"));
+        Assert.Empty(Directory.GetFiles(_stack.Combine(".baton", "backups"), ".*"));
     }
 
     [Fact]
     public void StateRestore_AfterTheStateWasDamaged_BringsItBackAndPlanHasNoChanges()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
         var backup = Assert.Single(Backups());
         File.WriteAllText(StatePath, "overwritten by accident");
         AssertCleanError(Run("plan"), StatePath);
@@ -233,7 +187,7 @@ public sealed class StateDamageTests : IDisposable
 
         Assert.True(restore.ExitCode == 0, restore.Error + restore.Out);
         Assert.Contains($"Restored {StatePath} from {backup}", restore.Out, StringComparison.Ordinal);
-        var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*"));
+        var aside = Assert.Single(SetAside());
         Assert.Contains($"kept as {aside}", restore.Out, StringComparison.Ordinal);
         Assert.Equal("overwritten by accident", File.ReadAllText(aside));
         var plan = Run("plan", "--detailed-exitcode");
@@ -245,8 +199,7 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public void StateRestore_NewestBackupDamaged_TakesTheNewestThatVerifies()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        ApplyThenDestroy();
         var (older, newest) = (Backups()[0], Backups()[1]);
         File.WriteAllBytes(newest, [.. File.ReadAllBytes(newest).Take(4096)]);
         File.WriteAllBytes(StatePath, []);
@@ -256,28 +209,25 @@ public sealed class StateDamageTests : IDisposable
         Assert.True(restore.ExitCode == 0, restore.Error + restore.Out);
         Assert.Contains($"from {older}", restore.Out, StringComparison.Ordinal);
         Assert.Contains($"skipped {newest}", restore.Out, StringComparison.Ordinal);
-        var list = Run("state", "list");
-        Assert.Equal(["database", "network"], list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]).Order(StringComparer.Ordinal));
+        Assert.Equal(["database", "network"], StateList().Select(l => l.Split('\t')[0]).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public void StateRestore_From_PutsBackThatBackup()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        ApplyThenDestroy();
         Assert.Equal(string.Empty, Run("state", "list").Out);
 
         var restore = Run("state", "restore", "--from", Backups()[0]);
 
         Assert.True(restore.ExitCode == 0, restore.Error + restore.Out);
-        Assert.Equal(2, Run("state", "list").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(2, StateList().Length);
     }
 
     [Fact]
     public void StateRestore_List_ShowsEachBackupNewestFirstAndChangesNothing()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
-        Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+        ApplyThenDestroy();
         File.WriteAllText(Backups()[0], "garbage");
         var before = File.ReadAllBytes(StatePath);
 
@@ -296,7 +246,7 @@ public sealed class StateDamageTests : IDisposable
     [Fact]
     public async Task StateRestore_WhileAnotherProcessHasTheStateOpen_IsRefused()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
         var before = File.ReadAllBytes(StatePath);
         using var protector = new Baton.State.AesGcmSecretProtector(new byte[32]);
         await using (await Baton.State.Sqlite.SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
@@ -308,13 +258,13 @@ public sealed class StateDamageTests : IDisposable
         }
 
         Assert.Equal(before, File.ReadAllBytes(StatePath));
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*"));
+        Assert.Empty(SetAside());
     }
 
     [Fact]
     public async Task StateRestore_WhileAStackLockIsHeld_IsRefusedNamingTheHolder()
     {
-        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        Apply();
         using (var protector = new Baton.State.AesGcmSecretProtector(new byte[32]))
         await using (var store = await Baton.State.Sqlite.SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
         {
@@ -326,49 +276,62 @@ public sealed class StateDamageTests : IDisposable
         AssertCleanError(restore, StatePath);
         Assert.Contains("locked by ops@elsewhere pid 7", restore.Error, StringComparison.Ordinal);
         Assert.Contains("baton force-unlock", restore.Error, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*"));
+        Assert.Empty(SetAside());
     }
 
     [Fact]
     public void StateRestore_NoBackups_FailsClearly()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
-        File.WriteAllBytes(StatePath, []);
+        var restore = FailsOnState([], "state", "restore");
 
-        var restore = Run("state", "restore");
-
-        AssertCleanError(restore, StatePath);
         Assert.Contains("no backup", restore.Error, StringComparison.Ordinal);
         Assert.Equal(0, new FileInfo(StatePath).Length);
     }
 
-    private CliRunner.Result Run(params string[] args) => CliRunner.Run(_directory, args);
+    private CliRunner.Result Run(params string[] args) => _stack.Run(args);
+
+    private void Apply() => Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+
+    private void Destroy() => Assert.Equal(0, Run("destroy", "--auto-approve").ExitCode);
+
+    /// <summary>Applies the stack and destroys it again, which leaves two backups, the older one holding both resources.</summary>
+    private void ApplyThenDestroy()
+    {
+        Apply();
+        Destroy();
+    }
+
+    /// <summary>Runs a command on a state file holding <paramref name="content"/>: it must fail cleanly, naming the file.</summary>
+    private CliRunner.Result FailsOnState(byte[] content, params string[] args)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
+        File.WriteAllBytes(StatePath, content);
+        var result = Run(args);
+        AssertCleanError(result, StatePath);
+        return result;
+    }
+
+    /// <summary>The lines <c>baton state list</c> prints, one for each object in the state.</summary>
+    private string[] StateList() => Run("state", "list").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     private string[] Backups()
     {
-        var directory = Path.Combine(_directory, ".baton", "backups");
+        var directory = _stack.Combine(".baton", "backups");
         return Directory.Exists(directory) ? [.. Directory.GetFiles(directory, "state-*.db").Order(StringComparer.Ordinal)] : [];
     }
 
-    private void Sql(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={StatePath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    /// <summary>The state files a restore set aside.</summary>
+    private string[] SetAside() => Directory.GetFiles(Path.GetDirectoryName(StatePath)!, "state.db.corrupt-*");
 
     private long LiveObjects()
     {
-        var world = Path.Combine(_directory, ".baton", "sim-world.db");
-        if (!File.Exists(world))
+        if (!File.Exists(_stack.WorldPath))
         {
             return 0;
         }
 
-        using var open = SimWorld.Open(world);
-        return open.CountLive();
+        using var world = _stack.World();
+        return world.CountLive();
     }
 
     /// <summary>An error a user can act on: exit 1, the file named, and no exception type or stack frame in sight.</summary>

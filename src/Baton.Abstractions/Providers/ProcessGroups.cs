@@ -17,6 +17,12 @@ public static partial class ProcessGroups
     /// <summary>The start time of <paramref name="pid"/> in clock ticks since boot, or null when it is gone or a zombie.</summary>
     public static long? StartTicks(int pid) => Read(pid) is { Live: true } stat ? stat.StartTicks : null;
 
+    /// <summary>
+    /// Whether <paramref name="pid"/> names a live process that started at <paramref name="startTicks"/>: the same
+    /// process as the one recorded, not one the kernel has since given that pid to, nor a zombie.
+    /// </summary>
+    public static bool IsAlive(int pid, long startTicks) => pid > 0 && StartTicks(pid) == startTicks;
+
     /// <summary>Whether the process, or any process left in its group, still runs.</summary>
     public static bool IsRunning(CommandProcess process)
     {

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using Baton.Providers;
 
 namespace Baton.Engine.Secrets;
 
@@ -108,51 +110,20 @@ public sealed class SecretKeySource
 
     private byte[] CreateKeyFile()
     {
-        var directory = Path.GetDirectoryName(KeyFile)!;
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(Path.GetDirectoryName(KeyFile)!);
         var key = new byte[KeySize];
         _random.GetBytes(key);
-        var temporary = Path.Combine(directory, $".secret.key.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                // The mode is set when the file is created, so the key is never readable by others, not even briefly.
-                options.UnixCreateMode = OwnerOnly;
-            }
-
-            using (var stream = new FileStream(temporary, options))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(Convert.ToBase64String(key));
-                writer.Write('\n');
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                // Not overwriting: if another process created the key meanwhile, its key wins and ours is discarded.
-                File.Move(temporary, KeyFile, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(KeyFile))
-            {
-                return ReadKeyFile();
-            }
-
-            return key;
+            // Owner-only from its creation, so the key is never readable by others, not even briefly. Not overwriting:
+            // if another process created the key meanwhile, its key wins and ours is discarded.
+            return AtomicFile.TryCreate(KeyFile, Encoding.UTF8.GetBytes(Convert.ToBase64String(key) + "\n"), OwnerOnly)
+                ? key
+                : ReadKeyFile();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new SecretKeyException($"Cannot create the secret key file {KeyFile}: {ex.Message}", ex);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
         }
     }
 

@@ -48,29 +48,29 @@ public sealed class ExecKillAndResumeTests(ITestOutputHelper output)
             {
                 first = await FirstAttemptAsync(directory.FullName, worker);
                 await Task.Delay(500);
-                Assert.True(IsRunning(first), $"the first attempt (pid {first}) stopped before its worker was killed");
+                Assert.True(ProcFs.IsRunning(first), $"the first attempt (pid {first}) stopped before its worker was killed");
                 worker.KillAlone();
             }
 
             var killed = Stopwatch.StartNew();
-            while (IsRunning(first) && killed.Elapsed < TimeSpan.FromSeconds(2))
+            while (ProcFs.IsRunning(first) && killed.Elapsed < TimeSpan.FromSeconds(2))
             {
                 await Task.Delay(20);
             }
 
-            Assert.False(IsRunning(first), $"the first attempt (pid {first}) still ran {killed.Elapsed.TotalSeconds:F1} s after its worker was killed");
+            Assert.False(ProcFs.IsRunning(first), $"the first attempt (pid {first}) still ran {killed.Elapsed.TotalSeconds:F1} s after its worker was killed");
             output.WriteLine($"the first attempt was gone {killed.ElapsedMilliseconds} ms after its worker");
 
             var (exit, stdout, stderr) = await BatonProcess.RunAsync(directory.FullName, CommandTimeout, "resume", ".");
             Assert.True(exit == 0, $"baton resume failed (exit {exit}): {stderr}\n{stdout}");
 
-            var attempts = Lines(directory.FullName, "attempts");
+            var attempts = WorkflowFixture.Lines(directory.FullName, "attempts");
             var starts = attempts.Where(l => l.StartsWith("start ", StringComparison.Ordinal)).ToList();
             Assert.Equal(2, starts.Count);
             Assert.Single(attempts, l => l.StartsWith("end ", StringComparison.Ordinal));
 
             // No two attempts ever beat at the same time: each attempt's beats lie wholly before the next one's.
-            var spans = Lines(directory.FullName, "beats")
+            var spans = WorkflowFixture.Lines(directory.FullName, "beats")
                 .Select(l => l.Split(' '))
                 .GroupBy(f => f[0], StringComparer.Ordinal)
                 .Select(g => (Pid: g.Key, First: g.Min(f => long.Parse(f[1], CultureInfo.InvariantCulture)), Last: g.Max(f => long.Parse(f[1], CultureInfo.InvariantCulture))))
@@ -102,11 +102,11 @@ public sealed class ExecKillAndResumeTests(ITestOutputHelper output)
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < CommandTimeout)
         {
-            var start = Lines(directory, "attempts").FirstOrDefault(l => l.StartsWith("start ", StringComparison.Ordinal));
+            var start = WorkflowFixture.Lines(directory, "attempts").FirstOrDefault(l => l.StartsWith("start ", StringComparison.Ordinal));
             if (start is not null)
             {
                 var pid = start["start ".Length..];
-                if (Lines(directory, "beats").Any(l => l.StartsWith(pid + " ", StringComparison.Ordinal)))
+                if (WorkflowFixture.Lines(directory, "beats").Any(l => l.StartsWith(pid + " ", StringComparison.Ordinal)))
                 {
                     return int.Parse(pid, CultureInfo.InvariantCulture);
                 }
@@ -125,40 +125,14 @@ public sealed class ExecKillAndResumeTests(ITestOutputHelper output)
         return 0;
     }
 
-    /// <summary>Whether the process is there and not a zombie (a dead child its new parent has not reaped yet).</summary>
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state is not ("Z" or "X");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    private static string[] Lines(string directory, string name)
-    {
-        var path = Path.Combine(directory, name);
-        return File.Exists(path) ? File.ReadAllLines(path) : [];
-    }
-
     /// <summary>Kills what a failed run of the test may have left: every process whose working directory is the test's.</summary>
     private static void KillLeftovers(string directory)
     {
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in ProcFs.Pids())
         {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
             try
             {
-                if (new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget is { } cwd && cwd.StartsWith(directory, StringComparison.Ordinal))
+                if (new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget is { } cwd && cwd.StartsWith(directory, StringComparison.Ordinal))
                 {
                     using var process = Process.GetProcessById(pid);
                     process.Kill();

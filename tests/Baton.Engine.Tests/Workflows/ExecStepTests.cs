@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Baton.Engine.Tests.Support;
 using Baton.Engine.Workflows;
 using Baton.Values;
 
@@ -78,12 +79,12 @@ public sealed class ExecStepTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => step.WaitAsync(TimeSpan.FromSeconds(30)));
 
             clock.Restart();
-            while (IsRunning(pid) && clock.Elapsed < TimeSpan.FromSeconds(5))
+            while (ProcFs.IsRunning(pid) && clock.Elapsed < TimeSpan.FromSeconds(5))
             {
                 await Task.Delay(20);
             }
 
-            Assert.False(IsRunning(pid), $"the step's child {pid} outlived the cancelled step");
+            Assert.False(ProcFs.IsRunning(pid), $"the step's child {pid} outlived the cancelled step");
         }
         finally
         {
@@ -93,17 +94,4 @@ public sealed class ExecStepTests
 
     private static Value Command(params string[] argv) =>
         Value.Map([new("command", Value.List([.. argv.Select(Value.String)]))]);
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0] is not ("Z" or "X");
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
 }

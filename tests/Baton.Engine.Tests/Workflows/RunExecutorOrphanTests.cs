@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Baton.Engine.Tests.Support;
 using Baton.Runs;
 using Baton.Values;
 
@@ -39,7 +40,7 @@ public sealed class RunExecutorOrphanTests
     {
         await using var fixture = await WorkflowFixture.CreateAsync();
         using var orphan = StartOrphan(fixture.Directory);
-        var ticks = StartTicks(orphan.Id);
+        var ticks = ProcFs.StartTicks(orphan.Id);
         var runId = await InterruptedRunAsync(fixture, orphan.Id, ticks);
 
         RunRecord finished;
@@ -57,7 +58,7 @@ public sealed class RunExecutorOrphanTests
         Assert.Equal(RunStatus.Succeeded, finished.Status);
         Assert.Equal(["retried"], fixture.Lines("trace"));
         Assert.Empty(fixture.Lines("overlap"));
-        Assert.Empty(GroupMembers(orphan.Id));
+        Assert.Empty(ProcFs.GroupMembers(orphan.Id));
         var events = await fixture.EventsAsync(runId);
         var killed = Assert.Single(events, e => e.Kind == "step.orphan_killed");
         Assert.Equal("slow", killed.Step);
@@ -75,7 +76,7 @@ public sealed class RunExecutorOrphanTests
         try
         {
             // The pid of a live process, but not the start time recorded: the kernel gave the pid to another process.
-            var runId = await InterruptedRunAsync(fixture, other.Id, StartTicks(other.Id) + 1);
+            var runId = await InterruptedRunAsync(fixture, other.Id, ProcFs.StartTicks(other.Id) + 1);
 
             await using var second = fixture.Runtime(owner: "worker-2");
             var finished = await second.ExecuteAsync(runId, fixture.Host, null, Token).WaitAsync(TimeSpan.FromSeconds(30));
@@ -145,42 +146,5 @@ public sealed class RunExecutorOrphanTests
         kill.WaitForExit();
         orphan.WaitForExit();
         return false;
-    }
-
-    private static string[] Stat(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    }
-
-    /// <summary>Field 22 of /proc/PID/stat (the fields after comm start at field 3).</summary>
-    private static long StartTicks(int pid) => long.Parse(Stat(pid)[19], CultureInfo.InvariantCulture);
-
-    /// <summary>The live (not zombie) processes of process group <paramref name="group"/>.</summary>
-    private static List<int> GroupMembers(int group)
-    {
-        var members = new List<int>();
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var fields = Stat(pid);
-                if (fields[0] is not ("Z" or "X") && fields[2] == group.ToString(CultureInfo.InvariantCulture))
-                {
-                    members.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // Gone while we looked.
-            }
-        }
-
-        return members;
     }
 }

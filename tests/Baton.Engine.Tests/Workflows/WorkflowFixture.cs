@@ -73,9 +73,12 @@ internal sealed class WorkflowFixture : IAsyncDisposable
         await Store.ReadRunEventsAsync(runId, 0, 100_000, CancellationToken.None);
 
     /// <summary>The lines of a file the steps append to (empty when none wrote it).</summary>
-    public string[] Lines(string name)
+    public string[] Lines(string name) => Lines(Directory, name);
+
+    /// <summary>The lines of the file <paramref name="name"/> in <paramref name="directory"/> (empty when there is none).</summary>
+    public static string[] Lines(string directory, string name)
     {
-        var path = Path.Combine(Directory, name);
+        var path = Path.Combine(directory, name);
         return File.Exists(path) ? File.ReadAllLines(path) : [];
     }
 

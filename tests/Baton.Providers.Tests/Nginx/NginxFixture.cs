@@ -52,7 +52,7 @@ internal sealed class NginxFixture : IDisposable
         var parts = System.IO.File.ReadAllText(path).Split(' ');
         var pid = int.Parse(parts[0], CultureInfo.InvariantCulture);
         var ticks = long.Parse(parts[1], CultureInfo.InvariantCulture);
-        return MasterIdentity.IsAlive(pid, ticks) ? (pid, ticks) : null;
+        return ProcessGroups.IsAlive(pid, ticks) ? (pid, ticks) : null;
     }
 
     /// <summary>Starts a backend on a free loopback port answering every request with <paramref name="name"/>; returns "127.0.0.1:PORT".</summary>
@@ -94,15 +94,15 @@ internal sealed class NginxFixture : IDisposable
         if (Master() is { } master && System.IO.File.Exists(pidFile)
             && int.Parse(System.IO.File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture) == master.Pid)
         {
-            MasterIdentity.Send(master.Pid, MasterIdentity.Quit);
-            for (var i = 0; i < 200 && MasterIdentity.IsAlive(master.Pid, master.Ticks); i++)
+            MasterSignals.Send(master.Pid, MasterSignals.Quit);
+            for (var i = 0; i < 200 && ProcessGroups.IsAlive(master.Pid, master.Ticks); i++)
             {
                 Thread.Sleep(25);
             }
 
-            if (MasterIdentity.IsAlive(master.Pid, master.Ticks))
+            if (ProcessGroups.IsAlive(master.Pid, master.Ticks))
             {
-                MasterIdentity.Send(master.Pid, MasterIdentity.Kill);
+                MasterSignals.Send(master.Pid, MasterSignals.Kill);
             }
         }
 

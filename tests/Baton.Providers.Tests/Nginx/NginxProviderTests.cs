@@ -205,7 +205,7 @@ public sealed class NginxProviderTests : IDisposable
 
         Assert.Null((await DeleteAsync(provider, created)).Error);
         Assert.True(Refuses(port));
-        Assert.False(MasterIdentity.IsAlive(master.Value.Pid, master.Value.Ticks));
+        Assert.False(ProcessGroups.IsAlive(master.Value.Pid, master.Value.Ticks));
         var read = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, Id = created.Id, Inputs = inputs }, CancellationToken.None);
         Assert.Null(read.Error);
         Assert.False(read.Exists);
@@ -259,8 +259,8 @@ public sealed class NginxProviderTests : IDisposable
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);
         var master = _fixture.Master()!.Value;
-        MasterIdentity.Send(master.Pid, MasterIdentity.Quit);
-        for (var i = 0; i < 200 && MasterIdentity.IsAlive(master.Pid, master.Ticks); i++)
+        MasterSignals.Send(master.Pid, MasterSignals.Quit);
+        for (var i = 0; i < 200 && ProcessGroups.IsAlive(master.Pid, master.Ticks); i++)
         {
             await Task.Delay(25);
         }

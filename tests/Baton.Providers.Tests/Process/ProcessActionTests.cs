@@ -100,7 +100,7 @@ public sealed class ProcessActionTests : IDisposable
         var after = restarted.Outputs.AsMap()["pids"].AsList();
         Assert.Equal(2, after.Length);
         Assert.Empty(after.Intersect(before));
-        Assert.All(States(created.Attributes!), s => Assert.False(ProcessIdentity.IsAlive((int)s.AsMap()["pid"].AsNumber(), (long)s.AsMap()["start_time"].AsNumber())));
+        Assert.All(States(created.Attributes!), s => Assert.False(ProcessGroups.IsAlive((int)s.AsMap()["pid"].AsNumber(), (long)s.AsMap()["start_time"].AsNumber())));
     }
 
     [Fact]

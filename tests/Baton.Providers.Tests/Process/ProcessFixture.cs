@@ -38,7 +38,7 @@ internal sealed class ProcessFixture : IDisposable
     /// <summary>Kills this process too on dispose.</summary>
     public void Track(int pid)
     {
-        if (ProcessIdentity.StartTicks(pid) is { } ticks)
+        if (ProcessGroups.StartTicks(pid) is { } ticks)
         {
             _extra.Add((pid, ticks));
         }
@@ -58,7 +58,7 @@ internal sealed class ProcessFixture : IDisposable
 
         foreach (var (pid, ticks) in replicas)
         {
-            if (ProcessIdentity.IsAlive(pid, ticks))
+            if (ProcessGroups.IsAlive(pid, ticks))
             {
                 Signals.Send(pid, Signals.Kill);
             }

@@ -52,7 +52,7 @@ public sealed class ProcessProviderTests : IDisposable
         Assert.Equal(2, map["pids"].AsList().Length);
         Assert.All(map["endpoints"].AsList(), e => Assert.Matches(@"^127\.0\.0\.1:\d+$", e.AsString()));
         Assert.Equal(2, map["endpoints"].AsList().Distinct().Count());
-        Assert.All(Identities(created.Attributes!), id => Assert.True(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
+        Assert.All(Identities(created.Attributes!), id => Assert.True(ProcessGroups.IsAlive(id.Pid, id.Ticks)));
         Assert.All(States(created.Attributes!), s => Assert.Equal(Value.True, s.AsMap()["alive"]));
         Assert.True(System.IO.File.Exists(Path.Combine(_fixture.State, "process", "process.service.web", "0.log")));
     }
@@ -68,7 +68,7 @@ public sealed class ProcessProviderTests : IDisposable
         }
 
         var (pid, ticks) = Identities(created.Attributes!)[0];
-        Assert.True(ProcessIdentity.IsAlive(pid, ticks));
+        Assert.True(ProcessGroups.IsAlive(pid, ticks));
 
         // Its own session (its wrapper's): the replica is not in the test host's session.
         static string Session(string pid)
@@ -83,7 +83,7 @@ public sealed class ProcessProviderTests : IDisposable
         var read = await ReadAsync(second, created.Id!);
         Assert.True(read.Exists);
         await DeleteAsync(second, created.Id!, read.Attributes!);
-        Assert.False(ProcessIdentity.IsAlive(pid, ticks));
+        Assert.False(ProcessGroups.IsAlive(pid, ticks));
         Assert.Empty(Directory.GetFiles(Path.Combine(_fixture.State, "process", "process.service.web"), "*.exit"));
         Assert.False((await ReadAsync(second, created.Id!)).Exists);
     }
@@ -96,7 +96,7 @@ public sealed class ProcessProviderTests : IDisposable
         var created = await CreateAsync(provider, inputs);
         var (pid, ticks) = Identities(created.Attributes!)[1];
         Signals.Send(pid, Signals.Kill);
-        await WaitUntilAsync(() => !ProcessIdentity.IsAlive(pid, ticks));
+        await WaitUntilAsync(() => !ProcessGroups.IsAlive(pid, ticks));
 
         var read = await ReadAsync(provider, created.Id!);
         Assert.True(read.Exists);
@@ -122,7 +122,7 @@ public sealed class ProcessProviderTests : IDisposable
     {
         using var bystander = System.Diagnostics.Process.Start("sleep", "300");
         _fixture.Track(bystander.Id);
-        var ticks = ProcessIdentity.StartTicks(bystander.Id)!.Value;
+        var ticks = ProcessGroups.StartTicks(bystander.Id)!.Value;
 
         // A record whose pid is now another process (same pid, different start time): a reused pid.
         var registry = new ServiceRegistry(_fixture.Registry);
@@ -139,7 +139,7 @@ public sealed class ProcessProviderTests : IDisposable
         var read = await ReadAsync(provider, id);
         Assert.Equal(Value.False, States(read.Attributes!)[0].AsMap()["alive"]);
         await DeleteAsync(provider, id, read.Attributes!);
-        Assert.True(ProcessIdentity.IsAlive(bystander.Id, ticks), "a process with a reused pid was signalled");
+        Assert.True(ProcessGroups.IsAlive(bystander.Id, ticks), "a process with a reused pid was signalled");
         bystander.Kill();
     }
 
@@ -243,7 +243,7 @@ public sealed class ProcessProviderTests : IDisposable
         var updated = await UpdateAsync(provider, created, before, V.Map(("command", Argv("no-such-program-baton"))));
         Assert.NotNull(updated.Error);
         var (pid, ticks) = Identities(created.Attributes!)[0];
-        Assert.True(ProcessIdentity.IsAlive(pid, ticks));
+        Assert.True(ProcessGroups.IsAlive(pid, ticks));
     }
 
     [Fact]
@@ -281,7 +281,7 @@ public sealed class ProcessProviderTests : IDisposable
         var started = DateTime.UtcNow;
         await DeleteAsync(provider, created.Id!, created.Attributes!);
         var took = DateTime.UtcNow - started;
-        Assert.False(ProcessIdentity.IsAlive(pid, ticks));
+        Assert.False(ProcessGroups.IsAlive(pid, ticks));
         Assert.InRange(took, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(8));
     }
 
@@ -384,7 +384,7 @@ public sealed class ProcessProviderTests : IDisposable
         var one = await UpdateAsync(provider, three, Inputs(3), Inputs(1));
         Assert.Null(one.Error);
         Assert.Equal([Identities(two.Attributes!)[0]], Identities(one.Attributes!));
-        Assert.All(Identities(three.Attributes!)[1..], id => Assert.False(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
+        Assert.All(Identities(three.Attributes!)[1..], id => Assert.False(ProcessGroups.IsAlive(id.Pid, id.Ticks)));
     }
 
     [Fact]
@@ -397,8 +397,8 @@ public sealed class ProcessProviderTests : IDisposable
         var updated = await UpdateAsync(provider, created, before, after);
         Assert.Null(updated.Error);
         Assert.Equal(created.Id, updated.Id);
-        Assert.All(Identities(created.Attributes!), id => Assert.False(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
-        Assert.All(Identities(updated.Attributes!), id => Assert.True(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
+        Assert.All(Identities(created.Attributes!), id => Assert.False(ProcessGroups.IsAlive(id.Pid, id.Ticks)));
+        Assert.All(Identities(updated.Attributes!), id => Assert.True(ProcessGroups.IsAlive(id.Pid, id.Ticks)));
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public sealed class ProcessRolloutTests : IDisposable
             Assert.Equal("v2", await VersionAsync(endpoint, CancellationToken.None));
         }
 
-        Assert.All(Identities(created.Attributes!), id => Assert.False(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
+        Assert.All(Identities(created.Attributes!), id => Assert.False(ProcessGroups.IsAlive(id.Pid, id.Ticks)));
 
         var record = new ServiceRegistry(_fixture.Registry).Find(created.Id!)!;
         Assert.Null(record.RolloutInputs);
@@ -167,7 +167,7 @@ public sealed class ProcessRolloutTests : IDisposable
         // Old replicas 1 and 2 still serve v1, new replica 0 serves v2; the failed one is gone.
         var oldEndpoints = Endpoints(created.Attributes!);
         var oldIds = Identities(created.Attributes!);
-        Assert.False(ProcessIdentity.IsAlive(oldIds[0].Pid, oldIds[0].Ticks));
+        Assert.False(ProcessGroups.IsAlive(oldIds[0].Pid, oldIds[0].Ticks));
         Assert.Equal("v1", await VersionAsync(oldEndpoints[1], CancellationToken.None));
         Assert.Equal("v1", await VersionAsync(oldEndpoints[2], CancellationToken.None));
         var read = await provider.ReadAsync(new ReadRequest { Type = Type, Address = Address, Id = created.Id! }, CancellationToken.None);
@@ -195,8 +195,8 @@ public sealed class ProcessRolloutTests : IDisposable
             Assert.Equal("v3", await VersionAsync(endpoint, CancellationToken.None));
         }
 
-        Assert.False(ProcessIdentity.IsAlive(newId.Pid, newId.Ticks));
-        Assert.All(oldIds, id => Assert.False(ProcessIdentity.IsAlive(id.Pid, id.Ticks)));
+        Assert.False(ProcessGroups.IsAlive(newId.Pid, newId.Ticks));
+        Assert.All(oldIds, id => Assert.False(ProcessGroups.IsAlive(id.Pid, id.Ticks)));
         Assert.Equal(3, new ServiceRegistry(_fixture.Registry).Find(created.Id!)!.Replicas.Length);
     }
 

@@ -47,10 +47,10 @@ public sealed class StateBackupsTests : IDisposable
 
         var kept = backups.List();
         Assert.Equal([T0.AddMinutes(5), T0.AddMinutes(4), T0.AddMinutes(3)], kept.Select(b => b.TakenAt));
-        Assert.Equal([serials[4], serials[3], serials[2]], kept.Select(b => Scalar(b.Path, "SELECT serial FROM stacks WHERE name = 'app'")));
+        Assert.Equal([serials[4], serials[3], serials[2]], kept.Select(b => SqliteFile.Scalar(b.Path, "SELECT serial FROM stacks WHERE name = 'app'")));
         Assert.Equal("state-20250601T1205000000000Z.db", Path.GetFileName(kept[0].Path));
         Assert.Equal(3, Directory.GetFiles(BackupDirectory).Length);
-        Assert.All(kept, b => Assert.Equal("delete", Scalar(b.Path, "PRAGMA journal_mode")));
+        Assert.All(kept, b => Assert.Equal("delete", SqliteFile.Scalar(b.Path, "PRAGMA journal_mode")));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class StateBackupsTests : IDisposable
         await store.ReplaceAsync(new StackState { Stack = "app", Serial = 0, Resources = ImmutableSortedDictionaryOf(Resource("db")), Outputs = Value.EmptyMap }, held.FencingToken, Token);
 
         var backup = Assert.Single(backups.List());
-        Assert.Equal("db", Scalar(backup.Path, "SELECT key FROM resources"));
+        Assert.Equal("db", SqliteFile.Scalar(backup.Path, "SELECT key FROM resources"));
     }
 
     [Fact]
@@ -206,13 +206,4 @@ public sealed class StateBackupsTests : IDisposable
 
     private static System.Collections.Immutable.ImmutableSortedDictionary<string, ResourceState> ImmutableSortedDictionaryOf(params ResourceState[] resources) =>
         System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, resources.Select(r => KeyValuePair.Create(r.Key, r)));
-
-    private static object? Scalar(string database, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
 }
