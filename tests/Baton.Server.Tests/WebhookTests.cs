@@ -167,7 +167,7 @@ public sealed class WebhookTests
     }
 
     [Fact]
-    public async Task ReadmeExample_SignedWithOpensslAndSentWithCurl_StartsTheRun()
+    public async Task DocsExample_SignedWithOpensslAndSentWithCurl_StartsTheRun()
     {
         const string Deploy = """
               deploy:
@@ -178,11 +178,11 @@ public sealed class WebhookTests
                   say: { uses: exec, with: { command: [echo, "deploying ${inputs.version}"] } }
             """;
         await using var server = await ServerHarness.StartAsync(TestStacks.Web + "\n" + Deploy);
-        var readme = await File.ReadAllTextAsync(Path.Combine(Baton.Cli.Tests.RepositoryPaths.Root, "README.md"));
-        var section = readme.IndexOf("#### Signing a webhook request", StringComparison.Ordinal);
-        Assert.True(section > 0, "the README has no section on signing webhooks");
-        var start = readme.IndexOf("```bash\n", section, StringComparison.Ordinal) + "```bash\n".Length;
-        var example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var page = await File.ReadAllTextAsync(Path.Combine(Baton.Cli.Tests.RepositoryPaths.Root, "docs", "control-plane.md"));
+        var section = page.IndexOf("\n### Signing a webhook request\n", StringComparison.Ordinal);
+        Assert.True(section > 0, "docs/control-plane.md has no section on signing webhooks");
+        var start = page.IndexOf("```bash\n", section, StringComparison.Ordinal) + "```bash\n".Length;
+        var example = page[start..page.IndexOf("```", start, StringComparison.Ordinal)];
         const string Documented = "http://127.0.0.1:8140/api/stacks/mystack/";
         Assert.Contains(Documented, example, StringComparison.Ordinal);
 

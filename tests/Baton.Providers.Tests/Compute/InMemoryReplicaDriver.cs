@@ -13,9 +13,10 @@ namespace Baton.Providers.Tests.Compute;
 /// </summary>
 /// <remarks>
 /// Readiness is the world's, not the replica set's opinion: without a health check a replica is ready once it has been
-/// alive <see cref="ReplicaSettings.StartGrace"/> (the README's rule); with an exec check, once its check passes (at
-/// start unless told otherwise). Every start, failed start, stop and save is recorded in <see cref="Trace"/> with the
-/// world as it is right after it. Time is <see cref="InstantTimeProvider"/>'s, so waits cost nothing.
+/// alive <see cref="ReplicaSettings.StartGrace"/> (the readiness rule of src/Baton.Providers.Compute/README.md and
+/// docs/containers.md); with an exec check, once its check passes (at start unless told otherwise). Every start,
+/// failed start, stop and save is recorded in <see cref="Trace"/> with the world as it is right after it. Time is
+/// <see cref="InstantTimeProvider"/>'s, so waits cost nothing.
 /// </remarks>
 internal sealed class InMemoryReplicaDriver(InstantTimeProvider time) : IReplicaDriver<InMemoryReplica>
 {
