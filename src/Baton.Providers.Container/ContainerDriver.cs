@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Baton.Providers.Compute;
 using Baton.Providers.Container.Engine;
+using Baton.Replicas;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Container;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Baton.Providers.Compute;
 using Baton.Providers.Container.Engine;
+using Baton.Replicas;
 using Baton.Text;
 using Baton.Values;
 

@@ -1,5 +1,5 @@
-using Baton.Providers.Compute;
 using Baton.Providers.Container.Engine;
+using Baton.Replicas;
 using Baton.Values;
 
 namespace Baton.Providers.Container;

@@ -2,8 +2,9 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Baton.Diagnostics;
-using Baton.Providers.Compute;
 using Baton.Providers.Container.Engine;
+using Baton.Replicas;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Container;

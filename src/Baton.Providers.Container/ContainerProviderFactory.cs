@@ -1,4 +1,5 @@
 using Baton.Providers.Container.Engine;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Container;

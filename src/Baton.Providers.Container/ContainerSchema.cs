@@ -1,4 +1,5 @@
-using Baton.Providers.Compute;
+using Baton.Replicas;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Container;

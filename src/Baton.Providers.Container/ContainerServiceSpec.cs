@@ -2,7 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Baton.Providers.Compute;
+using Baton.Replicas;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Container;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Baton.Diagnostics;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.File;
@@ -11,7 +12,7 @@ namespace Baton.Providers.File;
 /// inside a root before anything is read or written; an escape is a validation diagnostic and a permanent error,
 /// never a write. Read reports what is on disk, so the planner sees drift.
 /// </summary>
-internal sealed class FileProvider(PathConfinement paths, PathConfinement stack) : IProvider
+internal sealed class FileProvider(PathConfinement paths, PathConfinement stack, ITemplateRenderer? templates) : IProvider
 {
     /// <summary>A path that resolves outside the provider's roots (or a template source outside the stack directory).</summary>
     public const string PathEscapeCode = "BT5201";
@@ -24,8 +25,6 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
 
     /// <summary>A resource type the file provider does not offer, or an input of the wrong kind.</summary>
     public const string InvalidInputCode = "BT5204";
-
-    private readonly TemplateRenderer _renderer = new(stack);
 
     public ProviderSchema Schema => FileSchema.Provider;
 
@@ -69,7 +68,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
                 var vars = inputs.TryGetValue("vars", out var given) && given.Kind != ValueKind.Null ? given : Value.EmptyMap;
                 if (vars.IsWhollyKnown)
                 {
-                    _renderer.Render(source.AsString(), vars, out var renderError);
+                    Render(source.AsString(), vars, out var renderError);
                     if (renderError is not null)
                     {
                         Error(TemplateCode, renderError);
@@ -108,7 +107,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
                 Value? rendered = null;
                 if (source.Kind == ValueKind.String && vars.IsWhollyKnown)
                 {
-                    rendered = _renderer.Render(source.AsString(), vars, out var error);
+                    rendered = Render(source.AsString(), vars, out var error);
                     if (error is not null)
                     {
                         diagnostics = diagnostics.Add(Diagnostic.Error(TemplateCode, error) with { Subject = request.Address });
@@ -263,7 +262,7 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
                 {
                     var source = Known(inputs, "source") is { Kind: ValueKind.String } s ? s.AsString() : string.Empty;
                     var vars = Known(inputs, "vars") ?? Value.EmptyMap;
-                    var rendered = _renderer.Render(source, vars, out var renderError);
+                    var rendered = Render(source, vars, out var renderError);
                     if (rendered is null || !rendered.IsKnown)
                     {
                         return ResourceResult.Failure(ProviderError.Permanent($"{address}: {renderError ?? "the template's vars are not known"}"));
@@ -377,4 +376,15 @@ internal sealed class FileProvider(PathConfinement paths, PathConfinement stack)
 
     private static Value? Known(ImmutableSortedDictionary<string, Value> map, string name) =>
         map.TryGetValue(name, out var value) && value.Kind is not (ValueKind.Null or ValueKind.Unknown) ? value : null;
+
+    private Value? Render(string source, Value vars, out string? error)
+    {
+        if (templates is null)
+        {
+            error = "this host renders no templates (file.template needs Baton's template renderer)";
+            return null;
+        }
+
+        return templates.Render(source, vars, out error);
+    }
 }

@@ -1,3 +1,4 @@
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.File;
@@ -29,6 +30,6 @@ public sealed class FileProviderFactory : IProviderFactory
 
         var paths = ConfinedRoots.Read(configuration, "roots", [.. roots.AsList().Select(r => r.AsString())]);
         var stack = new PathConfinement(paths.BaseDirectory, [paths.BaseDirectory]);
-        return ValueTask.FromResult<IProvider>(new FileProvider(paths, stack));
+        return ValueTask.FromResult<IProvider>(new FileProvider(paths, stack, configuration.Templates));
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Baton.Runtime;
 
 namespace Baton.Providers.Nginx;
 

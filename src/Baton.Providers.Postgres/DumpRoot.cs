@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Baton.Runtime;
 
 namespace Baton.Providers.Postgres;
 

@@ -1,3 +1,4 @@
+using Baton.Runtime;
 using Baton.Values;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Baton.Providers.Compute;
+using Baton.Replicas;
 using Baton.Values;
 
 namespace Baton.Providers.Process;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Baton.Diagnostics;
-using Baton.Providers.Compute;
+using Baton.Replicas;
 using Baton.Values;
 
 namespace Baton.Providers.Process;

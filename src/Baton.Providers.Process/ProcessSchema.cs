@@ -1,4 +1,4 @@
-using Baton.Providers.Compute;
+using Baton.Replicas;
 using Baton.Values;
 
 namespace Baton.Providers.Process;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Baton.Providers.Compute;
+using Baton.Replicas;
 
 namespace Baton.Providers.Process;
 

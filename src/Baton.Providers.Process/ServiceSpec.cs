@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Baton.Providers.Compute;
+using Baton.Replicas;
 using Baton.Values;
 
 namespace Baton.Providers.Process;

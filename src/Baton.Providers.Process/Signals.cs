@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Baton.Providers.Compute;
+using Baton.Replicas;
 
 namespace Baton.Providers.Process;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.S3;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Baton.Diagnostics;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.S3;

@@ -1,3 +1,4 @@
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.S3;

@@ -20,6 +20,9 @@ public sealed record ProviderConfiguration
     /// <summary>The stack's state directory (<c>.baton/</c>), for a provider's own files such as logs.</summary>
     public required string StateDirectory { get; init; }
 
+    /// <summary>The host's template renderer (Baton's expression language over files of the stack directory); null when the host offers none.</summary>
+    public ITemplateRenderer? Templates { get; init; }
+
     /// <summary>The clock; providers never read the system clock directly.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Baton.Providers;
+using Baton.Runtime;
 
 namespace Baton.Cli.Output;
 

@@ -99,6 +99,7 @@ public sealed class ProviderHost : IAsyncDisposable
                 StackName = _spec.Name,
                 StackDirectory = _stackDirectory,
                 StateDirectory = _stateDirectory,
+                Templates = new StackTemplateRenderer(_stackDirectory),
                 Time = _time,
             },
             cancellationToken);

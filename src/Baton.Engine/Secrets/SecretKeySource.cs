@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Baton.Providers;
+using Baton.Runtime;
 
 namespace Baton.Engine.Secrets;
 

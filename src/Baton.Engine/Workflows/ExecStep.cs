@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Baton.Providers;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Engine.Workflows;

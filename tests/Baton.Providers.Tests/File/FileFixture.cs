@@ -1,3 +1,4 @@
+using Baton.Expressions;
 using Baton.Providers.File;
 using Baton.Providers.Tests.Conformance;
 using Baton.Values;
@@ -28,6 +29,7 @@ internal sealed class FileFixture : IDisposable
         Settings = V.Map(("roots", Value.List((roots.Length == 0 ? ["out"] : roots).Select(Value.String)))),
         StackDirectory = Stack,
         StateDirectory = Path.Combine(Stack, ".baton"),
+        Templates = new StackTemplateRenderer(Stack),
     };
 
     public async Task<IProvider> StartAsync() => await new FileProviderFactory().CreateAsync(Configuration(), CancellationToken.None);

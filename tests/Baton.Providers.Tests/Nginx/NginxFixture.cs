@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Baton.Providers.Nginx;
 using Baton.Providers.Tests.Conformance;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Tests.Nginx;

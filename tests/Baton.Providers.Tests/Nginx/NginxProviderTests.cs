@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Baton.Providers.Nginx;
 using Baton.Providers.Tests.Conformance;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Tests.Nginx;

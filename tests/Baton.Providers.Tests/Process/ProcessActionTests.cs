@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Baton.Providers.Process;
 using Baton.Providers.Tests.Conformance;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Tests.Process;

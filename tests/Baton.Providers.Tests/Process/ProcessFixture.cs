@@ -1,5 +1,6 @@
 using Baton.Providers.Process;
 using Baton.Providers.Tests.Conformance;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Tests.Process;

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
-using Baton.Providers.Compute;
 using Baton.Providers.Process;
 using Baton.Providers.Tests.Conformance;
+using Baton.Replicas;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Tests.Process;
@@ -168,13 +169,16 @@ public sealed class ProcessProviderTests : IDisposable
         using var interrupted = new CancellationTokenSource();
         var first = provider.CreateAsync(new CreateRequest { Type = Type, Address = Address, Inputs = inputs, IdempotencyKey = "op-unready" }, interrupted.Token).AsTask();
 
-        // Cancelled once both replicas have started, while the create waits for them to answer.
-        var logs = Path.Combine(_fixture.State, "process", Address);
+        // Cancelled once both replicas have started and are recorded (their logs appear a moment before the record
+        // does, which a loaded machine stretches), while the create waits for them to answer.
+        var registry = new ServiceRegistry(Path.Combine(_fixture.State, "process", "registry"));
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!(System.IO.File.Exists(Path.Combine(logs, "0.log")) && System.IO.File.Exists(Path.Combine(logs, "1.log"))) && DateTime.UtcNow < deadline)
+        while (registry.Find(ServiceRegistry.IdFor("op-unready")) is not { Replicas.Length: 2 } && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
+
+        Assert.True(DateTime.UtcNow < deadline, "the two replicas were never recorded");
 
         await interrupted.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);

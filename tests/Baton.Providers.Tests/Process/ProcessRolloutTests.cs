@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
-using Baton.Providers.Compute;
 using Baton.Providers.Process;
 using Baton.Providers.Tests.Conformance;
+using Baton.Replicas;
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Tests.Process;
