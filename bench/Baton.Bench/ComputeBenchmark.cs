@@ -9,7 +9,7 @@ using Baton.Engine;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Providers.Container;
 using Baton.Providers.Process;

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Baton.Diagnostics;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Spec;
 using Baton.Text;
 

@@ -5,7 +5,7 @@ using Baton.Engine.Planning;
 using Baton.Engine.Providers;
 using Baton.Engine.Recovery;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.State;
 using Baton.Values;

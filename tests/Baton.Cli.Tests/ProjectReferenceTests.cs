@@ -4,7 +4,7 @@ namespace Baton.Cli.Tests;
 
 /// <summary>
 /// The project references form a clean stack: the provider SDK depends on nothing, providers see only the SDK and
-/// the two libraries made for them, the core and engine know no provider or state implementation, and only the
+/// the two libraries made for them, the language, binding, graph, plans and store contracts know no engine, provider or store implementation, and only the
 /// command line composes the whole. A new project, or a reference across the layers, fails here until the rule is
 /// written down below.
 /// </summary>
@@ -19,10 +19,15 @@ public sealed class ProjectReferenceTests
         "Baton.Runtime" => new HashSet<string> { "Baton.Abstractions" },
         "Baton.Replicas" => new HashSet<string> { "Baton.Abstractions" },
         _ when project.StartsWith("Baton.Providers.", StringComparison.Ordinal) => new HashSet<string>(ProviderLibraries),
-        "Baton.Core" => new HashSet<string> { "Baton.Abstractions" },
-        "Baton.Engine" => new HashSet<string> { "Baton.Core", "Baton.Runtime" },
-        "Baton.State.Sqlite" => new HashSet<string> { "Baton.Core" },
-        "Baton.Server" => new HashSet<string> { "Baton.Core", "Baton.Engine", "Baton.State.Sqlite" },
+        "Baton.Graph" => [],
+        "Baton.Language" => new HashSet<string> { "Baton.Abstractions" },
+        "Baton.Binding" => new HashSet<string> { "Baton.Language", "Baton.Graph" },
+        "Baton.Plans" => new HashSet<string> { "Baton.Abstractions" },
+        "Baton.State" => new HashSet<string> { "Baton.Abstractions" },
+        "Baton.Scaling" => [],
+        "Baton.Engine" => new HashSet<string> { "Baton.Binding", "Baton.Plans", "Baton.State", "Baton.Scaling", "Baton.Runtime" },
+        "Baton.State.Sqlite" => new HashSet<string> { "Baton.State" },
+        "Baton.Server" => new HashSet<string> { "Baton.Engine", "Baton.State.Sqlite" },
         "Baton.Cli" => [.. all.Where(p => p != "Baton.Cli")],
         _ => null,
     };
@@ -80,7 +85,8 @@ public sealed class ProjectReferenceTests
     {
         var all = SourceProjects().Keys.ToList();
 
-        Assert.DoesNotContain("Baton.Core", Allowed("Baton.Providers.File", all)!);
+        Assert.DoesNotContain("Baton.Language", Allowed("Baton.Providers.File", all)!);
+        Assert.DoesNotContain("Baton.Engine", Allowed("Baton.State", all)!);
         Assert.DoesNotContain("Baton.Providers.Sim", Allowed("Baton.Engine", all)!);
         Assert.DoesNotContain("Baton.Runtime", Allowed("Baton.Abstractions", all)!);
         Assert.Null(Allowed("Baton.Something.New", all));

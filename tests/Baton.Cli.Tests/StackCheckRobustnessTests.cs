@@ -1,5 +1,5 @@
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Spec;
 using Baton.Text;
 using CsCheck;

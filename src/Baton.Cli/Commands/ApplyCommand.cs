@@ -5,7 +5,7 @@ using Baton.Engine;
 using Baton.Engine.Workflows;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Spec;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
 using Baton.Engine.Workflows;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Runs;
 using Baton.Spec;
 using Baton.Text;

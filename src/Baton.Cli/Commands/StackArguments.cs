@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Baton.Engine.Hosting;
-using Baton.Model;
+using Baton.Binding;
+using Baton.Spec;
 
 namespace Baton.Cli.Commands;
 

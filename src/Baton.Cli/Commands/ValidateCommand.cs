@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
 
 namespace Baton.Cli.Commands;
 

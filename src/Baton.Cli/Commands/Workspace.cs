@@ -6,7 +6,7 @@ using Baton.Engine.Hosting;
 using Baton.Engine.Workflows;
 using Baton.Engine.Providers;
 using Baton.Engine.Secrets;
-using Baton.Model;
+using Baton.Binding;
 using Baton.State;
 using Baton.State.Sqlite;
 

@@ -5,7 +5,7 @@ using Baton.Diagnostics;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Providers;
 using Baton.State;

@@ -1,5 +1,5 @@
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Spec.Model;
 
 namespace Baton.Engine.Hosting;

@@ -1,7 +1,7 @@
 using Baton.Diagnostics;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Spec;
 
 namespace Baton.Engine.Hosting;

@@ -1,5 +1,5 @@
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Values;
 
 namespace Baton.Engine.Planning;

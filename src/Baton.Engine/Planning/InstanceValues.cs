@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Values;
 
 namespace Baton.Engine.Planning;

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Engine.Providers;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Providers;
 using Baton.Spec.Model;

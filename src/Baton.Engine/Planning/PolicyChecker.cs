@@ -1,6 +1,6 @@
 using Baton.Diagnostics;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Spec.Model;
 using Baton.Values;

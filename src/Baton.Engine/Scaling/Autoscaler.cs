@@ -4,7 +4,7 @@ using Baton.Engine.Planning;
 using Baton.Engine.Reconciling;
 using Baton.Engine.Telemetry;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Scaling;
 using Baton.Spec.Model;
 using Baton.State;

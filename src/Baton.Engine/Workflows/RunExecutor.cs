@@ -4,7 +4,7 @@ using System.Globalization;
 using Baton.Diagnostics;
 using Baton.Engine.Retrying;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Runs;
 using Baton.Runtime;
 using Baton.Spec.Model;

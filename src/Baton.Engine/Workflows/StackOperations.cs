@@ -1,7 +1,7 @@
 using Baton.Engine.Hosting;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Runs;
 using Baton.Spec;

@@ -1,7 +1,7 @@
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
 using Baton.Expressions;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Providers;
 using Baton.Values;
 

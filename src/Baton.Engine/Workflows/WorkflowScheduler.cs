@@ -1,4 +1,4 @@
-using Baton.Model;
+using Baton.Binding;
 using Baton.Runs;
 using Baton.Spec.Model;
 using Cronos;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Runs;
 using Baton.Spec;
 using Baton.Spec.Model;

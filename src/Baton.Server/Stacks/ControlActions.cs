@@ -4,7 +4,7 @@ using Baton.Engine;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
 using Baton.Engine.Workflows;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Runs;
 using Baton.Spec;

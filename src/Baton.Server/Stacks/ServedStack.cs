@@ -9,7 +9,7 @@ using Baton.Engine.Scaling;
 using Baton.Engine.Secrets;
 using Baton.Engine.Telemetry;
 using Baton.Engine.Workflows;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Runs;
 using Baton.Server.Events;
 using Baton.Server.Security;

@@ -1,6 +1,7 @@
 using Baton.Addresses;
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
+using Baton.Spec;
 using Baton.Values;
 using static Baton.Core.Tests.Spec.StackText;
 

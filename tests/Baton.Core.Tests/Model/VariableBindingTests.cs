@@ -1,5 +1,6 @@
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
+using Baton.Spec;
 using Baton.Text;
 using Baton.Values;
 using static Baton.Core.Tests.Spec.StackText;

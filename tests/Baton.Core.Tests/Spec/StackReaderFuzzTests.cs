@@ -1,6 +1,6 @@
 using System.Text;
 using Baton.Diagnostics;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Spec;
 using Baton.Text;
 using CsCheck;

@@ -3,7 +3,7 @@ using Baton.Diagnostics;
 using Baton.Engine.Applying;
 using Baton.Engine.Planning;
 using Baton.Engine.Providers;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Plans;
 using Baton.Providers.Sim;
 using Baton.Spec;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Baton.Diagnostics;
 using Baton.Engine.Workflows;
-using Baton.Model;
+using Baton.Binding;
 using Baton.Runs;
 using Baton.Spec;
 using Baton.Spec.Model;
