@@ -58,7 +58,11 @@ internal sealed class RunExecutor : IDisposable
     private readonly IWorkflowHost _host;
     private readonly IRunObserver? _observer;
     private readonly WorkflowRuntimeOptions _options;
-    private readonly CancellationTokenSource _cancelRun = new();
+    // Two levels of stopping: _stopAll when this executor lets go of the run (it finished, the worker stops, the
+    // history is full) stops every attempt; _cancelRun, a user's cancel, stops the main steps only, so the
+    // compensations and on_exit steps that a cancel sets going still run to their end.
+    private readonly CancellationTokenSource _stopAll = new();
+    private readonly CancellationTokenSource _cancelRun;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RunRecord _run;
     private Phase _phase = Phase.Main;
@@ -77,6 +81,7 @@ internal sealed class RunExecutor : IDisposable
         RunRecord run, WorkflowSpec workflow, IReadOnlyList<StepRecord> steps, TransitionWriter writer, IRunStore store,
         IWorkflowHost host, IRunObserver? observer, WorkflowRuntimeOptions options)
     {
+        _cancelRun = CancellationTokenSource.CreateLinkedTokenSource(_stopAll.Token);
         _run = run;
         _workflow = workflow;
         _writer = writer;
@@ -137,7 +142,7 @@ internal sealed class RunExecutor : IDisposable
             return _run;
         }
 
-        await _cancelRun.CancelAsync();
+        await _stopAll.CancelAsync();
         return _run;
     }
 
@@ -796,7 +801,7 @@ internal sealed class RunExecutor : IDisposable
 
         foreach (var (spec, key, attempt, inputs) in launches)
         {
-            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_cancelRun.Token);
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(spec.IsOnExit ? _stopAll.Token : _cancelRun.Token);
             var limit = AttemptLimit(spec, _steps[key]);
             if (limit is { } l)
             {
@@ -833,7 +838,7 @@ internal sealed class RunExecutor : IDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return _cancelRun.IsCancellationRequested
+            return _stopAll.IsCancellationRequested || (!spec.IsOnExit && _cancelRun.IsCancellationRequested)
                 ? StoppedByCancel
                 : StepOutcome.Transient($"timed out after {Durations.Format(limit ?? TimeSpan.Zero)}");
         }
@@ -958,7 +963,7 @@ internal sealed class RunExecutor : IDisposable
             await _writer.CommitAsync([stop]);
             Apply(stop);
             _phase = Phase.Done;
-            await _cancelRun.CancelAsync();
+            await _stopAll.CancelAsync();
             throw new RunHistoryLimitException(error);
         }
 
@@ -1122,6 +1127,7 @@ internal sealed class RunExecutor : IDisposable
     public void Dispose()
     {
         _cancelRun.Dispose();
+        _stopAll.Dispose();
         foreach (var flight in _inFlight.Values)
         {
             flight.Cancel.Dispose();

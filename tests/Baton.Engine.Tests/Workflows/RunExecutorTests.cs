@@ -307,6 +307,34 @@ public sealed class RunExecutorTests
         Assert.Equal(new string[] { "a", "undo-a", "exit" }, fixture.Lines("trace"));
     }
 
+    [Fact]
+    public async Task Cancel_AnOnExitStepThatTakesAWhile_RunsToItsEnd_AndOnlyTheMainStepsStop()
+    {
+        // The cancel is requested before the on_exit step starts: the step must not inherit it.
+        const string Yaml = """
+            stack: wf
+            workflows:
+              long:
+                steps:
+                  sleep: { uses: exec, with: { command: [sleep, "30"] } }
+                on_exit:
+                  cleanup: { uses: exec, with: { command: [sh, -c, "sleep 0.5; echo exit >> trace"] } }
+            """;
+        await using var fixture = await WorkflowFixture.CreateAsync();
+        await using var runtime = fixture.Runtime();
+        var run = await runtime.CreateRunAsync(WorkflowFixture.Parse(Yaml), "long", Value.EmptyMap, "test", Token);
+        var execution = runtime.ExecuteAsync(run.Id, fixture.Host, null, Token);
+        await fixture.WaitForAsync(run.Id, s => s.TryGetValue("sleep", out var step) && step.Status == StepStatus.Running, "the sleep step to start");
+        await fixture.Store.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Cancel, By = "tester", At = DateTimeOffset.UtcNow }, Token);
+        var finished = await execution.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(RunStatus.Cancelled, finished.Status);
+        var steps = await fixture.StepsAsync(run.Id);
+        Assert.Equal(StepStatus.Cancelled, steps["sleep"].Status);
+        Assert.Equal(StepStatus.Succeeded, steps["cleanup"].Status);
+        Assert.Equal(new string[] { "exit" }, fixture.Lines("trace"));
+    }
+
     private const string ApprovalYaml = """
         stack: wf
         workflows:
