@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# A/B comparison of the engine's apply at two revisions, side by side in one session: builds each revision's
-# benchmark in a temporary worktree, then alternates them RUNS times (default 3) on the same stack of RESOURCES
-# (default 10,000) zero-latency sim resources, and prints the markdown rows of `baton-bench apply` with the revision.
-# Usage: bench/run-ab.sh REV_A REV_B
+# A/B comparison at two revisions, side by side in one session: builds each revision's benchmark in a temporary
+# worktree, then alternates them RUNS times (default 3) and prints the markdown rows with the revision.
+# KIND=apply (default): the engine's apply of RESOURCES (default 10,000) zero-latency sim resources.
+# KIND=workflows: the workflow runtime, 1,000 concurrent runs of a 10-step chain (`baton-bench workflows`).
+# Usage: [KIND=apply|workflows] bench/run-ab.sh REV_A REV_B
 set -euo pipefail
 cd "$(dirname "$0")/.."
 a="${1:?usage: bench/run-ab.sh REV_A REV_B}"
 b="${2:?usage: bench/run-ab.sh REV_A REV_B}"
 runs="${RUNS:-3}"
 resources="${RESOURCES:-10000}"
+kind="${KIND:-apply}"
+case "$kind" in
+  apply)
+    header="| revision | resources | edges | runs | load+bind ms | plan ms | apply ms | load→applied ms | apply µs/resource | no-op plan (refresh) ms | no-op plan (no refresh) ms | destroy (plan+apply) ms | destroy µs/resource | first run load→applied ms | peak working set MB |"
+    align="|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    args=(apply --resources "$resources" --repeat 1 --format markdown) ;;
+  workflows)
+    header="| revision | runs | steps | transitions | repetitions | execute ms | all runs started ms | transitions/s | dispatch p50 ms | dispatch p99 ms | transitions/commit | fsyncs/s (same run) | transitions/s ÷ fsyncs/s | run creates/s | peak working set MB |"
+    align="|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    args=(workflows --repeat 1 --format markdown) ;;
+  *) echo "KIND must be apply or workflows" >&2; exit 2 ;;
+esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/baton-ab.XXXXXX")"
 cleanup() { git worktree remove --force "$work/a" >/dev/null 2>&1 || true; git worktree remove --force "$work/b" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -18,12 +31,12 @@ for side in a b; do
   dotnet build -c Release "$work/$side/bench/Baton.Bench" -v quiet -nologo > /dev/null
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| revision | resources | edges | runs | load+bind ms | plan ms | apply ms | load→applied ms | apply µs/resource | no-op plan (refresh) ms | no-op plan (no refresh) ms | destroy (plan+apply) ms | destroy µs/resource | first run load→applied ms | peak working set MB |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "$header"
+echo "$align"
 for _ in $(seq "$runs"); do
   for side in a b; do
     rev="$a"; [ "$side" = b ] && rev="$b"
-    row="$(cd "$work/$side" && dotnet bench/Baton.Bench/bin/Release/net10.0/baton-bench.dll apply --resources "$resources" --repeat 1 --format markdown | tail -n 1)"
+    row="$(cd "$work/$side" && dotnet bench/Baton.Bench/bin/Release/net10.0/baton-bench.dll "${args[@]}" | tail -n 1)"
     echo "| $rev $row"
   done
 done
