@@ -20,35 +20,11 @@ public sealed class ContainerProviderFactory : IProviderFactory
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<ProviderSettingProblem>();
-        string? Text(string name)
-        {
-            switch (configuration.Setting(name))
-            {
-                case null:
-                    return null;
-                case { Kind: ValueKind.String } value:
-                    return value.AsString();
-                case var other:
-                    problems.Add(new ProviderSettingProblem(name, $"expected a string, got {other}"));
-                    return null;
-            }
-        }
+        string? Text(string name) => configuration.TextSetting(name, problems);
 
         var stackDirectory = Path.GetFullPath(configuration.StackDirectory);
         string? File(string name) => Text(name) is { } path ? Path.GetFullPath(Path.Combine(stackDirectory, path)) : null;
-        var verify = true;
-        switch (configuration.Setting("tls_verify"))
-        {
-            case null:
-                break;
-            case { Kind: ValueKind.Bool } value:
-                verify = value.AsBool();
-                break;
-            case var other:
-                problems.Add(new ProviderSettingProblem("tls_verify", $"expected true or false, got {other}"));
-                break;
-        }
-
+        var verify = configuration.FlagSetting("tls_verify", problems) ?? true;
         var (ca, cert, key, endpointText) = (File("tls_ca"), File("tls_cert"), File("tls_key"), Text("endpoint"));
         var given = configuration.Setting("roots") ?? Value.List(Value.String("."));
         var rootsValid = given.Kind == ValueKind.List && !given.AsList().IsEmpty && given.AsList().All(r => r.Kind == ValueKind.String && r.AsString().Length > 0);

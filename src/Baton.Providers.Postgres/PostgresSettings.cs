@@ -29,22 +29,7 @@ internal sealed record PostgresSettings
     public static PostgresSettings? From(ProviderConfiguration configuration, List<ProviderSettingProblem> problems)
     {
         var found = problems.Count;
-        string Text(string name, string fallback)
-        {
-            var value = configuration.Setting(name);
-            if (value is null)
-            {
-                return fallback;
-            }
-
-            if (value.Kind != ValueKind.String)
-            {
-                problems.Add(new ProviderSettingProblem(name, "must be a string"));
-                return fallback;
-            }
-
-            return value.AsString();
-        }
+        string Text(string name, string fallback) => configuration.TextSetting(name, problems) ?? fallback;
 
         var portValue = configuration.Setting("port");
         var port = 5432;

@@ -1,5 +1,4 @@
 using Baton.Runtime;
-using Baton.Values;
 
 namespace Baton.Providers.S3;
 
@@ -20,31 +19,9 @@ public sealed class S3ProviderFactory : IProviderFactory
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<ProviderSettingProblem>();
-        string? Text(string name)
-        {
-            var value = configuration.Setting(name);
-            if (value is null || value.Kind == ValueKind.String)
-            {
-                return value?.WithoutSensitivity().AsString();
-            }
+        string? Text(string name) => configuration.TextSetting(name, problems);
 
-            problems.Add(new ProviderSettingProblem(name, "must be a string"));
-            return null;
-        }
-
-        bool? forcePathStyle = null;
-        switch (configuration.Setting("force_path_style"))
-        {
-            case null:
-                break;
-            case { Kind: ValueKind.Bool } flag:
-                forcePathStyle = flag.AsBool();
-                break;
-            default:
-                problems.Add(new ProviderSettingProblem("force_path_style", "must be true or false"));
-                break;
-        }
-
+        var forcePathStyle = configuration.FlagSetting("force_path_style", problems);
         var (url, region, accessKey, secretKey) = (Text("endpoint"), Text("region"), Text("access_key"), Text("secret_key"));
         var root = Text("file_root") ?? ".";
         if (root.Length == 0)

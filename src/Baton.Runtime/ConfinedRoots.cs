@@ -42,17 +42,7 @@ public static class ConfinedRoots
         }
 
         var found = problems.Count;
-        bool? outsideAllowed = configuration.Setting(OutsideStackSetting) switch
-        {
-            null => false,
-            { Kind: ValueKind.Bool } allowed => allowed.AsBool(),
-            _ => null,
-        };
-        if (outsideAllowed is null)
-        {
-            problems.Add(new ProviderSettingProblem(OutsideStackSetting, $"expected true or false, got {configuration.Setting(OutsideStackSetting)}"));
-        }
-
+        var outsideAllowed = configuration.FlagSetting(OutsideStackSetting, problems) ?? false;
         var canonicalRoots = ImmutableArray.CreateBuilder<string>(roots.Count);
         foreach (var text in roots)
         {
@@ -68,7 +58,7 @@ public static class ConfinedRoots
             {
                 problems.Add(new ProviderSettingProblem(setting, $"\"{text}\" is a file, not a directory"));
             }
-            else if (outsideAllowed == false && !PathConfinement.IsInside(canonical, stack))
+            else if (!outsideAllowed && !PathConfinement.IsInside(canonical, stack))
             {
                 problems.Add(new ProviderSettingProblem(
                     setting,
