@@ -59,12 +59,40 @@ public sealed class StackSession : IAsyncDisposable
     public Task<JournalRecovery.Result> RecoverAsync(LockHolder holder, CancellationToken cancellationToken) =>
         JournalRecovery.RecoverAsync(Store, holder.Lock, Providers, _time, cancellationToken);
 
-    /// <summary>The plan, against the state as loaded and (when <paramref name="refresh"/>) refreshed.</summary>
+    /// <summary>
+    /// Starts the provider instances a plan against <paramref name="state"/> uses — each one the stack file names and
+    /// each one a resource in state was made by — adding a diagnostic for everything that keeps one from starting
+    /// (a setting it refuses, located at that setting); false when any cannot start.
+    /// </summary>
+    public Task<bool> StartProvidersAsync(StackState state, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return StartProvidersAsync(ProviderHost.InstancesOf(Stack.Spec).Concat(state.Resources.Values.Select(r => r.Provider)), diagnostics, cancellationToken);
+    }
+
+    /// <summary>Starts the provider instances <paramref name="instances"/>, adding a diagnostic for everything that keeps one from starting; false when any cannot start.</summary>
+    public async Task<bool> StartProvidersAsync(IEnumerable<string> instances, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var problems = await Providers.StartAsync(instances, cancellationToken);
+        diagnostics.AddRange(problems);
+        return !problems.Any(d => d.IsError);
+    }
+
+    /// <summary>
+    /// The plan, against the state as loaded and (when <paramref name="refresh"/>) refreshed. When a provider cannot
+    /// start, <paramref name="diagnostics"/> say why and the plan is empty: nothing is refreshed or planned.
+    /// </summary>
     public async Task<(Plan Plan, StackState State, ImmutableArray<string> Gone)> PlanAsync(PlanOptions options, bool refresh, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(diagnostics);
         var state = await Store.LoadAsync(Name, cancellationToken);
+        if (!await StartProvidersAsync(state, diagnostics, cancellationToken))
+        {
+            return (Unplanned(state, options), state, []);
+        }
+
         var gone = ImmutableArray<string>.Empty;
         if (refresh && !state.Resources.IsEmpty)
         {
@@ -82,9 +110,17 @@ public sealed class StackSession : IAsyncDisposable
         return (plan, state, gone);
     }
 
-    /// <summary>The plan against a state the caller has already loaded (and refreshed as it saw fit).</summary>
-    public Task<Plan> PlanFromAsync(StackState state, PlanOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken) =>
-        new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken);
+    /// <summary>
+    /// The plan against a state the caller has already loaded (and refreshed as it saw fit); empty, with
+    /// <paramref name="diagnostics"/> saying why, when a provider cannot start.
+    /// </summary>
+    public async Task<Plan> PlanFromAsync(StackState state, PlanOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return await StartProvidersAsync(state, diagnostics, cancellationToken)
+            ? await new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken)
+            : Unplanned(state, options);
+    }
 
     /// <summary>
     /// Plans against <paramref name="state"/> and, when the plan has changes and no errors, applies it under the held
@@ -153,6 +189,8 @@ public sealed class StackSession : IAsyncDisposable
         await Store.CommitAsync(Event(holder, plan.IsDestroy ? "destroy.finished" : "apply.finished", $"{(plan.IsDestroy ? "destroy" : "apply")} {record.Id} {status.ToString().ToLowerInvariant()}: {Summary(result)}"), CancellationToken.None);
         return result;
     }
+
+    private Plan Unplanned(StackState state, PlanOptions options) => new() { Stack = Name, Serial = state.Serial, IsDestroy = options.Destroy, Changes = [] };
 
     private StateChange Event(LockHolder holder, string kind, string message) => new()
     {

@@ -16,43 +16,39 @@ public sealed class ContainerProviderFactory : IProviderFactory
     public ProviderSchema Schema => ContainerSchema.Provider;
 
     /// <inheritdoc />
-    public ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
+    public ValueTask<ProviderCreation> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var instance = configuration.InstanceName;
-        string? Text(string name)
-        {
-            return configuration.Setting(name) switch
-            {
-                null => null,
-                { Kind: ValueKind.String } value => value.AsString(),
-                var other => throw new ProviderConfigurationException(instance, name, $"expected a string, got {other}"),
-            };
-        }
+        var problems = new List<ProviderSettingProblem>();
+        string? Text(string name) => configuration.TextSetting(name, problems);
 
         var stackDirectory = Path.GetFullPath(configuration.StackDirectory);
         string? File(string name) => Text(name) is { } path ? Path.GetFullPath(Path.Combine(stackDirectory, path)) : null;
-        var verify = configuration.Setting("tls_verify") switch
-        {
-            null => true,
-            { Kind: ValueKind.Bool } value => value.AsBool(),
-            var other => throw new ProviderConfigurationException(instance, "tls_verify", $"expected true or false, got {other}"),
-        };
-        var tls = File("tls_ca") is null && File("tls_cert") is null && File("tls_key") is null && verify
-            ? null
-            : new DockerTls { CaCertificateFile = File("tls_ca"), ClientCertificateFile = File("tls_cert"), ClientKeyFile = File("tls_key"), Verify = verify };
-        if (!DockerEndpoint.TryParse(Text("endpoint"), Environment.GetEnvironmentVariable("DOCKER_HOST"), tls, out var endpoint, out var endpointError))
-        {
-            throw new ProviderConfigurationException(instance, "endpoint", endpointError);
-        }
-
+        var verify = configuration.FlagSetting("tls_verify", problems) ?? true;
+        var (ca, cert, key, endpointText) = (File("tls_ca"), File("tls_cert"), File("tls_key"), Text("endpoint"));
         var given = configuration.Setting("roots") ?? Value.List(Value.String("."));
-        if (given.Kind != ValueKind.List || given.AsList().IsEmpty || given.AsList().Any(r => r.Kind != ValueKind.String || r.AsString().Length == 0))
+        var rootsValid = given.Kind == ValueKind.List && !given.AsList().IsEmpty && given.AsList().All(r => r.Kind == ValueKind.String && r.AsString().Length > 0);
+        if (!rootsValid)
         {
-            throw new ProviderConfigurationException(instance, "roots", $"expected a non-empty list of directory paths, got {given}");
+            problems.Add(new ProviderSettingProblem("roots", $"expected a non-empty list of directory paths, got {given}"));
         }
 
-        var paths = ConfinedRoots.Read(configuration, "roots", [.. given.AsList().Select(r => r.AsString())]);
-        return ValueTask.FromResult<IProvider>(new ContainerProvider(new EngineConnection(endpoint), paths, configuration.StackName, configuration.Time));
+        if (problems.Count > 0)
+        {
+            return ValueTask.FromResult(ProviderCreation.Failed(problems));
+        }
+
+        var tls = ca is null && cert is null && key is null && verify
+            ? null
+            : new DockerTls { CaCertificateFile = ca, ClientCertificateFile = cert, ClientKeyFile = key, Verify = verify };
+        if (!DockerEndpoint.TryParse(endpointText, Environment.GetEnvironmentVariable("DOCKER_HOST"), tls, out var endpoint, out var endpointError))
+        {
+            problems.Add(new ProviderSettingProblem("endpoint", endpointError));
+        }
+
+        var paths = ConfinedRoots.Read(configuration, "roots", [.. given.AsList().Select(r => r.AsString())], problems);
+        return ValueTask.FromResult(paths is not null && problems.Count == 0
+            ? ProviderCreation.Started(new ContainerProvider(new EngineConnection(endpoint!), paths, configuration.StackName, configuration.Time))
+            : ProviderCreation.Failed(problems));
     }
 }

@@ -13,21 +13,19 @@ internal sealed record HttpSettings
 
     public bool Allows(Uri url) => AllowedHosts is null || AllowedHosts.Contains(url.IdnHost.ToLowerInvariant());
 
-    /// <summary>Reads the settings; throws <see cref="ProviderConfigurationException"/> naming the setting that is wrong.</summary>
-    public static HttpSettings From(ProviderConfiguration configuration)
+    /// <summary>Reads the settings; each one that is wrong adds a problem naming it to <paramref name="problems"/>, and the result is then not to be used.</summary>
+    public static HttpSettings From(ProviderConfiguration configuration, List<ProviderSettingProblem> problems)
     {
-        var instance = configuration.InstanceName;
         var timeout = TimeSpan.FromSeconds(10);
         if (configuration.Setting("timeout") is { } timeoutValue)
         {
             if (!Baton.Text.Durations.TryParse(timeoutValue, out timeout, out var error))
             {
-                throw new ProviderConfigurationException(instance, "timeout", error);
+                problems.Add(new ProviderSettingProblem("timeout", error));
             }
-
-            if (timeout <= TimeSpan.Zero)
+            else if (timeout <= TimeSpan.Zero)
             {
-                throw new ProviderConfigurationException(instance, "timeout", $"must be positive, got {timeoutValue}");
+                problems.Add(new ProviderSettingProblem("timeout", $"must be positive, got {timeoutValue}"));
             }
         }
 
@@ -36,10 +34,12 @@ internal sealed record HttpSettings
         {
             if (hosts.Kind != ValueKind.List || hosts.AsList().Any(h => h.Kind != ValueKind.String || h.AsString().Trim().Length == 0))
             {
-                throw new ProviderConfigurationException(instance, "allowed_hosts", $"expected a list of host names, got {hosts}");
+                problems.Add(new ProviderSettingProblem("allowed_hosts", $"expected a list of host names, got {hosts}"));
             }
-
-            allowed = hosts.AsList().Select(h => h.AsString().Trim().ToLowerInvariant()).ToImmutableHashSet(StringComparer.Ordinal);
+            else
+            {
+                allowed = hosts.AsList().Select(h => h.AsString().Trim().ToLowerInvariant()).ToImmutableHashSet(StringComparer.Ordinal);
+            }
         }
 
         return new HttpSettings { Timeout = timeout, AllowedHosts = allowed };

@@ -25,15 +25,11 @@ internal sealed record PostgresSettings
     /// <summary>Where pg_dump and pg_restore are; null to look for them.</summary>
     public string? BinDirectory { get; init; }
 
-    public static PostgresSettings From(ProviderConfiguration configuration)
+    /// <summary>Reads the settings; each one that is wrong adds a problem naming it to <paramref name="problems"/>, and the result is then null.</summary>
+    public static PostgresSettings? From(ProviderConfiguration configuration, List<ProviderSettingProblem> problems)
     {
-        string Text(string name, string fallback)
-        {
-            var value = configuration.Setting(name);
-            return value is null ? fallback
-                : value.Kind == ValueKind.String ? value.AsString()
-                : throw new ProviderConfigurationException(configuration.InstanceName, name, "must be a string");
-        }
+        var found = problems.Count;
+        string Text(string name, string fallback) => configuration.TextSetting(name, problems) ?? fallback;
 
         var portValue = configuration.Setting("port");
         var port = 5432;
@@ -43,19 +39,36 @@ internal sealed record PostgresSettings
                 : portValue.Kind == ValueKind.String && int.TryParse(portValue.AsString(), System.Globalization.CultureInfo.InvariantCulture, out port);
             if (!ok || port is < 1 or > 65535)
             {
-                throw new ProviderConfigurationException(configuration.InstanceName, "port", "must be a port number (1..65535)");
+                problems.Add(new ProviderSettingProblem("port", "must be a port number (1..65535)"));
             }
         }
 
-        var sslMode = Text("sslmode", "prefer") switch
+        var sslMode = SslMode.Prefer;
+        switch (Text("sslmode", "prefer"))
         {
-            "prefer" => SslMode.Prefer,
-            "disable" => SslMode.Disable,
-            "require" => SslMode.Require,
-            var other => throw new ProviderConfigurationException(configuration.InstanceName, "sslmode", $"\"{other}\" is not prefer, disable or require"),
-        };
+            case "prefer":
+                break;
+            case "disable":
+                sslMode = SslMode.Disable;
+                break;
+            case "require":
+                sslMode = SslMode.Require;
+                break;
+            case var other:
+                problems.Add(new ProviderSettingProblem("sslmode", $"\"{other}\" is not prefer, disable or require"));
+                break;
+        }
+
+        DumpRoot? dumpRoot = null;
+        if (configuration.Setting("dump_root") is not null)
+        {
+            var before = problems.Count;
+            var text = Text("dump_root", string.Empty);
+            dumpRoot = problems.Count > before ? null : ReadDumpRoot(configuration, text, problems);
+        }
+
         var password = configuration.Setting("password");
-        return new PostgresSettings
+        var settings = new PostgresSettings
         {
             Host = Text("host", "127.0.0.1"),
             Port = port,
@@ -63,20 +76,23 @@ internal sealed record PostgresSettings
             Password = password is null ? null : Text("password", string.Empty),
             Database = Text("database", "postgres"),
             SslMode = sslMode,
-            DumpRoot = configuration.Setting("dump_root") is null ? null : ReadDumpRoot(configuration, Text("dump_root", string.Empty)),
+            DumpRoot = dumpRoot,
             BinDirectory = configuration.Setting("bin_dir") is null ? null : Path.GetFullPath(Path.Combine(configuration.StackDirectory, Text("bin_dir", string.Empty))),
         };
+        return problems.Count > found ? null : settings;
     }
 
-    private static DumpRoot ReadDumpRoot(ProviderConfiguration configuration, string text)
+    private static DumpRoot? ReadDumpRoot(ProviderConfiguration configuration, string text, List<ProviderSettingProblem> problems)
     {
         if (text.Trim().Length == 0 || text.Contains('\0', StringComparison.Ordinal))
         {
-            throw new ProviderConfigurationException(configuration.InstanceName, "dump_root", "expected a directory path");
+            problems.Add(new ProviderSettingProblem("dump_root", "expected a directory path"));
+            return null;
         }
 
-        var confinement = ConfinedRoots.Read(configuration, "dump_root", [text], "dump_root");
-        return new DumpRoot(confinement.BaseDirectory, confinement.Roots[0]);
+        return ConfinedRoots.Read(configuration, "dump_root", [text], problems, "dump_root") is { } confinement
+            ? new DumpRoot(confinement.BaseDirectory, confinement.Roots[0])
+            : null;
     }
 
     public string ConnectionString(string? database = null, string? user = null, string? password = null, bool forOutput = false)

@@ -10,14 +10,11 @@ public sealed class ProcessProviderFactory : IProviderFactory
     public ProviderSchema Schema => ProcessSchema.Provider;
 
     /// <inheritdoc />
-    public ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
+    public ValueTask<ProviderCreation> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new ProviderConfigurationException(configuration.InstanceName, "platform", "the process provider needs Linux (/proc and setsid)");
-        }
-
-        return ValueTask.FromResult<IProvider>(new ProcessProvider(configuration.StackDirectory, configuration.StateDirectory, configuration.Time));
+        return ValueTask.FromResult(OperatingSystem.IsLinux()
+            ? ProviderCreation.Started(new ProcessProvider(configuration.StackDirectory, configuration.StateDirectory, configuration.Time))
+            : ProviderCreation.Failed("platform", "the process provider needs Linux (/proc and setsid)"));
     }
 }

@@ -1,5 +1,4 @@
 using Baton.Runtime;
-using Baton.Values;
 
 namespace Baton.Providers.S3;
 
@@ -7,7 +6,7 @@ namespace Baton.Providers.S3;
 /// Makes <c>s3</c> provider instances. Settings (all optional): <c>endpoint</c> (AWS when left out), <c>region</c>
 /// (us-east-1), <c>access_key</c> and <c>secret_key</c> (together; the SDK's default credentials when both are left
 /// out), <c>force_path_style</c> (true when an endpoint is given), <c>file_root</c> (the stack directory). A bad
-/// setting throws <see cref="ProviderConfigurationException"/> naming it; the endpoint is first contacted by the
+/// setting is a <see cref="ProviderSettingProblem"/> naming it; the endpoint is first contacted by the
 /// first call that needs it.
 /// </summary>
 public sealed class S3ProviderFactory : IProviderFactory
@@ -16,37 +15,33 @@ public sealed class S3ProviderFactory : IProviderFactory
     public ProviderSchema Schema => S3Schema.Provider;
 
     /// <inheritdoc />
-    public ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
+    public ValueTask<ProviderCreation> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var instance = configuration.InstanceName;
+        var problems = new List<ProviderSettingProblem>();
+        string? Text(string name) => configuration.TextSetting(name, problems);
 
-        string? Text(string name)
-        {
-            var value = configuration.Setting(name);
-            return value is null ? null
-                : value.Kind == ValueKind.String ? value.WithoutSensitivity().AsString()
-                : throw new ProviderConfigurationException(instance, name, "must be a string");
-        }
-
-        bool? forcePathStyle = configuration.Setting("force_path_style") switch
-        {
-            null => null,
-            { Kind: ValueKind.Bool } flag => flag.AsBool(),
-            _ => throw new ProviderConfigurationException(instance, "force_path_style", "must be true or false"),
-        };
-        var (endpoint, setting, error) = S3Endpoint.Create(Text("endpoint"), Text("region"), Text("access_key"), Text("secret_key"), forcePathStyle);
-        if (endpoint is null)
-        {
-            throw new ProviderConfigurationException(instance, setting!, error!);
-        }
-
+        var forcePathStyle = configuration.FlagSetting("force_path_style", problems);
+        var (url, region, accessKey, secretKey) = (Text("endpoint"), Text("region"), Text("access_key"), Text("secret_key"));
         var root = Text("file_root") ?? ".";
         if (root.Length == 0)
         {
-            throw new ProviderConfigurationException(instance, "file_root", "must not be empty");
+            problems.Add(new ProviderSettingProblem("file_root", "must not be empty"));
         }
 
-        return ValueTask.FromResult<IProvider>(new S3Provider(endpoint, ConfinedRoots.Read(configuration, "file_root", [root])));
+        if (problems.Count > 0)
+        {
+            return ValueTask.FromResult(ProviderCreation.Failed(problems));
+        }
+
+        var (endpoint, setting, error) = S3Endpoint.Create(url, region, accessKey, secretKey, forcePathStyle);
+        if (endpoint is null)
+        {
+            return ValueTask.FromResult(ProviderCreation.Failed(setting!, error!));
+        }
+
+        return ValueTask.FromResult(ConfinedRoots.Read(configuration, "file_root", [root], problems) is { } files
+            ? ProviderCreation.Started(new S3Provider(endpoint, files))
+            : ProviderCreation.Failed(problems));
     }
 }

@@ -7,7 +7,7 @@ namespace Baton.Providers.Sim;
 /// stack directory; default <c>sim-world.db</c> in the state directory), <c>seed</c>, <c>durability</c>
 /// (<c>fast</c> by default: SQLite WAL with <c>synchronous=NORMAL</c>, which survives a killed process but not a
 /// power loss; <c>full</c> fsyncs every write), <c>read_after_write_delay</c> and <c>retry_after</c>.
-/// A bad setting throws <see cref="ProviderConfigurationException"/> naming it.
+/// A bad setting is a <see cref="ProviderSettingProblem"/> naming it.
 /// </summary>
 public sealed class SimProviderFactory : IProviderFactory
 {
@@ -15,10 +15,16 @@ public sealed class SimProviderFactory : IProviderFactory
     public ProviderSchema Schema => SimSchema.Provider;
 
     /// <inheritdoc />
-    public ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
+    public ValueTask<ProviderCreation> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var settings = SimSettings.From(configuration);
+        var problems = new List<ProviderSettingProblem>();
+        var settings = SimSettings.From(configuration, problems);
+        if (problems.Count > 0)
+        {
+            return ValueTask.FromResult(ProviderCreation.Failed(problems));
+        }
+
         SimWorldStore store;
         try
         {
@@ -26,9 +32,9 @@ public sealed class SimProviderFactory : IProviderFactory
         }
         catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
         {
-            throw new ProviderConfigurationException(configuration.InstanceName, "world", $"cannot open the world database \"{settings.WorldPath}\": {exception.Message}");
+            return ValueTask.FromResult(ProviderCreation.Failed("world", $"cannot open the world database \"{settings.WorldPath}\": {exception.Message}"));
         }
 
-        return ValueTask.FromResult<IProvider>(new SimProvider(store, settings, configuration.Time));
+        return ValueTask.FromResult(ProviderCreation.Started(new SimProvider(store, settings, configuration.Time)));
     }
 }

@@ -15,19 +15,20 @@ internal sealed record SimSettings
 
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Reads the settings; throws <see cref="ProviderConfigurationException"/> naming the setting that is wrong.</summary>
-    public static SimSettings From(ProviderConfiguration configuration)
+    /// <summary>Reads the settings; each one that is wrong adds a problem naming it to <paramref name="problems"/>, and the result is then not to be used.</summary>
+    public static SimSettings From(ProviderConfiguration configuration, List<ProviderSettingProblem> problems)
     {
-        var instance = configuration.InstanceName;
         var world = Path.Combine(configuration.StateDirectory, "sim-world.db");
         if (configuration.Setting("world") is { } worldValue)
         {
             if (worldValue.Kind != ValueKind.String || worldValue.AsString().Length == 0)
             {
-                throw new ProviderConfigurationException(instance, "world", $"expected a file path, got {worldValue}");
+                problems.Add(new ProviderSettingProblem("world", $"expected a file path, got {worldValue}"));
             }
-
-            world = Path.GetFullPath(Path.Combine(configuration.StackDirectory, worldValue.AsString()));
+            else
+            {
+                world = Path.GetFullPath(Path.Combine(configuration.StackDirectory, worldValue.AsString()));
+            }
         }
 
         int? seed = null;
@@ -35,22 +36,28 @@ internal sealed record SimSettings
         {
             if (seedValue.Kind != ValueKind.Number || !seedValue.IsInteger || seedValue.AsNumber() is < int.MinValue or > int.MaxValue)
             {
-                throw new ProviderConfigurationException(instance, "seed", $"expected a whole number, got {seedValue}");
+                problems.Add(new ProviderSettingProblem("seed", $"expected a whole number, got {seedValue}"));
             }
-
-            seed = (int)seedValue.AsNumber();
+            else
+            {
+                seed = (int)seedValue.AsNumber();
+            }
         }
 
         var full = false;
         if (configuration.Setting("durability") is { } durability)
         {
-            full = durability.Kind == ValueKind.String ? durability.AsString() switch
+            switch (durability.Kind == ValueKind.String ? durability.AsString() : null)
             {
-                "full" => true,
-                "fast" => false,
-                _ => throw new ProviderConfigurationException(instance, "durability", $"expected \"fast\" or \"full\", got {durability}"),
+                case "full":
+                    full = true;
+                    break;
+                case "fast":
+                    break;
+                default:
+                    problems.Add(new ProviderSettingProblem("durability", $"expected \"fast\" or \"full\", got {durability}"));
+                    break;
             }
-            : throw new ProviderConfigurationException(instance, "durability", $"expected \"fast\" or \"full\", got {durability}");
         }
 
         return new SimSettings
@@ -58,20 +65,24 @@ internal sealed record SimSettings
             WorldPath = world,
             Seed = seed,
             FullDurability = full,
-            ReadAfterWriteDelay = Duration(configuration, "read_after_write_delay", TimeSpan.Zero),
-            RetryAfter = Duration(configuration, "retry_after", TimeSpan.FromSeconds(1)),
+            ReadAfterWriteDelay = Duration(configuration, "read_after_write_delay", TimeSpan.Zero, problems),
+            RetryAfter = Duration(configuration, "retry_after", TimeSpan.FromSeconds(1), problems),
         };
     }
 
-    private static TimeSpan Duration(ProviderConfiguration configuration, string name, TimeSpan fallback)
+    private static TimeSpan Duration(ProviderConfiguration configuration, string name, TimeSpan fallback, List<ProviderSettingProblem> problems)
     {
         if (configuration.Setting(name) is not { } value)
         {
             return fallback;
         }
 
-        return Baton.Text.Durations.TryParse(value, out var duration, out var error)
-            ? duration
-            : throw new ProviderConfigurationException(configuration.InstanceName, name, error);
+        if (!Baton.Text.Durations.TryParse(value, out var duration, out var error))
+        {
+            problems.Add(new ProviderSettingProblem(name, error));
+            return fallback;
+        }
+
+        return duration;
     }
 }

@@ -28,11 +28,18 @@ public sealed class SimWorld : IDisposable
         return new SimWorld(full, SimWorldStore.OpenConnection(full, fullDurability: false));
     }
 
-    /// <summary>The world a provider configuration uses: its <c>world</c> setting, or the default in the state directory.</summary>
+    /// <summary>
+    /// The world a provider configuration uses: its <c>world</c> setting, or the default in the state directory. A
+    /// configuration the provider would refuse throws <see cref="ArgumentException"/>.
+    /// </summary>
     public static SimWorld Open(ProviderConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return Open(SimSettings.From(configuration).WorldPath);
+        var problems = new List<ProviderSettingProblem>();
+        var settings = SimSettings.From(configuration, problems);
+        return problems.Count == 0
+            ? Open(settings.WorldPath)
+            : throw new ArgumentException(string.Join("; ", problems.Select(p => $"setting \"{p.Setting}\": {p.Message}")), nameof(configuration));
     }
 
     /// <summary>The objects that exist, ordered by id.</summary>

@@ -26,54 +26,50 @@ public static class ConfinedRoots
 
     /// <summary>
     /// Resolves <paramref name="roots"/> (the value of setting <paramref name="setting"/>) against the stack directory
-    /// into a confinement whose error messages call a root <paramref name="rootName"/>; a bad root throws
-    /// <see cref="ProviderConfigurationException"/> naming the setting.
+    /// into a confinement whose error messages call a root <paramref name="rootName"/>. Each bad root (and a bad
+    /// <see cref="OutsideStackSetting"/>) adds a problem naming its setting to <paramref name="problems"/>; the result
+    /// is then null.
     /// </summary>
-    public static PathConfinement Read(ProviderConfiguration configuration, string setting, IReadOnlyList<string> roots, string rootName = "root")
+    public static PathConfinement? Read(ProviderConfiguration configuration, string setting, IReadOnlyList<string> roots, ICollection<ProviderSettingProblem> problems, string rootName = "root")
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(roots);
-        var instance = configuration.InstanceName;
+        ArgumentNullException.ThrowIfNull(problems);
         if (!PathConfinement.TryCanonicalize(Path.GetFullPath(configuration.StackDirectory), out var stack, out var stackError))
         {
-            throw new ProviderConfigurationException(instance, setting, stackError);
+            problems.Add(new ProviderSettingProblem(setting, stackError));
+            return null;
         }
 
-        var outsideAllowed = configuration.Setting(OutsideStackSetting) switch
-        {
-            null => false,
-            { Kind: ValueKind.Bool } allowed => allowed.AsBool(),
-            var other => throw new ProviderConfigurationException(instance, OutsideStackSetting, $"expected true or false, got {other}"),
-        };
+        var found = problems.Count;
+        var outsideAllowed = configuration.FlagSetting(OutsideStackSetting, problems) ?? false;
         var canonicalRoots = ImmutableArray.CreateBuilder<string>(roots.Count);
         foreach (var text in roots)
         {
             if (string.IsNullOrWhiteSpace(text) || text.Contains('\0', StringComparison.Ordinal))
             {
-                throw new ProviderConfigurationException(instance, setting, "expected a directory path");
+                problems.Add(new ProviderSettingProblem(setting, "expected a directory path"));
             }
-
-            if (!PathConfinement.TryCanonicalize(Path.GetFullPath(Path.IsPathRooted(text) ? text : Path.Combine(stack, text)), out var canonical, out var error))
+            else if (!PathConfinement.TryCanonicalize(Path.GetFullPath(Path.IsPathRooted(text) ? text : Path.Combine(stack, text)), out var canonical, out var error))
             {
-                throw new ProviderConfigurationException(instance, setting, error);
+                problems.Add(new ProviderSettingProblem(setting, error));
             }
-
-            if (File.Exists(canonical))
+            else if (File.Exists(canonical))
             {
-                throw new ProviderConfigurationException(instance, setting, $"\"{text}\" is a file, not a directory");
+                problems.Add(new ProviderSettingProblem(setting, $"\"{text}\" is a file, not a directory"));
             }
-
-            if (!outsideAllowed && !PathConfinement.IsInside(canonical, stack))
+            else if (!outsideAllowed && !PathConfinement.IsInside(canonical, stack))
             {
-                throw new ProviderConfigurationException(
-                    instance,
+                problems.Add(new ProviderSettingProblem(
                     setting,
-                    $"\"{text}\" resolves to \"{canonical}\", outside the stack directory; move it inside, or set {OutsideStackSetting}: true on the provider to allow it");
+                    $"\"{text}\" resolves to \"{canonical}\", outside the stack directory; move it inside, or set {OutsideStackSetting}: true on the provider to allow it"));
             }
-
-            canonicalRoots.Add(canonical);
+            else
+            {
+                canonicalRoots.Add(canonical);
+            }
         }
 
-        return new PathConfinement(stack, canonicalRoots.MoveToImmutable(), rootName);
+        return problems.Count > found ? null : new PathConfinement(stack, canonicalRoots.MoveToImmutable(), rootName);
     }
 }

@@ -361,6 +361,44 @@ public sealed class EngineCommandTests : IDisposable
         Assert.Contains("policy \"tagged-network\" denies network: the network must carry its environment", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Plan_BadProviderSetting_IsADiagnosticAtTheSettingAndChangesNothing()
+    {
+        Assert.Equal(0, Run("apply", "--auto-approve").ExitCode);
+        var before = LoadState();
+        _stack.WriteStackFile(StackYaml.Replace("roots: [out]", "roots: 3", StringComparison.Ordinal));
+
+        var plan = Run("plan");
+        var apply = Run("apply", "--auto-approve");
+
+        Assert.Equal(1, plan.ExitCode);
+        Assert.Contains("error[BT5031]: provider \"file\": setting \"roots\": expected a non-empty list of directory paths, got 3", plan.Error, StringComparison.Ordinal);
+        Assert.Contains("--> baton.yaml:17:12", plan.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Plan:", plan.Out, StringComparison.Ordinal);
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("--> baton.yaml:17:12", apply.Error, StringComparison.Ordinal);
+        var after = LoadState();
+        Assert.Equal(before.Serial, after.Serial);
+        Assert.Equal(Describe(before), Describe(after));
+    }
+
+    [Fact]
+    public void Plan_BadProviderSetting_OnANewStack_CreatesNoState()
+    {
+        _stack.WriteStackFile(StackYaml.Replace("roots: [out]", "roots: 3", StringComparison.Ordinal));
+
+        var plan = Run("plan", "--detailed-exitcode");
+
+        Assert.Equal(1, plan.ExitCode);
+        Assert.Contains("error[BT5031]", plan.Error, StringComparison.Ordinal);
+        Assert.Contains("--> baton.yaml:17:12", plan.Error, StringComparison.Ordinal);
+        var state = LoadState();
+        Assert.Equal(0, state.Serial);
+        Assert.Empty(state.Resources);
+        using var world = _stack.World();
+        Assert.Equal(0, world.CountLive());
+    }
+
     private CliRunner.Result Run(params string[] args) => _stack.Run(args);
 
     private string BalancerId()

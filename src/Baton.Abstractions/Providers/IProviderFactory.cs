@@ -9,6 +9,9 @@ public interface IProviderFactory
     /// <summary>The family's schema, known without configuration (used by static checks).</summary>
     ProviderSchema Schema { get; }
 
-    /// <summary>Starts an instance with its configuration.</summary>
-    ValueTask<IProvider> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts an instance with its configuration, or says which settings are wrong (every one it can tell, each
+    /// named as written in the provider's block). Throws only for failures that are not the configuration's.
+    /// </summary>
+    ValueTask<ProviderCreation> CreateAsync(ProviderConfiguration configuration, CancellationToken cancellationToken);
 }

@@ -29,4 +29,31 @@ public sealed record ProviderConfiguration
     /// <summary>The setting <paramref name="name"/>, or null when it is not given.</summary>
     public Value? Setting(string name) =>
         Settings.Kind == ValueKind.Map && Settings.AsMap().TryGetValue(name, out var value) && value.Kind != ValueKind.Null ? value : null;
+
+    /// <summary>
+    /// The setting <paramref name="name"/> as text, or null when it is not given. Any other value adds a problem
+    /// naming the setting to <paramref name="problems"/> and gives null.
+    /// </summary>
+    public string? TextSetting(string name, ICollection<ProviderSettingProblem> problems) =>
+        Checked(name, ValueKind.String, "a string", problems)?.AsString();
+
+    /// <summary>
+    /// The setting <paramref name="name"/> as true or false, or null when it is not given. Any other value adds a
+    /// problem naming the setting to <paramref name="problems"/> and gives null.
+    /// </summary>
+    public bool? FlagSetting(string name, ICollection<ProviderSettingProblem> problems) =>
+        Checked(name, ValueKind.Bool, "true or false", problems)?.AsBool();
+
+    private Value? Checked(string name, ValueKind kind, string expected, ICollection<ProviderSettingProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var value = Setting(name);
+        if (value is null || value.Kind == kind)
+        {
+            return value;
+        }
+
+        problems.Add(new ProviderSettingProblem(name, $"expected {expected}, got {value.ToDisplayString()}"));
+        return null;
+    }
 }

@@ -143,6 +143,12 @@ internal static class ApplyCommand
         await using var storeScope = store;
         using var storeProtectorScope = storeProtector;
         await using var session = new StackSession(bound, saved.Directory, store, Workspace.Registry, new StackFileHost(saved.Directory), TimeProvider.System);
+        if (!await session.StartProvidersAsync(saved.Plan.Changes.Select(c => c.Provider), diagnostics, cancellationToken))
+        {
+            DiagnosticPrinter.Print(context, diagnostics.Sorted(), spec.Files);
+            return ExitCodes.Error;
+        }
+
         await using var holder = await session.LockAsync("apply", engine.LockWait(parse), cancellationToken);
         var state = await store.LoadAsync(session.Name, cancellationToken);
         var pending = await store.PendingIntentsAsync(session.Name, cancellationToken);

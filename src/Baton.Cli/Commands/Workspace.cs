@@ -118,7 +118,12 @@ internal static class Workspace
             Fail(context, ex.Message, ex.Help);
             return ExitCodes.Error;
         }
-        catch (Exception ex) when (ex is CliException or RunControlException or Providers.ProviderConfigurationException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException or SecretKeyException)
+        catch (ProviderUnavailableException ex) when (!ex.Diagnostics.IsEmpty)
+        {
+            DiagnosticPrinter.Print(context, ex.Diagnostics, []);
+            return ExitCodes.Error;
+        }
+        catch (Exception ex) when (ex is CliException or RunControlException or LockUnavailableException or ProviderUnavailableException or StaleLockException or InvalidDataException or SecretKeyException)
         {
             Fail(context, ex.Message);
             return ExitCodes.Error;

@@ -1,6 +1,12 @@
+using System.Collections.Immutable;
+using Baton.Diagnostics;
+
 namespace Baton.Engine.Providers;
 
-/// <summary>A provider instance that cannot be started: unknown family, or a configuration that does not evaluate.</summary>
+/// <summary>
+/// A provider instance that cannot be started: a setting its factory refuses, an unknown family, or a configuration
+/// that does not evaluate. <see cref="Diagnostics"/> say so with the place in the stack file.
+/// </summary>
 public sealed class ProviderUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -19,4 +25,14 @@ public sealed class ProviderUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>Creates the exception with a message and the diagnostics it sums up.</summary>
+    public ProviderUnavailableException(string message, ImmutableArray<Diagnostic> diagnostics)
+        : base(message)
+    {
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>Why the instance cannot start, located in the stack file where possible (empty when not known).</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; } = [];
 }

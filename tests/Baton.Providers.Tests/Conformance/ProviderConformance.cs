@@ -45,7 +45,7 @@ public abstract class ProviderConformance : IAsyncLifetime
     /// <summary>The resource type's schema.</summary>
     protected ResourceTypeSchema TypeSchema => Factory.Schema.ResourceType(ResourceType) ?? throw new InvalidOperationException($"No schema for {ResourceType}.");
 
-    public virtual async Task InitializeAsync() => _provider = await Factory.CreateAsync(Configuration, CancellationToken.None);
+    public virtual async Task InitializeAsync() => _provider = await Factory.StartAsync(Configuration);
 
     public virtual async Task DisposeAsync()
     {

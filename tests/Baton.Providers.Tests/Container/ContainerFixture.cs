@@ -49,7 +49,7 @@ internal sealed class ContainerFixture : IAsyncDisposable
     };
 
     public async Task<IProvider> StartAsync(string? endpoint = null) =>
-        await new ContainerProviderFactory().CreateAsync(Configuration(endpoint), CancellationToken.None);
+        await new ContainerProviderFactory().StartAsync(Configuration(endpoint));
 
     /// <summary>Imports the busybox image into the service once; returns its reference.</summary>
     public async Task<string> BusyboxAsync()

@@ -32,7 +32,7 @@ internal sealed class FileFixture : IDisposable
         Templates = new StackTemplateRenderer(Stack),
     };
 
-    public async Task<IProvider> StartAsync() => await new FileProviderFactory().CreateAsync(Configuration(), CancellationToken.None);
+    public async Task<IProvider> StartAsync() => await new FileProviderFactory().StartAsync(Configuration());
 
     public void Write(string relative, string text)
     {

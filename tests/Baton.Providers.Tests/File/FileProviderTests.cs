@@ -208,15 +208,15 @@ public sealed class FileProviderTests : IDisposable
     }
 
     [Fact]
-    public async Task Factory_MissingRoots_ThrowsNamingTheSetting()
+    public async Task Factory_MissingRoots_IsRefusedNamingTheSetting()
     {
         var configuration = _fixture.Configuration() with { Settings = Value.EmptyMap };
-        var error = await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(configuration, CancellationToken.None));
-        Assert.Equal("roots", error.Setting);
-        Assert.Contains("roots", error.Message, StringComparison.Ordinal);
+        var problem = Assert.Single(await new FileProviderFactory().RefusedAsync(configuration));
+        Assert.Equal("roots", problem.Setting);
+        Assert.Equal("required: list the directories the provider may write in, such as [\"out\"]", problem.Message);
 
         var wrong = _fixture.Configuration() with { Settings = V.Map(("roots", "out")) };
-        Assert.Equal("roots", (await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(wrong, CancellationToken.None))).Setting);
+        Assert.Equal("roots", Assert.Single(await new FileProviderFactory().RefusedAsync(wrong)).Setting);
     }
 
     [Theory]
@@ -227,13 +227,13 @@ public sealed class FileProviderTests : IDisposable
     public async Task Factory_RootOutsideTheStack_NeedsAnExplicitOptIn(string root)
     {
         var configuration = _fixture.Configuration(root);
-        var error = await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(configuration, CancellationToken.None));
+        var error = Assert.Single(await new FileProviderFactory().RefusedAsync(configuration));
         Assert.Equal("roots", error.Setting);
         Assert.Contains("outside the stack directory", error.Message, StringComparison.Ordinal);
         Assert.Contains(ConfinedRoots.OutsideStackSetting, error.Message, StringComparison.Ordinal);
 
         var optedIn = configuration with { Settings = V.Map(("roots", Value.List(Value.String(root))), (ConfinedRoots.OutsideStackSetting, Value.True)) };
-        await using var provider = await new FileProviderFactory().CreateAsync(optedIn, CancellationToken.None);
+        await using var provider = await new FileProviderFactory().StartAsync(optedIn);
         Assert.NotNull(provider);
     }
 
@@ -241,7 +241,7 @@ public sealed class FileProviderTests : IDisposable
     public async Task Factory_RootThroughASymlinkOutOfTheStack_IsOutside()
     {
         Directory.CreateSymbolicLink(Path.Combine(_fixture.Stack, "escape"), _fixture.Outside);
-        var error = await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new FileProviderFactory().CreateAsync(_fixture.Configuration("escape"), CancellationToken.None));
+        var error = Assert.Single(await new FileProviderFactory().RefusedAsync(_fixture.Configuration("escape")));
         Assert.Contains("outside the stack directory", error.Message, StringComparison.Ordinal);
     }
 

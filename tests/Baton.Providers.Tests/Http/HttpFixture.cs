@@ -8,7 +8,7 @@ namespace Baton.Providers.Tests.Http;
 internal static class HttpFixture
 {
     public static async Task<IProvider> StartAsync(params (string Key, object? Value)[] settings) =>
-        await new HttpProviderFactory().CreateAsync(Configuration(settings), CancellationToken.None);
+        await new HttpProviderFactory().StartAsync(Configuration(settings));
 
     public static ProviderConfiguration Configuration(params (string Key, object? Value)[] settings) => new()
     {

@@ -39,7 +39,7 @@ internal sealed class NginxFixture : IDisposable
         StateDirectory = State,
     };
 
-    public async Task<IProvider> StartAsync() => await new NginxProviderFactory().CreateAsync(Configuration(), CancellationToken.None);
+    public async Task<IProvider> StartAsync() => await new NginxProviderFactory().StartAsync(Configuration());
 
     /// <summary>The running master's pid and start time, from the provider's identity file, when it is alive.</summary>
     public (int Pid, long Ticks)? Master()

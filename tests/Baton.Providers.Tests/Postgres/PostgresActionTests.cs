@@ -23,7 +23,7 @@ public sealed class PostgresActionTests(PostgresServer server) : IAsyncLifetime,
             "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, price numeric(8,2), tags text[], made date); "
             + "INSERT INTO items VALUES (1, 'plain', 9.50, '{a,b}', '2024-02-29'), (2, 'ünïcødé ✓ 雪', NULL, '{}', NULL), (3, 'quote '' and \" and \\', 0, NULL, NULL)",
             _source);
-        _provider = await new PostgresProviderFactory().CreateAsync(Configuration("dumps"), CancellationToken.None);
+        _provider = await new PostgresProviderFactory().StartAsync(Configuration("dumps"));
     }
 
     public async Task DisposeAsync()
@@ -99,7 +99,7 @@ public sealed class PostgresActionTests(PostgresServer server) : IAsyncLifetime,
     [Fact]
     public async Task Dump_WithoutDumpRoot_IsRefused()
     {
-        await using var provider = await new PostgresProviderFactory().CreateAsync(PostgresProviderTests.ConfigurationFor(server), CancellationToken.None);
+        await using var provider = await new PostgresProviderFactory().StartAsync(PostgresProviderTests.ConfigurationFor(server));
         var result = await provider.InvokeAsync(new InvokeRequest { Action = "postgres.dump", Inputs = V.Map(("database", _source), ("file", "x.dump")), IdempotencyKey = "k" }, CancellationToken.None);
         Assert.Contains("no dump_root setting", result.Error!.Message, StringComparison.Ordinal);
     }
@@ -200,7 +200,7 @@ public sealed class PostgresActionTests(PostgresServer server) : IAsyncLifetime,
     [Fact]
     public async Task Sql_WrongProviderPassword_IsPermanentNamingTheUserNotThePassword()
     {
-        await using var provider = await new PostgresProviderFactory().CreateAsync(PostgresProviderTests.ConfigurationFor(server, password: "wrong-secret-42"), CancellationToken.None);
+        await using var provider = await new PostgresProviderFactory().StartAsync(PostgresProviderTests.ConfigurationFor(server, password: "wrong-secret-42"));
         var result = await provider.InvokeAsync(new InvokeRequest { Action = "postgres.sql", Inputs = V.Map(("query", "SELECT 1")), IdempotencyKey = "k" }, CancellationToken.None);
         Assert.Equal(ProviderErrorKind.Permanent, result.Error!.Kind);
         Assert.Contains("password authentication failed", result.Error.Message, StringComparison.Ordinal);
@@ -212,7 +212,7 @@ public sealed class PostgresActionTests(PostgresServer server) : IAsyncLifetime,
     [Fact]
     public async Task Dump_ServerDown_IsTransient()
     {
-        await using var provider = await new PostgresProviderFactory().CreateAsync(Configuration("dumps", port: PostgresServer.FreePort()), CancellationToken.None);
+        await using var provider = await new PostgresProviderFactory().StartAsync(Configuration("dumps", port: PostgresServer.FreePort()));
         var result = await provider.InvokeAsync(new InvokeRequest { Action = "postgres.dump", Inputs = V.Map(("database", _source), ("file", "dumps/down.dump")), IdempotencyKey = "k" }, CancellationToken.None);
         Assert.Equal(ProviderErrorKind.Transient, result.Error!.Kind);
     }

@@ -14,7 +14,7 @@ public sealed class PostgresExtensionTests(PostgresServer server) : IAsyncLifeti
     public async Task InitializeAsync()
     {
         await PostgresSql.ExecuteAsync(server, $"CREATE DATABASE {PostgresSql.Quote(_database)}");
-        _provider = await new PostgresProviderFactory().CreateAsync(PostgresProviderTests.ConfigurationFor(server), CancellationToken.None);
+        _provider = await new PostgresProviderFactory().StartAsync(PostgresProviderTests.ConfigurationFor(server));
     }
 
     public async Task DisposeAsync()

@@ -18,7 +18,7 @@ public sealed class PostgresGrantTests(PostgresServer server) : IAsyncLifetime
     {
         await PostgresSql.ExecuteAsync(server, $"CREATE ROLE {PostgresSql.Quote(_role)}");
         await PostgresSql.ExecuteAsync(server, $"CREATE DATABASE {PostgresSql.Quote(_database)}");
-        _provider = await new PostgresProviderFactory().CreateAsync(PostgresProviderTests.ConfigurationFor(server), CancellationToken.None);
+        _provider = await new PostgresProviderFactory().StartAsync(PostgresProviderTests.ConfigurationFor(server));
     }
 
     public async Task DisposeAsync()

@@ -29,7 +29,7 @@ public sealed class PostgresProviderTests(PostgresServer server) : IAsyncLifetim
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public async Task InitializeAsync() => _provider = await new PostgresProviderFactory().CreateAsync(ConfigurationFor(server), CancellationToken.None);
+    public async Task InitializeAsync() => _provider = await new PostgresProviderFactory().StartAsync(ConfigurationFor(server));
 
     public async Task DisposeAsync()
     {
@@ -103,7 +103,7 @@ public sealed class PostgresProviderTests(PostgresServer server) : IAsyncLifetim
     [Fact]
     public async Task Create_WrongProviderPassword_IsPermanentNamingHostAndUser()
     {
-        await using var provider = await new PostgresProviderFactory().CreateAsync(ConfigurationFor(server, password: "not-the-password"), CancellationToken.None);
+        await using var provider = await new PostgresProviderFactory().StartAsync(ConfigurationFor(server, password: "not-the-password"));
         var result = await provider.CreateAsync(
             new CreateRequest { Type = "postgres.database", Address = "postgres.database.shop", Inputs = V.Map(("name", "never_made")), IdempotencyKey = "k" },
             CancellationToken.None);
@@ -120,7 +120,7 @@ public sealed class PostgresProviderTests(PostgresServer server) : IAsyncLifetim
     [Fact]
     public async Task Read_ServerDown_IsTransient()
     {
-        await using var provider = await new PostgresProviderFactory().CreateAsync(ConfigurationFor(server, port: PostgresServer.FreePort()), CancellationToken.None);
+        await using var provider = await new PostgresProviderFactory().StartAsync(ConfigurationFor(server, port: PostgresServer.FreePort()));
         var result = await provider.ReadAsync(new ReadRequest { Type = "postgres.role", Address = "postgres.role.app", Id = "app" }, CancellationToken.None);
 
         Assert.NotNull(result.Error);

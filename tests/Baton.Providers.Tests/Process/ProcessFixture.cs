@@ -34,7 +34,7 @@ internal sealed class ProcessFixture : IDisposable
         StateDirectory = State,
     };
 
-    public async Task<IProvider> StartAsync() => await new ProcessProviderFactory().CreateAsync(Configuration(), CancellationToken.None);
+    public async Task<IProvider> StartAsync() => await new ProcessProviderFactory().StartAsync(Configuration());
 
     /// <summary>Kills this process too on dispose.</summary>
     public void Track(int pid)

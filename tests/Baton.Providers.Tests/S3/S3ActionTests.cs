@@ -17,7 +17,7 @@ public sealed class S3ActionTests(S3rverServer server) : IAsyncLifetime, IDispos
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_stack.Combine("data"));
-        _provider = await new S3ProviderFactory().CreateAsync(S3ProviderTests.ConfigurationFor(server, _stack.Path, fileRoot: "data"), CancellationToken.None);
+        _provider = await new S3ProviderFactory().StartAsync(S3ProviderTests.ConfigurationFor(server, _stack.Path, fileRoot: "data"));
     }
 
     public async Task DisposeAsync()
@@ -211,7 +211,7 @@ public sealed class S3ActionTests(S3rverServer server) : IAsyncLifetime, IDispos
     public async Task List_EndpointDown_IsTransientNamingTheEndpoint()
     {
         var endpoint = $"http://127.0.0.1:{S3rverServer.FreePort()}";
-        await using var down = await new S3ProviderFactory().CreateAsync(S3ProviderTests.ConfigurationFor(server, _stack.Path, endpoint: endpoint), CancellationToken.None);
+        await using var down = await new S3ProviderFactory().StartAsync(S3ProviderTests.ConfigurationFor(server, _stack.Path, endpoint: endpoint));
 
         var result = await down.InvokeAsync(NewRequest("s3.list", V.Map(("bucket", "some-bucket"))), CancellationToken.None);
 

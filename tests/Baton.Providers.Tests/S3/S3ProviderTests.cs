@@ -25,7 +25,7 @@ public sealed class S3ProviderTests(S3rverServer server) : IAsyncLifetime, IDisp
         StateDirectory = Path.Combine(stackDirectory, ".baton"),
     };
 
-    public async Task InitializeAsync() => _provider = await new S3ProviderFactory().CreateAsync(ConfigurationFor(server, _stack.Path), CancellationToken.None);
+    public async Task InitializeAsync() => _provider = await new S3ProviderFactory().StartAsync(ConfigurationFor(server, _stack.Path));
 
     public async Task DisposeAsync()
     {
@@ -232,7 +232,7 @@ public sealed class S3ProviderTests(S3rverServer server) : IAsyncLifetime, IDisp
     {
         var endpoint = $"http://127.0.0.1:{S3rverServer.FreePort()}";
         const string secret = "a-secret-that-must-not-leak-123";
-        await using var down = await new S3ProviderFactory().CreateAsync(ConfigurationFor(server, _stack.Path, endpoint: endpoint, secretKey: secret), CancellationToken.None);
+        await using var down = await new S3ProviderFactory().StartAsync(ConfigurationFor(server, _stack.Path, endpoint: endpoint, secretKey: secret));
 
         var read = await down.ReadAsync(new ReadRequest { Type = "s3.bucket", Address = "s3.bucket.test", Id = "some-bucket" }, CancellationToken.None);
 
@@ -246,7 +246,7 @@ public sealed class S3ProviderTests(S3rverServer server) : IAsyncLifetime, IDisp
     public async Task Create_WrongCredentials_IsPermanentWithoutTheSecret()
     {
         const string secret = "wrong-secret-that-must-not-leak";
-        await using var denied = await new S3ProviderFactory().CreateAsync(ConfigurationFor(server, _stack.Path, accessKey: "NOT-S3RVER", secretKey: secret), CancellationToken.None);
+        await using var denied = await new S3ProviderFactory().StartAsync(ConfigurationFor(server, _stack.Path, accessKey: "NOT-S3RVER", secretKey: secret));
 
         var result = await denied.CreateAsync(
             new CreateRequest { Type = "s3.bucket", Address = "s3.bucket.test", Inputs = V.Map(("name", NewBucketName())), IdempotencyKey = NewKey() },
@@ -285,9 +285,9 @@ public sealed class S3ProviderTests(S3rverServer server) : IAsyncLifetime, IDisp
         };
         var configuration = new ProviderConfiguration { InstanceName = "s3", Settings = settings, StackDirectory = _stack.Path, StateDirectory = _stack.Path };
 
-        var exception = await Assert.ThrowsAsync<ProviderConfigurationException>(async () => await new S3ProviderFactory().CreateAsync(configuration, CancellationToken.None));
+        var problems = await new S3ProviderFactory().RefusedAsync(configuration);
 
-        Assert.Equal(setting == "access_key" ? "secret_key" : setting, exception.Setting);
+        Assert.Equal(setting == "access_key" ? "secret_key" : setting, Assert.Single(problems).Setting);
     }
 
     internal static string NewBucketName() => "test-" + Guid.NewGuid().ToString("N")[..16];

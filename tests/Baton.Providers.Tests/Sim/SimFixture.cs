@@ -23,7 +23,7 @@ internal sealed class SimFixture : IDisposable
     };
 
     public async Task<IProvider> StartAsync(TimeProvider? time = null, params (string Key, object? Value)[] settings) =>
-        await new SimProviderFactory().CreateAsync(Configuration(time, settings), CancellationToken.None);
+        await new SimProviderFactory().StartAsync(Configuration(time, settings));
 
     public SimWorld OpenWorld() => SimWorld.Open(WorldPath);
 
