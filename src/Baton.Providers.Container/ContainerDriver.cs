@@ -73,8 +73,7 @@ internal sealed class ContainerDriver(EngineConnection engine, PathConfinement r
 
         // During an unfinished rollout two specs exist; the most common one is the service's (actions refuse then anyway).
         var chosen = labelled.GroupBy(c => c.Labels[ContainerLabels.Spec], StringComparer.Ordinal).OrderByDescending(g => g.Count()).First().First();
-        using var document = System.Text.Json.JsonDocument.Parse(chosen.Labels[ContainerLabels.Spec]);
-        return (PlainJson.Read(document.RootElement) ?? Value.EmptyMap, chosen.Labels.TryGetValue(ContainerLabels.Resource, out var address) ? address : id);
+        return (ValueJson.Parse(chosen.Labels[ContainerLabels.Spec], ValueJsonOptions.Plain), chosen.Labels.TryGetValue(ContainerLabels.Resource, out var address) ? address : id);
     }
 
     public async ValueTask<ReplicaStatus> StatusAsync(ServiceState<ContainerReplica> service, ContainerReplica replica, CancellationToken cancellationToken)
@@ -104,7 +103,7 @@ internal sealed class ContainerDriver(EngineConnection engine, PathConfinement r
         labels[ContainerLabels.Service] = service.Id;
         labels[ContainerLabels.Index] = index.ToString(CultureInfo.InvariantCulture);
         labels[ContainerLabels.InputsHash] = hash;
-        labels[ContainerLabels.Spec] = PlainJson.ToJson(inputs);
+        labels[ContainerLabels.Spec] = ValueJson.ToJson(inputs, ValueJsonOptions.Plain);
         if (port is { } p)
         {
             labels[ContainerLabels.Port] = p.ToString(CultureInfo.InvariantCulture);

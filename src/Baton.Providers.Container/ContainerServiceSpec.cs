@@ -61,7 +61,7 @@ internal sealed record ContainerServiceSpec
     {
         var map = inputs.Kind == ValueKind.Map ? inputs.AsMap() : ImmutableSortedDictionary<string, Value>.Empty;
         var replacing = Value.Map(ReplacingInputs.Select(name => new KeyValuePair<string, Value>(name, map.TryGetValue(name, out var value) ? value : Value.Null)));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PlainJson.ToJson(replacing))))[..16];
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ValueJson.ToJson(replacing, ValueJsonOptions.Plain))))[..16];
     }
 
     /// <summary>

@@ -129,7 +129,7 @@ internal sealed class SqlAction(PostgresConnections connections)
             ValueKind.String => value.AsString(),
             ValueKind.Number => Value.FormatNumber(value.AsNumber()),
             ValueKind.Bool => value.AsBool() ? "true" : "false",
-            ValueKind.List or ValueKind.Map when value.IsWhollyKnown => PlainJson.ToJson(value),
+            ValueKind.List or ValueKind.Map when value.IsWhollyKnown => ValueJson.ToJson(value, ValueJsonOptions.Plain),
             _ => null,
         };
         return text is null ? null : new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Unknown, Value = text };
@@ -167,8 +167,7 @@ internal sealed class SqlAction(PostgresConnections connections)
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
-            return PlainJson.Read(document.RootElement) ?? Value.String(text);
+            return ValueJson.Parse(text, ValueJsonOptions.Plain);
         }
         catch (JsonException)
         {

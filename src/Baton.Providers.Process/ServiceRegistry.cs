@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Baton.Replicas;
+using Baton.Values;
 
 namespace Baton.Providers.Process;
 
@@ -47,14 +48,14 @@ internal sealed class ServiceRegistry(string directory)
             r["port"] is { } port ? (int)port : null,
             r["rollout"] is { } rollout && (bool)rollout,
             r["launch"] is { } launch ? (string?)launch : null,
-            r["inputs"] is { } own ? ValueJson.FromJson(own) : null));
+            r["inputs"] is { } own ? FromNode(own) : null));
         return new ServiceState<ReplicaRecord>
         {
             Id = (string)root["id"]!,
             Address = (string)root["address"]!,
-            Inputs = ValueJson.FromJson(root["inputs"]),
+            Inputs = FromNode(root["inputs"]),
             Replicas = [.. replicas],
-            RolloutInputs = root["rollout_inputs"] is { } rolloutInputs ? ValueJson.FromJson(rolloutInputs) : null,
+            RolloutInputs = root["rollout_inputs"] is { } rolloutInputs ? FromNode(rolloutInputs) : null,
         };
     }
 
@@ -82,7 +83,7 @@ internal sealed class ServiceRegistry(string directory)
 
             if (replica.OwnInputs is { } own)
             {
-                entry["inputs"] = ValueJson.ToJson(own);
+                entry["inputs"] = Node(own);
             }
 
             replicas.Add(entry);
@@ -92,12 +93,12 @@ internal sealed class ServiceRegistry(string directory)
         {
             ["id"] = record.Id,
             ["address"] = record.Address,
-            ["inputs"] = ValueJson.ToJson(record.Inputs),
+            ["inputs"] = Node(record.Inputs),
             ["replicas"] = replicas,
         };
         if (record.RolloutInputs is { } rolloutInputs)
         {
-            root["rollout_inputs"] = ValueJson.ToJson(rolloutInputs);
+            root["rollout_inputs"] = Node(rolloutInputs);
         }
 
         lock (_lock)
@@ -119,4 +120,8 @@ internal sealed class ServiceRegistry(string directory)
     }
 
     private string PathOf(string id) => Path.Combine(directory, id + ".json");
+
+    private static JsonNode? Node(Value value) => JsonNode.Parse(ValueJson.ToUtf8(value, ValueJsonOptions.Plain));
+
+    private static Value FromNode(JsonNode? node) => node is null ? Value.Null : ValueJson.Parse(node.ToJsonString(), ValueJsonOptions.Plain);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
 using Baton.Diagnostics;
 using Baton.Values;
 
@@ -11,6 +13,9 @@ internal sealed class SimProvider : IProvider
 {
     /// <summary>Problems with a sim resource's or action's inputs.</summary>
     public const string InvalidInputCode = "BT5101";
+
+    /// <summary>The form <c>output_hash</c> is taken over: the inputs' plain JSON, ignoring sensitive marks.</summary>
+    private static readonly ValueJsonOptions HashForm = ValueJsonOptions.Plain with { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly SimWorldStore _store;
     private readonly SimSettings _settings;
@@ -94,7 +99,7 @@ internal sealed class SimProvider : IProvider
         }
 
         var inputs = Normalize(request.Inputs);
-        var (row, created) = await _store.CreateAsync(request.Type, request.Address, request.IdempotencyKey, SimValueJson.ToJson(inputs), Now());
+        var (row, created) = await _store.CreateAsync(request.Type, request.Address, request.IdempotencyKey, ValueJson.ToJson(inputs, ValueJsonOptions.Inline), Now());
         if (!created)
         {
             if (row.Deleted)
@@ -103,7 +108,7 @@ internal sealed class SimProvider : IProvider
                     $"{request.Address}: the object {row.Id} that idempotency key {request.IdempotencyKey} made has since been deleted"));
             }
 
-            inputs = SimValueJson.FromJson(row.Inputs);
+            inputs = ValueJson.Parse(row.Inputs, ValueJsonOptions.Inline);
         }
 
         return ResourceResult.Success(row.Id, Attributes(row.Id, inputs));
@@ -137,7 +142,7 @@ internal sealed class SimProvider : IProvider
             inputs = row.PreviousInputs;
         }
 
-        return inputs is null ? ReadResult.Gone : ReadResult.Found(row.Id, Attributes(row.Id, SimValueJson.FromJson(inputs)));
+        return inputs is null ? ReadResult.Gone : ReadResult.Found(row.Id, Attributes(row.Id, ValueJson.Parse(inputs, ValueJsonOptions.Inline)));
     }
 
     public async ValueTask<ResourceResult> UpdateAsync(UpdateRequest request, CancellationToken cancellationToken)
@@ -158,7 +163,7 @@ internal sealed class SimProvider : IProvider
         }
 
         var inputs = Normalize(request.Inputs);
-        var row = await _store.UpdateAsync(request.Id, request.Address, request.IdempotencyKey, SimValueJson.ToJson(inputs), Now());
+        var row = await _store.UpdateAsync(request.Id, request.Address, request.IdempotencyKey, ValueJson.ToJson(inputs, ValueJsonOptions.Inline), Now());
         return row is null
             ? ResourceResult.Failure(ProviderError.Permanent($"{request.Address}: the sim object {request.Id} does not exist"))
             : ResourceResult.Success(row.Id, Attributes(row.Id, inputs));
@@ -240,7 +245,7 @@ internal sealed class SimProvider : IProvider
 
     private static Value Hash(Value input)
     {
-        var hash = Value.String(SimValueJson.Hash(input));
+        var hash = Value.String(Convert.ToHexStringLower(SHA256.HashData(ValueJson.ToUtf8(input, HashForm))));
         return input.ContainsSensitive ? hash.AsSensitive() : hash;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Baton.Values;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Providers.Sim;
@@ -145,7 +146,7 @@ public sealed class SimWorld : IDisposable
                 Type = reader.GetString(1),
                 Address = reader.GetString(2),
                 IdempotencyKey = reader.GetString(3),
-                Inputs = SimValueJson.FromJson(reader.GetString(4)),
+                Inputs = ValueJson.Parse(reader.GetString(4), ValueJsonOptions.Inline),
                 CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
                 UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
                 Deleted = reader.GetInt64(8) != 0,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Baton.Runs;
+using Baton.Values;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.State.Sqlite;

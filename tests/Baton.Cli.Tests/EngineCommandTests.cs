@@ -2,6 +2,7 @@ using System.Text.Json;
 using Baton.Providers.Sim;
 using Baton.State;
 using Baton.State.Sqlite;
+using Baton.Values;
 
 namespace Baton.Cli.Tests;
 

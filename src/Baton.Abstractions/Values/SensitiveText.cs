@@ -5,7 +5,7 @@ namespace Baton.Values;
 /// <summary>
 /// Keeps secrets out of text that quotes what it was given: an error from a function, a provider or a command may
 /// repeat an argument, so every sensitive string (and number) found in the values it was given is replaced by
-/// <see cref="PlainJson.SensitiveText"/> before the text is recorded, shown or sent anywhere. One rule for every
+/// <see cref="ValueJson.SensitiveText"/> before the text is recorded, shown or sent anywhere. One rule for every
 /// surface that reports errors about sensitive input.
 /// </summary>
 public static class SensitiveText
@@ -73,10 +73,10 @@ public static class SensitiveText
         foreach (var secret in secrets)
         {
             // Quoted first, so "secret" reads (sensitive) as a marked value does, not "(sensitive)".
-            text = text.Replace($"\"{secret}\"", PlainJson.SensitiveText, StringComparison.Ordinal);
+            text = text.Replace($"\"{secret}\"", ValueJson.SensitiveText, StringComparison.Ordinal);
             if (secret.Length >= ShortestBareSecret)
             {
-                text = text.Replace(secret, PlainJson.SensitiveText, StringComparison.Ordinal);
+                text = text.Replace(secret, ValueJson.SensitiveText, StringComparison.Ordinal);
             }
         }
 

@@ -82,7 +82,7 @@ internal static class OutputCommand
     }
 
     private static string Json(Value value, bool reveal) =>
-        State.ValueJson.ToJson(reveal ? Reveal(value) : Redact(value), null, "output");
+        ValueJson.ToJson(reveal ? Reveal(value) : Redact(value), null, "output");
 
     private static Value Reveal(Value value) => value.Kind switch
     {

@@ -5,7 +5,7 @@ using Baton.Cli.Output;
 using Baton.Engine;
 using Baton.Engine.Planning;
 using Baton.Plans;
-using Baton.State;
+using Baton.Values;
 
 namespace Baton.Cli.Commands;
 

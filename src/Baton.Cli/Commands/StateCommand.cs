@@ -5,6 +5,7 @@ using Baton.Spec;
 using Baton.Spec.Model;
 using Baton.State;
 using Baton.State.Sqlite;
+using Baton.Values;
 
 namespace Baton.Cli.Commands;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Baton.Cli.Commands;
 using Baton.Runs;
-using Baton.State;
 using Baton.Values;
 
 namespace Baton.Cli.Output;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Baton.Plans;
-using Baton.State;
 using Baton.Text;
 using Baton.Values;
 

@@ -40,14 +40,13 @@ internal static class EncodingFunctions
         }
     }
 
-    private static Value JsonEncode(FunctionCall call) => Value.String(PlainJson.ToJson(call.Arguments[0]));
+    private static Value JsonEncode(FunctionCall call) => Value.String(ValueJson.ToJson(call.Arguments[0], ValueJsonOptions.Plain));
 
     private static Value JsonDecode(FunctionCall call)
     {
         try
         {
-            using var document = JsonDocument.Parse(call.Arguments[0].AsString());
-            return PlainJson.Read(document.RootElement) ?? call.Fail("a number in the JSON is too large", 0);
+            return ValueJson.Parse(call.Arguments[0].AsString(), ValueJsonOptions.Plain);
         }
         catch (JsonException exception)
         {

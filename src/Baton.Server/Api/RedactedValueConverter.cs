@@ -13,9 +13,8 @@ internal sealed class RedactedValueConverter : JsonConverter<Value>
 {
     public override Value Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        using var document = JsonDocument.ParseValue(ref reader);
-        return PlainJson.Read(document.RootElement) ?? throw new JsonException("a number is too large");
+        return ValueJson.Read(ref reader, ValueJsonOptions.Plain);
     }
 
-    public override void Write(Utf8JsonWriter writer, Value value, JsonSerializerOptions options) => PlainJson.WriteRedacted(writer, value);
+    public override void Write(Utf8JsonWriter writer, Value value, JsonSerializerOptions options) => ValueJson.Write(writer, value, ValueJsonOptions.Redacted);
 }

@@ -124,9 +124,14 @@ internal sealed class ControlActions(ControlPlaneServices services)
         var given = new List<VariableInput>();
         foreach (var (name, element) in inputs ?? new Dictionary<string, JsonElement>())
         {
-            if (PlainJson.Read(element) is not { } value)
+            Value value;
+            try
             {
-                return ActionResult<RunRecord>.Refused(400, $"input \"{name}\": a number is too large");
+                value = ValueJson.FromElement(element, ValueJsonOptions.Plain);
+            }
+            catch (JsonException exception)
+            {
+                return ActionResult<RunRecord>.Refused(400, $"input \"{name}\": {exception.Message}");
             }
 
             given.Add(new VariableInput { Name = name, Value = value, Source = VariableSource.CommandLine, Origin = trigger });

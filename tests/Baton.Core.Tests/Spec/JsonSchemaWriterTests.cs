@@ -180,7 +180,7 @@ public sealed class JsonSchemaWriterTests
         Assert.False(diagnostics.HasErrors);
         var value = YamlExpressions.Literal(root!);
         Assert.NotNull(value);
-        return PlainJson.ToJson(value);
+        return ValueJson.ToJson(value, ValueJsonOptions.Plain);
     }
 
     private static string RepositoryRoot()

@@ -23,6 +23,40 @@ public sealed class ValueJsonTests : IDisposable
         ValueGenerators.AnyValue().Sample(value =>
             ValueAssert.Identical(value, ValueJson.Parse(ValueJson.ToJson(value, null, Context, plaintextSecrets: true), null, Context)));
 
+    [Fact]
+    public void RedactedForm_WritesNoSecretAndNoUnknown()
+    {
+        var value = Value.Map([new("pw", Value.String("hunter2").AsSensitive()), new("id", Value.Unknown(BatonType.String)), new("n", Value.Number(3))]);
+        Assert.Equal("""{"id":"(known after apply)","n":3,"pw":"(sensitive)"}""", ValueJson.ToJson(value, ValueJsonOptions.Redacted));
+    }
+
+    [Fact]
+    public void PlainForm_DropsMarks_KeepsDollarKeys_AndReadsMarkersAsData()
+    {
+        var value = Value.Map([new("$k", Value.String("s").AsSensitive())]);
+        var json = ValueJson.ToJson(value, ValueJsonOptions.Plain);
+        Assert.Equal("""{"$k":"s"}""", json);
+        var back = ValueJson.Parse("""{"$sensitive":1}""", ValueJsonOptions.Plain);
+        Assert.False(back.ContainsSensitive);
+        Assert.Equal(1, back.AsMap()["$sensitive"].AsNumber());
+        Assert.Throws<InvalidOperationException>(() => ValueJson.ToJson(Value.Unknown(BatonType.Number), ValueJsonOptions.Plain));
+    }
+
+    [Fact]
+    public void PlainForm_NumberTooLarge_IsAJsonErrorNamingWhere()
+    {
+        var error = Assert.Throws<JsonException>(() => ValueJson.Parse("""{"a":[1,1e400]}""", ValueJsonOptions.Plain));
+        Assert.Contains("/a/1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1e15, "1000000000000000")]
+    [InlineData(-42, "-42")]
+    [InlineData(1e300, "1E+300")]
+    [InlineData(0.5, "0.5")]
+    public void Numbers_IntegersWithoutExponent(double number, string expected) =>
+        Assert.Equal(expected, ValueJson.ToJson(Value.Number(number), ValueJsonOptions.Plain));
+
     [Theory]
     [InlineData(1e300)]
     [InlineData(0.1)]

@@ -1,4 +1,4 @@
-namespace Baton.State;
+namespace Baton.Values;
 
 /// <summary>
 /// Encrypts sensitive values for storage. The associated data names where the value lives (stack, resource, attribute
@@ -11,7 +11,7 @@ public interface ISecretProtector
 
     /// <summary>
     /// Decrypts an envelope made by <see cref="Protect"/> with the same associated data. Throws
-    /// <see cref="SecretKeyMismatchException"/> when the envelope was made with another key, and
+    /// a key-mismatch exception when the envelope was made with another key, and
     /// <see cref="System.Security.Cryptography.CryptographicException"/> when it was altered or belongs to another place.
     /// </summary>
     byte[] Unprotect(ReadOnlySpan<byte> envelope, string associatedData);

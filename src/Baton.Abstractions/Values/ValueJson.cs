@@ -5,17 +5,17 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Baton.Values;
 
-namespace Baton.State;
+namespace Baton.Values;
 
 /// <summary>
-/// Values as JSON, exactly round-tripping: null, booleans, numbers (shortest round-trip form), strings, lists as
-/// arrays and maps as objects. A sensitive value (leaf or subtree) is written as <c>{"$sensitive": "BASE64"}</c>, the
-/// envelope of an <see cref="ISecretProtector"/> over the subtree's JSON, bound to a context (where the value lives)
-/// and the value's path inside it; in plain-text mode (an explicit export option) as
-/// <c>{"$sensitive": {"plaintext": VALUE}}</c>. Map keys starting with <c>$</c> are escaped by doubling it, so user
-/// data never looks like the marker. Unknown values are refused: state never holds them. Pure code, no I/O.
+/// The one codec between values and JSON, exactly round-tripping: null, booleans, numbers (integers below 2^53 without
+/// exponent, others in shortest round-trip form), strings, lists as arrays and maps as objects. What happens to the
+/// sensitive mark, to unknown values and to the escaping is the caller's <see cref="ValueJsonOptions"/>: ordinary JSON
+/// (<see cref="ValueJsonOptions.Plain"/>), redacted for people, marked inline, or state's form — a sensitive subtree
+/// written as <c>{"$sensitive": "BASE64"}</c>, the envelope of an <see cref="ISecretProtector"/> over the subtree's
+/// JSON, bound to a context (where the value lives) and the value's path inside it, or in plain-text mode (an explicit
+/// export) as <c>{"$sensitive": {"plaintext": VALUE}}</c>. Errors name the JSON pointer of the value. Pure code, no I/O.
 /// </summary>
 public static class ValueJson
 {
@@ -25,7 +25,15 @@ public static class ValueJson
     /// <summary>The property holding a sensitive value written in plain text.</summary>
     public const string PlaintextProperty = "plaintext";
 
+    /// <summary>What the redacted form writes in place of a sensitive value.</summary>
+    public const string SensitiveText = "(sensitive)";
+
+    /// <summary>What the redacted form writes in place of a value known only after apply.</summary>
+    public const string UnknownText = "(known after apply)";
+
     private const char ContextSeparator = '\u001f';
+
+    private const double LargestExactInteger = 9007199254740992;
 
     /// <summary>Writer options used for stored JSON: compact, escaping only what JSON requires.</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -34,46 +42,50 @@ public static class ValueJson
     public static string SecretContext(string stack, string place, string field) =>
         string.Concat(stack, ContextSeparator.ToString(), place, ContextSeparator.ToString(), field);
 
-    /// <summary>Writes <paramref name="value"/>; sensitive parts are encrypted with <paramref name="protector"/> unless <paramref name="plaintextSecrets"/>.</summary>
-    public static void Write(Utf8JsonWriter writer, Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false)
+    /// <summary>Writes <paramref name="value"/> as <paramref name="options"/> say.</summary>
+    public static void Write(Utf8JsonWriter writer, Value value, ValueJsonOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
         var path = new PathStack();
-        WriteCore(writer, value, new Settings(protector, context, plaintextSecrets), ref path);
+        WriteCore(writer, value, options, ref path);
     }
 
+    /// <summary>Writes <paramref name="value"/> in state's form; sensitive parts are sealed with <paramref name="protector"/> unless <paramref name="plaintextSecrets"/>.</summary>
+    public static void Write(Utf8JsonWriter writer, Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false) =>
+        Write(writer, value, ValueJsonOptions.Stored(protector, context, plaintextSecrets));
+
     /// <summary>The JSON of <paramref name="value"/> as UTF-8.</summary>
-    public static byte[] ToUtf8(Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false)
+    public static byte[] ToUtf8(Value value, ValueJsonOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder }))
         {
-            Write(writer, value, protector, context, plaintextSecrets);
+            Write(writer, value, options);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The JSON of <paramref name="value"/> as a string.</summary>
-    public static string ToJson(Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            Write(writer, value, protector, context, plaintextSecrets);
-        }
+    /// <summary>The JSON of <paramref name="value"/> in state's form, as UTF-8.</summary>
+    public static byte[] ToUtf8(Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false) =>
+        ToUtf8(value, ValueJsonOptions.Stored(protector, context, plaintextSecrets));
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>The JSON text of <paramref name="value"/>.</summary>
+    public static string ToJson(Value value, ValueJsonOptions options) => Encoding.UTF8.GetString(ToUtf8(value, options));
+
+    /// <summary>The JSON text of <paramref name="value"/> in state's form.</summary>
+    public static string ToJson(Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false) =>
+        ToJson(value, ValueJsonOptions.Stored(protector, context, plaintextSecrets));
 
     /// <summary>Reads one value from UTF-8 JSON. Throws <see cref="JsonException"/> for malformed input.</summary>
-    public static Value Parse(ReadOnlySpan<byte> utf8Json, ISecretProtector? protector, string context)
+    public static Value Parse(ReadOnlySpan<byte> utf8Json, ValueJsonOptions options)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 256 });
-        var value = Read(ref reader, protector, context);
+        var value = Read(ref reader, options);
         if (reader.Read())
         {
             throw new JsonException("Unexpected data after the value.");
@@ -82,35 +94,51 @@ public static class ValueJson
         return value;
     }
 
+    /// <summary>Reads one value in state's form from UTF-8 JSON.</summary>
+    public static Value Parse(ReadOnlySpan<byte> utf8Json, ISecretProtector? protector, string context) =>
+        Parse(utf8Json, ValueJsonOptions.Stored(protector, context));
+
     /// <summary>Reads one value from JSON text.</summary>
-    public static Value Parse(string json, ISecretProtector? protector, string context)
+    public static Value Parse(string json, ValueJsonOptions options)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json), protector, context);
+        return Parse(Encoding.UTF8.GetBytes(json), options);
     }
 
+    /// <summary>Reads one value in state's form from JSON text.</summary>
+    public static Value Parse(string json, ISecretProtector? protector, string context) =>
+        Parse(json, ValueJsonOptions.Stored(protector, context));
+
     /// <summary>Reads one value from a parsed JSON element.</summary>
+    public static Value FromElement(JsonElement element, ValueJsonOptions options) =>
+        Parse(JsonMarshal.GetRawUtf8Value(element), options);
+
+    /// <summary>Reads one value in state's form from a parsed JSON element.</summary>
     public static Value FromElement(JsonElement element, ISecretProtector? protector, string context) =>
-        Parse(JsonMarshal.GetRawUtf8Value(element), protector, context);
+        FromElement(element, ValueJsonOptions.Stored(protector, context));
 
     /// <summary>Reads the value at the reader's position (reading the first token if none was read yet), leaving the reader on its last token.</summary>
-    public static Value Read(ref Utf8JsonReader reader, ISecretProtector? protector, string context)
+    public static Value Read(ref Utf8JsonReader reader, ValueJsonOptions options)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
         if (reader.TokenType == JsonTokenType.None && !reader.Read())
         {
             throw new JsonException("Expected a value.");
         }
 
         var path = new PathStack();
-        return ReadCore(ref reader, new Settings(protector, context, false), ref path);
+        return ReadCore(ref reader, options, ref path);
     }
 
-    private static void WriteCore(Utf8JsonWriter writer, Value value, Settings settings, ref PathStack path)
+    /// <summary>Reads a value in state's form at the reader's position.</summary>
+    public static Value Read(ref Utf8JsonReader reader, ISecretProtector? protector, string context) =>
+        Read(ref reader, ValueJsonOptions.Stored(protector, context));
+
+    private static void WriteCore(Utf8JsonWriter writer, Value value, ValueJsonOptions options, ref PathStack path)
     {
-        if (value.IsSensitive)
+        if (value.IsSensitive && options.Sensitive != SensitiveForm.Dropped)
         {
-            WriteSensitive(writer, value, settings, ref path);
+            WriteSensitive(writer, value, options, ref path);
             return;
         }
 
@@ -123,7 +151,17 @@ public static class ValueJson
                 writer.WriteBooleanValue(value.AsBool());
                 break;
             case ValueKind.Number:
-                writer.WriteNumberValue(value.AsNumber());
+                var number = value.AsNumber();
+                // Integers without exponent: 1000000000000000, not 1E+15.
+                if (number == Math.Floor(number) && Math.Abs(number) < LargestExactInteger)
+                {
+                    writer.WriteNumberValue((long)number);
+                }
+                else
+                {
+                    writer.WriteNumberValue(number);
+                }
+
                 break;
             case ValueKind.String:
                 var text = value.AsString();
@@ -136,7 +174,7 @@ public static class ValueJson
                 for (var i = 0; i < items.Length; i++)
                 {
                     path.Push(i);
-                    WriteCore(writer, items[i], settings, ref path);
+                    WriteCore(writer, items[i], options, ref path);
                     path.Pop();
                 }
 
@@ -147,7 +185,7 @@ public static class ValueJson
                 foreach (var (key, item) in value.AsMap())
                 {
                     CheckText(key, ref path);
-                    if (key.StartsWith('$'))
+                    if (options.Marked && key.StartsWith('$'))
                     {
                         writer.WritePropertyName("$" + key);
                     }
@@ -157,52 +195,64 @@ public static class ValueJson
                     }
 
                     path.Push(key);
-                    WriteCore(writer, item, settings, ref path);
+                    WriteCore(writer, item, options, ref path);
                     path.Pop();
                 }
 
                 writer.WriteEndObject();
                 break;
+            case ValueKind.Unknown when options.RedactUnknown:
+                writer.WriteStringValue(UnknownText);
+                break;
             case ValueKind.Unknown:
             default:
-                throw new InvalidOperationException($"State cannot hold a value that is not known yet (at {path.Format()}).");
+                throw new InvalidOperationException($"A value known only after apply has no JSON form (at {path.Format()}).");
         }
     }
 
-    private static void WriteSensitive(Utf8JsonWriter writer, Value value, Settings settings, ref PathStack path)
+    private static void WriteSensitive(Utf8JsonWriter writer, Value value, ValueJsonOptions options, ref PathStack path)
     {
+        if (options.Sensitive == SensitiveForm.Redacted)
+        {
+            writer.WriteStringValue(SensitiveText);
+            return;
+        }
+
         var inner = value.WithoutSensitivity();
         writer.WriteStartObject();
         writer.WritePropertyName(SensitiveMarker);
-        if (settings.PlaintextSecrets)
+        switch (options.Sensitive)
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName(PlaintextProperty);
-            WriteCore(writer, inner, settings, ref path);
-            writer.WriteEndObject();
-        }
-        else
-        {
-            if (settings.Protector is null)
-            {
-                throw new InvalidOperationException($"A sensitive value (at {path.Format()}) needs a secret protector to be written.");
-            }
+            case SensitiveForm.Inline:
+                WriteCore(writer, inner, options, ref path);
+                break;
+            case SensitiveForm.Plaintext:
+                writer.WriteStartObject();
+                writer.WritePropertyName(PlaintextProperty);
+                WriteCore(writer, inner, options, ref path);
+                writer.WriteEndObject();
+                break;
+            default:
+                if (options.Protector is null)
+                {
+                    throw new InvalidOperationException($"A sensitive value (at {path.Format()}) needs a secret protector to be written.");
+                }
 
-            // Marks inside the subtree survive in plain-text form inside the ciphertext.
-            var buffer = new ArrayBufferWriter<byte>(64);
-            using (var innerWriter = new Utf8JsonWriter(buffer, WriterOptions))
-            {
-                WriteCore(innerWriter, inner, settings with { PlaintextSecrets = true }, ref path);
-            }
+                // Marks inside the subtree survive in plain-text form inside the ciphertext.
+                var buffer = new ArrayBufferWriter<byte>(64);
+                using (var innerWriter = new Utf8JsonWriter(buffer, WriterOptions))
+                {
+                    WriteCore(innerWriter, inner, options with { Sensitive = SensitiveForm.Plaintext }, ref path);
+                }
 
-            var envelope = settings.Protector.Protect(buffer.WrittenSpan, AssociatedData(settings.Context, ref path));
-            writer.WriteBase64StringValue(envelope);
+                writer.WriteBase64StringValue(options.Protector.Protect(buffer.WrittenSpan, AssociatedData(options.Context, ref path)));
+                break;
         }
 
         writer.WriteEndObject();
     }
 
-    private static Value ReadCore(ref Utf8JsonReader reader, Settings settings, ref PathStack path)
+    private static Value ReadCore(ref Utf8JsonReader reader, ValueJsonOptions options, ref PathStack path)
     {
         switch (reader.TokenType)
         {
@@ -226,19 +276,19 @@ public static class ValueJson
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     path.Push(items.Count);
-                    items.Add(ReadCore(ref reader, settings, ref path));
+                    items.Add(ReadCore(ref reader, options, ref path));
                     path.Pop();
                 }
 
                 return items.Count == 0 ? Value.EmptyList : Value.List(items.DrainToImmutable());
             case JsonTokenType.StartObject:
-                return ReadObject(ref reader, settings, ref path);
+                return ReadObject(ref reader, options, ref path);
             default:
                 throw new JsonException($"Unexpected {reader.TokenType} at {path.Format()}.");
         }
     }
 
-    private static Value ReadObject(ref Utf8JsonReader reader, Settings settings, ref PathStack path)
+    private static Value ReadObject(ref Utf8JsonReader reader, ValueJsonOptions options, ref PathStack path)
     {
         reader.Read();
         if (reader.TokenType == JsonTokenType.EndObject)
@@ -246,10 +296,12 @@ public static class ValueJson
             return Value.EmptyMap;
         }
 
-        if (reader.ValueTextEquals(SensitiveMarker))
+        if (options.Marked && reader.ValueTextEquals(SensitiveMarker))
         {
             reader.Read();
-            var secret = ReadSensitive(ref reader, settings, ref path);
+            var secret = options.Sensitive == SensitiveForm.Inline
+                ? ReadCore(ref reader, options, ref path).AsSensitive()
+                : ReadSensitive(ref reader, options, ref path);
             if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
             {
                 throw new JsonException($"A {SensitiveMarker} marker (at {path.Format()}) must be the object's only property.");
@@ -261,31 +313,26 @@ public static class ValueJson
         var entries = new List<KeyValuePair<string, Value>>();
         while (reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
-            string key;
-            if (name.StartsWith('$'))
+            var key = reader.GetString()!;
+            if (options.Marked && key.StartsWith('$'))
             {
-                if (name.Length < 2 || name[1] != '$')
+                if (key.Length < 2 || key[1] != '$')
                 {
-                    throw new JsonException($"Unexpected property \"{name}\" at {path.Format()}: map keys starting with $ are written as $$.");
+                    throw new JsonException($"Unexpected property \"{key}\" at {path.Format()}: map keys starting with $ are written as $$.");
                 }
 
-                key = name[1..];
-            }
-            else
-            {
-                key = name;
+                key = key[1..];
             }
 
             reader.Read();
             path.Push(key);
-            entries.Add(new(key, ReadCore(ref reader, settings, ref path)));
+            entries.Add(new(key, ReadCore(ref reader, options, ref path)));
             path.Pop();
             reader.Read();
         }
 
         var map = Value.Map(entries);
-        if (map.AsMap().Count != entries.Count)
+        if (options.Marked && map.AsMap().Count != entries.Count)
         {
             throw new JsonException($"The object at {path.Format()} has a duplicate key.");
         }
@@ -293,11 +340,11 @@ public static class ValueJson
         return map;
     }
 
-    private static Value ReadSensitive(ref Utf8JsonReader reader, Settings settings, ref PathStack path)
+    private static Value ReadSensitive(ref Utf8JsonReader reader, ValueJsonOptions options, ref PathStack path)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            if (settings.Protector is null)
+            if (options.Protector is null)
             {
                 throw new InvalidOperationException($"The value at {path.Format()} is encrypted and no secret key was given.");
             }
@@ -307,10 +354,10 @@ public static class ValueJson
                 throw new JsonException($"The encrypted value at {path.Format()} is not base64.");
             }
 
-            var plaintext = settings.Protector.Unprotect(envelope, AssociatedData(settings.Context, ref path));
+            var plaintext = options.Protector.Unprotect(envelope, AssociatedData(options.Context, ref path));
             var inner = new Utf8JsonReader(plaintext);
             inner.Read();
-            return ReadCore(ref inner, settings, ref path).AsSensitive();
+            return ReadCore(ref inner, options, ref path).AsSensitive();
         }
 
         if (reader.TokenType == JsonTokenType.StartObject)
@@ -322,7 +369,7 @@ public static class ValueJson
             }
 
             reader.Read();
-            var value = ReadCore(ref reader, settings, ref path).AsSensitive();
+            var value = ReadCore(ref reader, options, ref path).AsSensitive();
             if (!reader.Read() || reader.TokenType != JsonTokenType.EndObject)
             {
                 throw new JsonException($"A {SensitiveMarker} object (at {path.Format()}) must hold only \"{PlaintextProperty}\".");
@@ -357,8 +404,6 @@ public static class ValueJson
             }
         }
     }
-
-    private sealed record Settings(ISecretProtector? Protector, string Context, bool PlaintextSecrets);
 
     /// <summary>The path of the value being read or written, as a JSON pointer (<c>/tags/0</c>); built into text only when needed.</summary>
     private struct PathStack
