@@ -169,8 +169,8 @@ internal sealed class ApplyBenchmark : IBenchmarkCommand
 
             run.Load = Lap(clock);
             using var protector = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
-            await using var store = await SqliteStateStore.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, cancellationToken);
-            await using var session = new StackSession(bound, directory, store, Registry, host, TimeProvider.System);
+            await using var stores = await SqliteStores.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, cancellationToken);
+            await using var session = new StackSession(bound, directory, stores.State, stores.Locks, stores.Applies, Registry, host, TimeProvider.System);
             await using (var holder = await session.LockAsync("apply", TimeSpan.FromSeconds(10), cancellationToken))
             {
                 await session.RecoverAsync(holder, cancellationToken);

@@ -272,8 +272,8 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
         }
 
         using var protector = new AesGcmSecretProtector(key);
-        await using var store = await SqliteStateStore.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, cancellationToken);
-        await using var session = new StackSession(bound, directory, store, Registry, host, TimeProvider.System);
+        await using var stores = await SqliteStores.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, cancellationToken);
+        await using var session = new StackSession(bound, directory, stores.State, stores.Locks, stores.Applies, Registry, host, TimeProvider.System);
         await using var holder = await session.LockAsync(destroy ? "destroy" : "apply", TimeSpan.FromSeconds(10), cancellationToken);
         await session.RecoverAsync(holder, cancellationToken);
         var (plan, state, _) = await session.PlanAsync(new PlanOptions { Destroy = destroy }, refresh: true, diagnostics, cancellationToken);
@@ -290,7 +290,7 @@ internal sealed class ComputeBenchmark : IBenchmarkCommand
 
         var result = await session.ApplyAsync(holder, plan, state, new ApplyOptions(), null, CancellationToken.None, CancellationToken.None);
         var totalMs = clock.Elapsed.TotalMilliseconds;
-        var after = await store.LoadAsync(stack, cancellationToken);
+        var after = await stores.State.LoadAsync(stack, cancellationToken);
         return new Phase(plan, result, planMs, totalMs, after.Resources.TryGetValue(Address, out var resource) ? resource.Attributes : null);
     }
 

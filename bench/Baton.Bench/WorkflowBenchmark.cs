@@ -20,7 +20,7 @@ namespace Baton.Bench;
 /// The durable workflow runtime on SQLite: N runs of a generated workflow of no-op steps (a chain, or a small DAG),
 /// created with <see cref="WorkflowRuntime.CreateRunAsync"/> and then all executed at once with
 /// <see cref="WorkflowRuntime.ExecuteAsync"/> on one runtime (one group-committing writer) over a real
-/// <see cref="SqliteStateStore"/> (WAL, <c>synchronous=FULL</c>) in a temporary directory. Measures durable
+/// <see cref="SqliteRunStore"/> (WAL, <c>synchronous=FULL</c>) in a temporary directory. Measures durable
 /// transitions per second, transitions per commit, and dispatch latency: per step, from the moment it became ready
 /// (the last of its needs' <c>step.succeeded</c> committed, or <c>run.started</c> for a step without needs) to its
 /// <c>step.started</c> committed. Next to it, in the same process and directory, the disk's own limit: a loop of
@@ -170,11 +170,11 @@ internal sealed class WorkflowBenchmark : IBenchmarkCommand
 
             var result = new Repetition { Runs = count, FsyncsPerSecond = FsyncLoop(Path.Combine(directory, "fsync.bin"), fsyncs) };
             using var protector = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
-            await using var store = await SqliteStateStore.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
+            await using var stores = await SqliteStores.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
             var host = new NoOpHost(directory);
             var observer = new DispatchObserver(workflow, count);
             var ids = new string[count];
-            await using (var runtime = new WorkflowRuntime(store, new WorkflowRuntimeOptions { Owner = "bench:" + Environment.ProcessId }))
+            await using (var runtime = new WorkflowRuntime(stores.Runs, new WorkflowRuntimeOptions { Owner = "bench:" + Environment.ProcessId }))
             {
                 var clock = Stopwatch.StartNew();
                 for (var i = 0; i < count; i++)
@@ -194,7 +194,7 @@ internal sealed class WorkflowBenchmark : IBenchmarkCommand
                 result.AllStartedMs = Stopwatch.GetElapsedTime(start, observer.LastRunStarted).TotalMilliseconds;
                 result.Transitions = runtime.Transitions - transitionsBefore;
                 result.Commits = runtime.Commits - commitsBefore;
-                result.Check = await CheckAsync(store, finished, workflow.Steps.Length);
+                result.Check = await CheckAsync(stores.Runs, finished, workflow.Steps.Length);
             }
 
             var latencies = observer.Latencies();
@@ -217,7 +217,7 @@ internal sealed class WorkflowBenchmark : IBenchmarkCommand
     }
 
     /// <summary>Every run succeeded, and its stored history holds exactly one <c>step.succeeded</c> per step.</summary>
-    private static async Task<string> CheckAsync(SqliteStateStore store, RunRecord[] finished, int steps)
+    private static async Task<string> CheckAsync(IRunStore store, RunRecord[] finished, int steps)
     {
         var succeeded = 0;
         var exact = 0;

@@ -8,14 +8,14 @@ namespace Baton.Engine;
 /// </summary>
 public sealed class LockHolder : IAsyncDisposable
 {
-    private readonly IStateStore _store;
+    private readonly ILockStore _store;
     private readonly TimeSpan _lease;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _lost = new();
     private readonly Task _heartbeat;
 
-    private LockHolder(IStateStore store, StackLock held, TimeSpan lease, TimeProvider time)
+    private LockHolder(ILockStore store, StackLock held, TimeSpan lease, TimeProvider time)
     {
         _store = store;
         Lock = held;
@@ -31,7 +31,7 @@ public sealed class LockHolder : IAsyncDisposable
     public CancellationToken Lost => _lost.Token;
 
     /// <summary>Takes the stack's lock, waiting up to <paramref name="wait"/>; throws <see cref="LockUnavailableException"/> naming the holder otherwise.</summary>
-    public static async Task<LockHolder> AcquireAsync(IStateStore store, string stack, string operation, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken, TimeSpan? lease = null)
+    public static async Task<LockHolder> AcquireAsync(ILockStore store, string stack, string operation, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken, TimeSpan? lease = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var length = lease ?? TimeSpan.FromSeconds(30);

@@ -20,13 +20,16 @@ public sealed class StackSession : IAsyncDisposable
 {
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a session. The store stays the caller's to dispose.</summary>
-    public StackSession(BoundStack stack, string stackDirectory, IStateStore store, ProviderRegistry registry, IExpressionHost host, TimeProvider time)
+    /// <summary>Creates a session. The stores stay the caller's to dispose.</summary>
+    public StackSession(
+        BoundStack stack, string stackDirectory, IStateStore store, ILockStore locks, IApplyHistory applies, ProviderRegistry registry, IExpressionHost host, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(stack);
         Stack = stack;
         StackDirectory = stackDirectory;
         Store = store;
+        Locks = locks;
+        Applies = applies;
         Host = host;
         _time = time;
         var variables = new EvaluationScope(new Dictionary<string, Value>(StringComparer.Ordinal) { ["var"] = Value.Map(stack.Variables) }, host);
@@ -39,8 +42,14 @@ public sealed class StackSession : IAsyncDisposable
     /// <summary>The stack directory.</summary>
     public string StackDirectory { get; }
 
-    /// <summary>The state store.</summary>
+    /// <summary>The state and journal.</summary>
     public IStateStore Store { get; }
+
+    /// <summary>The stack locks.</summary>
+    public ILockStore Locks { get; }
+
+    /// <summary>The apply history.</summary>
+    public IApplyHistory Applies { get; }
 
     /// <summary>What file() and template() may read.</summary>
     public IExpressionHost Host { get; }
@@ -53,7 +62,7 @@ public sealed class StackSession : IAsyncDisposable
 
     /// <summary>Takes the stack's lock.</summary>
     public Task<LockHolder> LockAsync(string operation, TimeSpan wait, CancellationToken cancellationToken) =>
-        LockHolder.AcquireAsync(Store, Name, operation, wait, _time, cancellationToken);
+        LockHolder.AcquireAsync(Locks, Name, operation, wait, _time, cancellationToken);
 
     /// <summary>Resolves operations a crash interrupted (under the lock).</summary>
     public Task<JournalRecovery.Result> RecoverAsync(LockHolder holder, CancellationToken cancellationToken) =>
@@ -157,7 +166,7 @@ public sealed class StackSession : IAsyncDisposable
             StartedAt = _time.GetUtcNow(),
             SerialBefore = state.Serial,
         };
-        await Store.StartApplyAsync(record, holder.Lock.FencingToken, CancellationToken.None);
+        await Applies.StartApplyAsync(record, holder.Lock.FencingToken, CancellationToken.None);
         await Store.CommitAsync(Event(holder, plan.IsDestroy ? "destroy.started" : "apply.started", $"{(plan.IsDestroy ? "destroy" : "apply")} {record.Id} started by {record.Owner}"), CancellationToken.None);
         using var stopOrLost = CancellationTokenSource.CreateLinkedTokenSource(stop, holder.Lost);
         using var abortOrLost = CancellationTokenSource.CreateLinkedTokenSource(abort, holder.Lost);
@@ -174,7 +183,7 @@ public sealed class StackSession : IAsyncDisposable
         var status = result.Succeeded ? ApplyStatus.Succeeded
             : result.Count(OperationOutcome.Cancelled) > 0 ? ApplyStatus.Cancelled
             : ApplyStatus.Failed;
-        await Store.FinishApplyAsync(
+        await Applies.FinishApplyAsync(
             record with
             {
                 FinishedAt = _time.GetUtcNow(),

@@ -101,7 +101,7 @@ public sealed class ControlPlane : IAsyncDisposable
             throw;
         }
 
-        var access = (IAccessStore)stacks[0].Store;
+        var access = stacks[0].Stores.Access;
         var (sessionText, sessionRecord) = ApiTokens.Create(ApiRole.Admin, "the control plane's session", "session token", options.Time.GetUtcNow());
         var stopping = new CancellationTokenSource();
         var services = new ControlPlaneServices(new StackCatalog(stacks), access, hub, options.Time, stopping.Token);

@@ -281,7 +281,7 @@ public sealed class StateBackups
             using var row = command.ExecuteReader();
             while (row.Read())
             {
-                locks.Add(SqliteStateStore.LockFrom(row, row.GetString(6)));
+                locks.Add(SqliteDatabase.LockFrom(row, row.GetString(6)));
             }
         }
         catch (Exception ex) when (ex is StateFileException or SqliteException or InvalidCastException)

@@ -5,7 +5,10 @@ namespace Baton.State.Sqlite;
 /// <summary>The writer connection's statements, prepared once and reused by every transaction.</summary>
 internal sealed class WriterStatements(SqliteConnection connection) : IDisposable
 {
-    public Statement SelectLock { get; } = new(connection, "SELECT lock_id, owner, operation, fencing_token, acquired_at, expires_at FROM locks WHERE stack = $stack", "stack");
+    /// <summary>The lock of stack <c>$stack</c>: the columns <see cref="SqliteDatabase.LockFrom"/> reads.</summary>
+    public const string SelectLockSql = "SELECT lock_id, owner, operation, fencing_token, acquired_at, expires_at FROM locks WHERE stack = $stack";
+
+    public Statement SelectLock { get; } = new(connection, SelectLockSql, "stack");
 
     public Statement NextToken { get; } = new(
         connection,

@@ -235,8 +235,8 @@ public sealed class EngineCommandTests : IDisposable
         StackLock held;
         {
             using var protector = Protector();
-            await using var store = await SqliteStateStore.OpenAsync(_stack.StatePath, protector, TimeProvider.System, CancellationToken.None);
-            held = (await store.AcquireLockAsync("shop", "someone@elsewhere", "apply", TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None)).Lock!;
+            await using var stores = await SqliteStores.OpenAsync(_stack.StatePath, protector, TimeProvider.System, CancellationToken.None);
+            held = (await stores.Locks.AcquireLockAsync("shop", "someone@elsewhere", "apply", TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None)).Lock!;
         }
 
         var wrong = Run("force-unlock", "nosuchlock");
@@ -422,14 +422,14 @@ public sealed class EngineCommandTests : IDisposable
     private StackState LoadState()
     {
         using var protector = Protector();
-        var store = SqliteStateStore.OpenAsync(_stack.StatePath, protector, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
+        var stores = SqliteStores.OpenAsync(_stack.StatePath, protector, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult();
         try
         {
-            return store.LoadAsync("shop", CancellationToken.None).GetAwaiter().GetResult();
+            return stores.State.LoadAsync("shop", CancellationToken.None).GetAwaiter().GetResult();
         }
         finally
         {
-            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            stores.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

@@ -249,7 +249,7 @@ public sealed class StateDamageTests : IDisposable
         Apply();
         var before = File.ReadAllBytes(StatePath);
         using var protector = new Baton.State.AesGcmSecretProtector(new byte[32]);
-        await using (await Baton.State.Sqlite.SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
+        await using (await Baton.State.Sqlite.SqliteStores.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
         {
             var restore = Run("state", "restore");
 
@@ -266,9 +266,9 @@ public sealed class StateDamageTests : IDisposable
     {
         Apply();
         using (var protector = new Baton.State.AesGcmSecretProtector(new byte[32]))
-        await using (var store = await Baton.State.Sqlite.SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
+        await using (var stores = await Baton.State.Sqlite.SqliteStores.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None))
         {
-            Assert.NotNull((await store.AcquireLockAsync("shop", "ops@elsewhere pid 7", "apply", TimeSpan.FromMinutes(10), TimeSpan.Zero, CancellationToken.None)).Lock);
+            Assert.NotNull((await stores.Locks.AcquireLockAsync("shop", "ops@elsewhere pid 7", "apply", TimeSpan.FromMinutes(10), TimeSpan.Zero, CancellationToken.None)).Lock);
         }
 
         var restore = Run("state", "restore");

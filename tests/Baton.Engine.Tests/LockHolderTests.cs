@@ -69,19 +69,19 @@ public sealed class LockHolderTests
         await using var first = await stack.OpenAsync();
         await using var second = await stack.OpenAsync();
         await using var old = await first.Session.LockAsync("apply", TimeSpan.FromSeconds(1), CancellationToken.None);
-        var before = await first.Store.LoadAsync("locked", CancellationToken.None);
+        var before = await first.Stores.State.LoadAsync("locked", CancellationToken.None);
 
-        Assert.True(await second.Store.ForceUnlockAsync("locked", old.Lock.LockId, CancellationToken.None));
+        Assert.True(await second.Stores.Locks.ForceUnlockAsync("locked", old.Lock.LockId, CancellationToken.None));
         await using var current = await second.Session.LockAsync("apply", TimeSpan.FromSeconds(1), CancellationToken.None);
         var removal = new StateChange { Stack = "locked", FencingToken = old.Lock.FencingToken, Removals = ["a"] };
 
-        await Assert.ThrowsAsync<StaleLockException>(() => first.Store.CommitAsync(removal, CancellationToken.None));
-        var after = await first.Store.LoadAsync("locked", CancellationToken.None);
+        await Assert.ThrowsAsync<StaleLockException>(() => first.Stores.State.CommitAsync(removal, CancellationToken.None));
+        var after = await first.Stores.State.LoadAsync("locked", CancellationToken.None);
         Assert.Equal(before.Serial, after.Serial);
         Assert.Equal(["a"], after.Resources.Keys.ToArray());
 
         // The current holder's token is accepted.
-        var serial = await second.Store.CommitAsync(removal with { FencingToken = current.Lock.FencingToken }, CancellationToken.None);
+        var serial = await second.Stores.State.CommitAsync(removal with { FencingToken = current.Lock.FencingToken }, CancellationToken.None);
         Assert.Equal(before.Serial + 1, serial);
     }
 
@@ -92,8 +92,8 @@ public sealed class LockHolderTests
         await using var open = await stack.OpenAsync();
         await using var holder = await open.Session.LockAsync("apply", TimeSpan.FromSeconds(1), CancellationToken.None);
 
-        Assert.False(await open.Store.ForceUnlockAsync("locked", "not-the-lock", CancellationToken.None));
+        Assert.False(await open.Stores.Locks.ForceUnlockAsync("locked", "not-the-lock", CancellationToken.None));
 
-        Assert.Equal(holder.Lock.LockId, (await open.Store.GetLockAsync("locked", CancellationToken.None))!.LockId);
+        Assert.Equal(holder.Lock.LockId, (await open.Stores.Locks.GetLockAsync("locked", CancellationToken.None))!.LockId);
     }
 }

@@ -64,10 +64,10 @@ internal static class ApplyCommand
         }
 
         var directory = Workspace.StackDirectory(parse, context, stack);
-        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
-        await using var storeScope = store;
+        var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+        await using var storeScope = stores;
         using var protectorScope = protector;
-        await using var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
+        await using var session = new StackSession(loaded.Bound!, directory, stores.State, stores.Locks, stores.Applies, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
         await using var holder = await session.LockAsync(destroy ? "destroy" : "apply", engine.LockWait(parse), cancellationToken);
         var recovered = await session.RecoverAsync(holder, cancellationToken);
         foreach (var message in recovered.Messages)
@@ -139,10 +139,10 @@ internal static class ApplyCommand
             return ExitCodes.Error;
         }
 
-        var (store, storeProtector) = await Workspace.OpenStoreAsync(parse, context, engine, saved.Directory, cancellationToken);
-        await using var storeScope = store;
+        var (stores, storeProtector) = await Workspace.OpenStoreAsync(parse, context, engine, saved.Directory, cancellationToken);
+        await using var storeScope = stores;
         using var storeProtectorScope = storeProtector;
-        await using var session = new StackSession(bound, saved.Directory, store, Workspace.Registry, new StackFileHost(saved.Directory), TimeProvider.System);
+        await using var session = new StackSession(bound, saved.Directory, stores.State, stores.Locks, stores.Applies, Workspace.Registry, new StackFileHost(saved.Directory), TimeProvider.System);
         if (!await session.StartProvidersAsync(saved.Plan.Changes.Select(c => c.Provider), diagnostics, cancellationToken))
         {
             DiagnosticPrinter.Print(context, diagnostics.Sorted(), spec.Files);
@@ -150,8 +150,8 @@ internal static class ApplyCommand
         }
 
         await using var holder = await session.LockAsync("apply", engine.LockWait(parse), cancellationToken);
-        var state = await store.LoadAsync(session.Name, cancellationToken);
-        var pending = await store.PendingIntentsAsync(session.Name, cancellationToken);
+        var state = await stores.State.LoadAsync(session.Name, cancellationToken);
+        var pending = await stores.State.PendingIntentsAsync(session.Name, cancellationToken);
         if (state.Serial != saved.Plan.Serial || pending.Count > 0)
         {
             throw new CliException($"the state moved since the plan was saved (serial {saved.Plan.Serial}, now {state.Serial}{(pending.Count > 0 ? ", with interrupted operations to recover" : string.Empty)}); make a new plan");

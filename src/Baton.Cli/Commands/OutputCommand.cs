@@ -30,10 +30,10 @@ internal static class OutputCommand
                 return ExitCodes.Error;
             }
 
-            var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
-            await using var storeScope = store;
+            var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+            await using var storeScope = stores;
             using var protectorScope = protector;
-            var outputs = (await store.LoadAsync(spec.Name, cancellationToken)).Outputs;
+            var outputs = (await stores.State.LoadAsync(spec.Name, cancellationToken)).Outputs;
             var reveal = parse.GetValue(showSensitive);
             if (parse.GetValue(name) is { } one)
             {

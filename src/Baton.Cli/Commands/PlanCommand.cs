@@ -38,10 +38,10 @@ internal static class PlanCommand
             }
 
             var directory = Workspace.StackDirectory(parse, context, stack);
-            var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
-            await using var storeScope = store;
+            var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+            await using var storeScope = stores;
             using var protectorScope = protector;
-            await using var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new Spec.StackFileHost(directory), TimeProvider.System);
+            await using var session = new StackSession(loaded.Bound!, directory, stores.State, stores.Locks, stores.Applies, Workspace.Registry, new Spec.StackFileHost(directory), TimeProvider.System);
             var options = new PlanOptions
             {
                 Destroy = parse.GetValue(destroy),

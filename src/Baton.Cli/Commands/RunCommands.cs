@@ -313,8 +313,8 @@ internal static class RunCommands
         var diagnostics = new DiagnosticBag();
         var spec = StackLoader.Load(directory, parse.GetValue(stack.Directory) ?? ".", diagnostics)
             ?? throw new CliException(diagnostics.FirstOrDefault(d => d.IsError)?.Message ?? $"no stack in {directory}");
-        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
-        return (spec.Name, (IRunStore)store, new Scope(store, protector));
+        var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+        return (spec.Name, stores.Runs, new Scope(stores, protector));
     }
 
     internal static string Who(CliContext context) =>

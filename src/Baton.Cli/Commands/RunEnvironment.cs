@@ -13,7 +13,7 @@ namespace Baton.Cli.Commands;
 internal sealed class RunEnvironment : IAsyncDisposable
 {
     private readonly CliContext _context;
-    private readonly IStateStore _state;
+    private readonly StateStores _stores;
     private readonly IDisposable _protector;
     private readonly StackSession _session;
     private readonly StackWorkflowHost _host;
@@ -24,15 +24,15 @@ internal sealed class RunEnvironment : IAsyncDisposable
     private EngineArguments? _engine;
     private string _directory = ".";
 
-    private RunEnvironment(CliContext context, IStateStore state, IDisposable protector, StackSession session, Func<RunEnvironment, StackOperations> operations)
+    private RunEnvironment(CliContext context, StateStores stores, IDisposable protector, StackSession session, Func<RunEnvironment, StackOperations> operations)
     {
         _context = context;
-        _state = state;
+        _stores = stores;
         _protector = protector;
         _session = session;
         var stackOperations = operations(this);
         _host = new StackWorkflowHost(session, stackOperations.InvokeAsync);
-        Store = (IRunStore)state;
+        Store = stores.Runs;
         _owner = OwnerName();
         Runtime = new WorkflowRuntime(Store, new WorkflowRuntimeOptions { Owner = _owner });
     }
@@ -57,9 +57,10 @@ internal sealed class RunEnvironment : IAsyncDisposable
         ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, LoadedStack loaded, CancellationToken cancellationToken)
     {
         var directory = Workspace.StackDirectory(parse, context, stack);
-        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
-        var session = new StackSession(loaded.Bound!, directory, store, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
-        var environment = new RunEnvironment(context, store, protector, session, env => new StackOperations(stack.Source(parse, context), Workspace.Registry, store, TimeProvider.System, () => env.Runtime, () => env._host));
+        var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+        var session = new StackSession(loaded.Bound!, directory, stores.State, stores.Locks, stores.Applies, Workspace.Registry, new StackFileHost(directory), TimeProvider.System);
+        var environment = new RunEnvironment(
+            context, stores, protector, session, env => new StackOperations(stack.Source(parse, context), Workspace.Registry, stores.State, stores.Locks, stores.Applies, TimeProvider.System, () => env.Runtime, () => env._host));
         environment._parse = parse;
         environment._stack = stack;
         environment._engine = engine;
@@ -192,7 +193,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
     {
         await Runtime.DisposeAsync();
         await _session.DisposeAsync();
-        await _state.DisposeAsync();
+        await _stores.DisposeAsync();
         _protector.Dispose();
     }
 }

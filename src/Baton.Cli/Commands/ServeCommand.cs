@@ -5,6 +5,7 @@ using Baton.Cli.Output;
 using Baton.Server;
 using Baton.Server.Security;
 using Baton.Server.Stacks;
+using Baton.State;
 using Baton.State.Sqlite;
 
 namespace Baton.Cli.Commands;
@@ -207,17 +208,17 @@ internal static class ServeCommand
             throw new CliException($"there is no stack in {directory} (no baton.yaml)");
         }
 
-        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, new EngineArguments(), directory, cancellationToken);
-        return new AccessScope((IAccessStore)store, store, protector);
+        var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, new EngineArguments(), directory, cancellationToken);
+        return new AccessScope(stores, protector);
     }
 
-    private sealed class AccessScope(IAccessStore access, IAsyncDisposable store, IDisposable protector) : IAsyncDisposable
+    private sealed class AccessScope(StateStores stores, IDisposable protector) : IAsyncDisposable
     {
-        public IAccessStore Store { get; } = access;
+        public IAccessStore Store { get; } = stores.Access;
 
         public async ValueTask DisposeAsync()
         {
-            await store.DisposeAsync();
+            await stores.DisposeAsync();
             protector.Dispose();
         }
     }

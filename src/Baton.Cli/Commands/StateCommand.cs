@@ -33,12 +33,12 @@ internal static class StateCommand
         command.Arguments.Add(id);
         command.Arguments.Add(stack.Directory);
         engine.AddTo(command, planning: false);
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (store, _, name) =>
+        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (stores, _, name) =>
         {
             var lockId = parse.GetValue(id)!;
-            if (!await store.ForceUnlockAsync(name, lockId, cancellationToken))
+            if (!await stores.Locks.ForceUnlockAsync(name, lockId, cancellationToken))
             {
-                var current = await store.GetLockAsync(name, cancellationToken);
+                var current = await stores.Locks.GetLockAsync(name, cancellationToken);
                 throw new CliException(current is null ? $"stack \"{name}\" is not locked" : $"lock {lockId} does not hold stack \"{name}\"; the lock is {current.LockId}, held by {current.Owner}");
             }
 
@@ -55,9 +55,9 @@ internal static class StateCommand
         var command = new Command("list", "List the resource objects in state.");
         command.Arguments.Add(stack.Directory);
         engine.AddTo(command, planning: false);
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (store, _, name) =>
+        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (stores, _, name) =>
         {
-            var state = await store.LoadAsync(name, cancellationToken);
+            var state = await stores.State.LoadAsync(name, cancellationToken);
             foreach (var resource in state.Resources.Values.OrderBy(r => r.Address, StringComparer.Ordinal))
             {
                 var status = resource.Status == ResourceStatus.Ready ? string.Empty : $" ({resource.Status.ToString().ToLowerInvariant()})";
@@ -78,9 +78,9 @@ internal static class StateCommand
         command.Arguments.Add(address);
         command.Arguments.Add(stack.Directory);
         engine.AddTo(command, planning: false);
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (store, _, name) =>
+        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (stores, _, name) =>
         {
-            var state = await store.LoadAsync(name, cancellationToken);
+            var state = await stores.State.LoadAsync(name, cancellationToken);
             var key = parse.GetValue(address)!;
             if (!state.Resources.TryGetValue(key, out var resource))
             {
@@ -111,10 +111,10 @@ internal static class StateCommand
         command.SetAction((parse, cancellationToken) => Workspace.GuardAsync(context, async () =>
         {
             var dir = parse.GetValue<string>("--dir") ?? ".";
-            return await WithStoreAsync(context, dir, parse, engine, async (store, _, name) =>
+            return await WithStoreAsync(context, dir, parse, engine, async (stores, _, name) =>
             {
-                await using var holder = await LockHolder.AcquireAsync(store, name, "state rm", engine.LockWait(parse), TimeProvider.System, cancellationToken);
-                var state = await store.LoadAsync(name, cancellationToken);
+                await using var holder = await LockHolder.AcquireAsync(stores.Locks, name, "state rm", engine.LockWait(parse), TimeProvider.System, cancellationToken);
+                var state = await stores.State.LoadAsync(name, cancellationToken);
                 var keys = parse.GetValue(address)!;
                 var missing = keys.Where(k => !state.Resources.ContainsKey(k)).ToList();
                 if (missing.Count > 0)
@@ -122,7 +122,7 @@ internal static class StateCommand
                     throw new CliException($"not in state: {string.Join(", ", missing)}");
                 }
 
-                await store.ReplaceAsync(state with { Resources = state.Resources.RemoveRange(keys) }, holder.Lock.FencingToken, cancellationToken);
+                await stores.State.ReplaceAsync(state with { Resources = state.Resources.RemoveRange(keys) }, holder.Lock.FencingToken, cancellationToken);
                 context.Out.WriteLine($"Removed {DiagnosticPrinter.Plural(keys.Length, "object")} from state.");
                 return ExitCodes.Ok;
             }, cancellationToken);
@@ -141,9 +141,9 @@ internal static class StateCommand
         engine.AddTo(command, planning: false);
         command.Options.Add(output);
         command.Options.Add(plaintext);
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (store, protector, name) =>
+        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (stores, protector, name) =>
         {
-            var json = StateDocument.ToJson(await store.LoadAsync(name, cancellationToken), protector, parse.GetValue(plaintext));
+            var json = StateDocument.ToJson(await stores.State.LoadAsync(name, cancellationToken), protector, parse.GetValue(plaintext));
             if (parse.GetValue(output) is { } file)
             {
                 FileOutput.WriteAtomically(context.Resolve(file), json);
@@ -169,7 +169,7 @@ internal static class StateCommand
         command.Arguments.Add(stack.Directory);
         engine.AddTo(command, planning: false);
         command.Options.Add(other);
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (store, protector, name) =>
+        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, context, stack, engine, async (stores, protector, name) =>
         {
             var text = await File.ReadAllTextAsync(context.Resolve(parse.GetValue(file)!), cancellationToken);
             StateDocument document;
@@ -182,8 +182,8 @@ internal static class StateCommand
                 throw new CliException($"cannot import {parse.GetValue(file)}: {ex.Message}", ex);
             }
 
-            await using var holder = await LockHolder.AcquireAsync(store, name, "state import", engine.LockWait(parse), TimeProvider.System, cancellationToken);
-            var serial = await store.ReplaceAsync(document.State, holder.Lock.FencingToken, cancellationToken);
+            await using var holder = await LockHolder.AcquireAsync(stores.Locks, name, "state import", engine.LockWait(parse), TimeProvider.System, cancellationToken);
+            var serial = await stores.State.ReplaceAsync(document.State, holder.Lock.FencingToken, cancellationToken);
             context.Out.WriteLine($"Imported {DiagnosticPrinter.Plural(document.State.Resources.Count, "object")} into \"{name}\" (serial {serial}).");
             return ExitCodes.Ok;
         }, cancellationToken));
@@ -254,10 +254,10 @@ internal static class StateCommand
         return ExitCodes.Ok;
     }
 
-    private static Task<int> WithStoreAsync(ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, Func<IStateStore, ISecretProtector, string, Task<int>> body, CancellationToken cancellationToken) =>
+    private static Task<int> WithStoreAsync(ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, Func<StateStores, ISecretProtector, string, Task<int>> body, CancellationToken cancellationToken) =>
         Workspace.GuardAsync(context, () => WithStoreAsync(context, parse.GetValue(stack.Directory) ?? ".", parse, engine, body, cancellationToken));
 
-    private static async Task<int> WithStoreAsync(CliContext context, string display, ParseResult parse, EngineArguments engine, Func<IStateStore, ISecretProtector, string, Task<int>> body, CancellationToken cancellationToken)
+    private static async Task<int> WithStoreAsync(CliContext context, string display, ParseResult parse, EngineArguments engine, Func<StateStores, ISecretProtector, string, Task<int>> body, CancellationToken cancellationToken)
     {
         var directory = context.Resolve(display);
         var diagnostics = new Diagnostics.DiagnosticBag();
@@ -268,9 +268,9 @@ internal static class StateCommand
             return ExitCodes.Error;
         }
 
-        var (store, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
-        await using var storeScope = store;
+        var (stores, protector) = await Workspace.OpenStoreAsync(parse, context, engine, directory, cancellationToken);
+        await using var storeScope = stores;
         using var protectorScope = protector;
-        return await body(store, protector, spec.Name);
+        return await body(stores, protector, spec.Name);
     }
 }

@@ -46,10 +46,10 @@ internal static class Workspace
     public static string StackDirectory(ParseResult parse, CliContext context, StackArguments stack) => context.Resolve(parse.GetValue(stack.Directory) ?? ".");
 
     /// <summary>
-    /// Opens the state store named by --state (default: .baton/state.db in the stack directory), backing it up to
+    /// Opens the stores of the state named by --state (default: .baton/state.db in the stack directory), backing it up to
     /// <c>backups/</c> beside it after each apply, destroy, import or rm that changes it.
     /// </summary>
-    public static async Task<(IStateStore Store, AesGcmSecretProtector Protector)> OpenStoreAsync(ParseResult parse, CliContext context, EngineArguments engine, string stackDirectory, CancellationToken cancellationToken)
+    public static async Task<(StateStores Stores, AesGcmSecretProtector Protector)> OpenStoreAsync(ParseResult parse, CliContext context, EngineArguments engine, string stackDirectory, CancellationToken cancellationToken)
     {
         var path = StatePath(parse, engine, stackDirectory);
         var protector = Protector(context, stackDirectory, path);
@@ -60,8 +60,8 @@ internal static class Workspace
             {
                 Failed = ex => context.Error.WriteLine($"warning: the state was not backed up to {Path.Combine(Path.GetDirectoryName(path)!, StateBackups.DefaultDirectoryName)}: {ex.Message}"),
             };
-            var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, backups, cancellationToken);
-            return (store, protector);
+            var stores = await SqliteStores.OpenAsync(path, protector, TimeProvider.System, backups, cancellationToken);
+            return (stores, protector);
         }
         catch
         {
@@ -98,7 +98,7 @@ internal static class Workspace
     {
         try
         {
-            return keys.GetKey(() => SqliteStateStore.HoldsSealedValues(statePath) ? statePath : null);
+            return keys.GetKey(() => SqliteStores.HoldsSealedValues(statePath) ? statePath : null);
         }
         catch (SecretKeyException ex)
         {

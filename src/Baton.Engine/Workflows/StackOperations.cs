@@ -18,12 +18,14 @@ namespace Baton.Engine.Workflows;
 /// </summary>
 /// <param name="source">Where the stack comes from (loaded afresh for every step).</param>
 /// <param name="registry">The provider families.</param>
-/// <param name="store">The stack's state store.</param>
+/// <param name="store">The stack's state and journal.</param>
+/// <param name="locks">The stack locks.</param>
+/// <param name="applies">The apply history.</param>
 /// <param name="time">The clock.</param>
 /// <param name="runtime">The runtime sub-workflows run in.</param>
 /// <param name="host">The host sub-workflows' steps run in.</param>
 public sealed class StackOperations(
-    StackSource source, ProviderRegistry registry, IStateStore store, TimeProvider time, Func<WorkflowRuntime> runtime, Func<IWorkflowHost> host)
+    StackSource source, ProviderRegistry registry, IStateStore store, ILockStore locks, IApplyHistory applies, TimeProvider time, Func<WorkflowRuntime> runtime, Func<IWorkflowHost> host)
 {
     private readonly string _directory = source?.Directory ?? throw new ArgumentNullException(nameof(source));
 
@@ -62,7 +64,7 @@ public sealed class StackOperations(
             return StepOutcome.Permanent($"{invocation.Uses}: the stack has errors: " + string.Join("; ", loaded.SortedDiagnostics.Where(d => d.IsError).Select(d => d.Span is { } s ? $"{s}: {d.Message}" : d.Message)));
         }
 
-        await using var session = new StackSession(loaded.Bound!, _directory, store, registry, new StackFileHost(_directory), time);
+        await using var session = new StackSession(loaded.Bound!, _directory, store, locks, applies, registry, new StackFileHost(_directory), time);
         LockHolder holder;
         try
         {

@@ -37,7 +37,7 @@ internal static class RunApi
                 wanted = parsed;
             }
 
-            var list = await found.Store.ListRunsAsync(new RunQuery { Stack = found.Name, Workflow = workflow, Status = wanted, Limit = Math.Clamp(limit ?? 50, 1, 1000) }, ct);
+            var list = await found.Stores.Runs.ListRunsAsync(new RunQuery { Stack = found.Name, Workflow = workflow, Status = wanted, Limit = Math.Clamp(limit ?? 50, 1, 1000) }, ct);
             return Results.Ok(list.Select(Run));
         }).RequireAuthorization(Roles.Viewer);
 
@@ -58,14 +58,14 @@ internal static class RunApi
                 return StackApi.NoStack(stack);
             }
 
-            var record = await found.Store.GetRunAsync(run, ct);
+            var record = await found.Stores.Runs.GetRunAsync(run, ct);
             if (record is null || record.Stack != found.Name)
             {
                 return Problems.NotFound($"stack {stack} has no run \"{run}\"");
             }
 
-            var steps = await found.Store.GetStepsAsync(run, ct);
-            var events = await found.Store.ReadRunEventsAsync(run, 0, 10_000, ct);
+            var steps = await found.Stores.Runs.GetStepsAsync(run, ct);
+            var events = await found.Stores.Runs.ReadRunEventsAsync(run, 0, 10_000, ct);
             return Results.Ok(new
             {
                 Run = Run(record),

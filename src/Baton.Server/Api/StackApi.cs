@@ -35,7 +35,7 @@ internal static class StackApi
                 return NoStack(stack);
             }
 
-            var state = await found.Store.LoadAsync(found.Name, ct);
+            var state = await found.Stores.State.LoadAsync(found.Name, ct);
             return Results.Ok(state.Resources.Values.Select(r => Resource(r, found)));
         }).RequireAuthorization(Roles.Viewer);
 
@@ -46,7 +46,7 @@ internal static class StackApi
                 return NoStack(stack);
             }
 
-            var state = await found.Store.LoadAsync(found.Name, ct);
+            var state = await found.Stores.State.LoadAsync(found.Name, ct);
             var resource = state.Resources.Values.FirstOrDefault(r => r.Address == address);
             return resource is null ? Problems.NotFound($"stack {stack} has no resource \"{address}\" in its state") : Results.Ok(Resource(resource, found));
         }).RequireAuthorization(Roles.Viewer);
@@ -59,7 +59,7 @@ internal static class StackApi
             }
 
             var take = Math.Clamp(limit ?? 100, 1, 1000);
-            var events = await found.Store.ReadEventsAsync(found.Name, after ?? 0, take, ct);
+            var events = await found.Stores.Events.ReadEventsAsync(found.Name, after ?? 0, take, ct);
             return Results.Ok(new
             {
                 Events = events.Select(e => new { e.Id, e.Kind, e.Address, e.Message, e.Data, e.At }),
@@ -69,7 +69,7 @@ internal static class StackApi
 
         stacks.MapGet("/{stack}/applies", async (string stack, int? limit, CancellationToken ct) =>
             services.Stacks.Find(stack) is { } found
-                ? Results.Ok(await found.Store.ListAppliesAsync(found.Name, Math.Clamp(limit ?? 50, 1, 500), ct))
+                ? Results.Ok(await found.Stores.Applies.ListAppliesAsync(found.Name, Math.Clamp(limit ?? 50, 1, 500), ct))
                 : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 
         stacks.MapGet("/{stack}/plans", (string stack) =>
@@ -104,14 +104,14 @@ internal static class StackApi
 
         stacks.MapGet("/{stack}/applies/{id}/operations", async (string stack, string id, CancellationToken ct) =>
             services.Stacks.Find(stack) is { } found
-                ? Results.Ok(await found.Store.ListOperationsAsync(found.Name, id, ct))
+                ? Results.Ok(await found.Stores.Applies.ListOperationsAsync(found.Name, id, ct))
                 : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 
         stacks.MapGet("/{stack}/autoscalers", (string stack) =>
             services.Stacks.Find(stack) is { } found ? Results.Ok(found.Autoscaler.Status) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 
         stacks.MapGet("/{stack}/lock", async (string stack, CancellationToken ct) =>
-            services.Stacks.Find(stack) is { } found ? Results.Ok(new { Lock = await found.Store.GetLockAsync(found.Name, ct) }) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
+            services.Stacks.Find(stack) is { } found ? Results.Ok(new { Lock = await found.Stores.Locks.GetLockAsync(found.Name, ct) }) : NoStack(stack)).RequireAuthorization(Roles.Viewer);
 
         stacks.MapPost("/{stack}/unlock", async (string stack, UnlockRequest request, CancellationToken ct) =>
         {
@@ -120,7 +120,7 @@ internal static class StackApi
                 return NoStack(stack);
             }
 
-            return await found.Store.ForceUnlockAsync(found.Name, request.LockId, ct)
+            return await found.Stores.Locks.ForceUnlockAsync(found.Name, request.LockId, ct)
                 ? Results.Ok(new { Unlocked = request.LockId })
                 : Problems.Conflict($"stack {stack} is not locked by \"{request.LockId}\"");
         }).RequireAuthorization(Roles.Admin);
@@ -130,7 +130,7 @@ internal static class StackApi
 
     private static async Task<object> SummaryAsync(ServedStack stack, CancellationToken ct)
     {
-        var state = await stack.Store.LoadAsync(stack.Name, ct);
+        var state = await stack.Stores.State.LoadAsync(stack.Name, ct);
         var byStatus = state.Resources.Values.GroupBy(r => Words.Of(r.Status)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new
         {
@@ -141,7 +141,7 @@ internal static class StackApi
             Status = byStatus,
             Workflows = stack.Current.Spec!.Workflows.Select(w => w.Name),
             Problems = stack.Problems.Select(d => new { d.Code, d.Message, Location = d.Span?.ToString() }),
-            Lock = await stack.Store.GetLockAsync(stack.Name, ct),
+            Lock = await stack.Stores.Locks.GetLockAsync(stack.Name, ct),
             state.Outputs,
         };
     }

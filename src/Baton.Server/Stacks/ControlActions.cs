@@ -85,7 +85,7 @@ internal sealed class ControlActions(ControlPlaneServices services)
             return ActionResult<string>.Refused(409, ex.Message);
         }
 
-        var state = await stack.Store.LoadAsync(stack.Name, ct);
+        var state = await stack.Stores.State.LoadAsync(stack.Name, ct);
         if (state.Serial != saved.Plan.Serial)
         {
             await holder.DisposeAsync();
@@ -150,13 +150,13 @@ internal sealed class ControlActions(ControlPlaneServices services)
     }
 
     public Task<ActionResult<RunSignal>> DecideAsync(ServedStack stack, string run, string step, bool approve, string actor, string? comment, CancellationToken ct) =>
-        GuardAsync(() => RunControl.DecideAsync(stack.Store, run, step, approve, actor, comment, services.Time, ct), 200);
+        GuardAsync(() => RunControl.DecideAsync(stack.Stores.Runs, run, step, approve, actor, comment, services.Time, ct), 200);
 
     public Task<ActionResult<RunRecord>> CancelAsync(ServedStack stack, string run, string actor, string? comment, CancellationToken ct) =>
         GuardAsync(
             async () =>
             {
-                var record = await RunControl.RequestCancelAsync(stack.Store, run, actor, comment, services.Time, ct);
+                var record = await RunControl.RequestCancelAsync(stack.Stores.Runs, run, actor, comment, services.Time, ct);
                 stack.Wake();
                 return record;
             },
@@ -166,7 +166,7 @@ internal sealed class ControlActions(ControlPlaneServices services)
         GuardAsync(
             async () =>
             {
-                var failed = await RunControl.GetRetryableAsync(stack.Store, run, ct);
+                var failed = await RunControl.GetRetryableAsync(stack.Stores.Runs, run, ct);
                 var retry = await stack.Runtime.RetryRunAsync(failed, ct);
                 stack.Wake();
                 return retry;

@@ -41,11 +41,11 @@ internal sealed class ServedStack : IAsyncDisposable
     private Autoscaler? _autoscaler;
     private Reconciler? _reconciler;
 
-    private ServedStack(StackSource source, ProviderRegistry registry, SqliteStateStore store, AesGcmSecretProtector protector, byte[] stackKey, LoadedStack loaded, EventHub hub, TimeProvider time)
+    private ServedStack(StackSource source, ProviderRegistry registry, StateStores stores, AesGcmSecretProtector protector, byte[] stackKey, LoadedStack loaded, EventHub hub, TimeProvider time)
     {
         Source = source;
         _registry = registry;
-        Store = store;
+        Stores = stores;
         Protector = protector;
         _stackKey = stackKey;
         _hub = hub;
@@ -53,9 +53,9 @@ internal sealed class ServedStack : IAsyncDisposable
         Current = loaded;
         _sourceHash = PlanFile.HashSources(loaded.Spec!.Files);
         Owner = LocalOwner.Name("serve " + Guid.NewGuid().ToString("N")[..8]);
-        Runtime = new WorkflowRuntime(store, new WorkflowRuntimeOptions { Owner = Owner, Time = time });
+        Runtime = new WorkflowRuntime(stores.Runs, new WorkflowRuntimeOptions { Owner = Owner, Time = time });
         _host = NewHost(loaded);
-        Worker = new WorkflowWorker(store, Runtime, source.Directory, ExecuteRunAsync, r => r.Owner == Owner, _ => { }, time);
+        Worker = new WorkflowWorker(stores.Runs, Runtime, source.Directory, ExecuteRunAsync, r => r.Owner == Owner, _ => { }, time);
     }
 
     public StackSource Source { get; }
@@ -64,7 +64,8 @@ internal sealed class ServedStack : IAsyncDisposable
 
     public string Directory => Source.Directory;
 
-    public SqliteStateStore Store { get; }
+    /// <summary>The stores of the stack's state file, each consumer taking the contract it uses.</summary>
+    public StateStores Stores { get; }
 
     public AesGcmSecretProtector Protector { get; }
 
@@ -98,9 +99,9 @@ internal sealed class ServedStack : IAsyncDisposable
         StateLocation.TryResolveSqlitePath(null, source.Directory, out var path);
 
         // A missing key is made anew only for a state with nothing sealed: only the lost key reads what is.
-        var key = keys.GetKey(() => SqliteStateStore.HoldsSealedValues(path) ? path : null);
+        var key = keys.GetKey(() => SqliteStores.HoldsSealedValues(path) ? path : null);
         var protector = new AesGcmSecretProtector(key) { KeySource = keys.Origin };
-        SqliteStateStore store;
+        StateStores stores;
         try
         {
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -115,7 +116,7 @@ internal sealed class ServedStack : IAsyncDisposable
                     At = time.GetUtcNow(),
                 }),
             };
-            store = await SqliteStateStore.OpenAsync(path, protector, time, backups, cancellationToken);
+            stores = await SqliteStores.OpenAsync(path, protector, time, backups, cancellationToken);
         }
         catch
         {
@@ -123,7 +124,7 @@ internal sealed class ServedStack : IAsyncDisposable
             throw;
         }
 
-        var served = new ServedStack(source, registry, store, protector, key, loaded, hub, time);
+        var served = new ServedStack(source, registry, stores, protector, key, loaded, hub, time);
         try
         {
             await served.SkipHistoryAsync(cancellationToken);
@@ -142,7 +143,7 @@ internal sealed class ServedStack : IAsyncDisposable
 
     /// <summary>A session on the current version, for planning and applying (the caller disposes it).</summary>
     public StackSession OpenSession() =>
-        new(Current.Bound!, Directory, Store, _registry, new StackFileHost(Directory), _time);
+        new(Current.Bound!, Directory, Stores.State, Stores.Locks, Stores.Applies, _registry, new StackFileHost(Directory), _time);
 
     /// <summary>Starts a worker round now rather than at the next interval.</summary>
     public void Wake()
@@ -207,14 +208,14 @@ internal sealed class ServedStack : IAsyncDisposable
     {
         while (true)
         {
-            var events = await Store.ReadEventsAsync(Name, _eventCursor, 500, cancellationToken);
+            var events = await Stores.Events.ReadEventsAsync(Name, _eventCursor, 500, cancellationToken);
             foreach (var e in events)
             {
                 _hub.Publish(new StreamEvent { Stack = Name, Source = "state", Kind = e.Kind, Address = e.Address, Message = e.Message, Data = e.Data, At = e.At });
                 _eventCursor = e.Id;
             }
 
-            var runs = await Store.ReadRunFeedAsync(Name, _runCursor, 500, cancellationToken);
+            var runs = await Stores.Runs.ReadRunFeedAsync(Name, _runCursor, 500, cancellationToken);
             foreach (var entry in runs)
             {
                 var e = entry.Event;
@@ -384,10 +385,10 @@ internal sealed class ServedStack : IAsyncDisposable
         RunRecord run;
         try
         {
-            var found = await Store.GetRunAsync(runId, cancellationToken);
+            var found = await Stores.Runs.GetRunAsync(runId, cancellationToken);
             if (found?.Owner is { } owner && owner != Owner && LocalOwner.IsDead(owner))
             {
-                await Store.ReleaseRunAsync(runId, owner, cancellationToken);
+                await Stores.Runs.ReleaseRunAsync(runId, owner, cancellationToken);
             }
 
             run = await Runtime.ExecuteAsync(runId, host, null, cancellationToken);
@@ -409,10 +410,10 @@ internal sealed class ServedStack : IAsyncDisposable
 
     private StackWorkflowHost NewHost(LoadedStack loaded)
     {
-        var session = new StackSession(loaded.Bound!, Directory, Store, _registry, new StackFileHost(Directory), _time);
+        var session = new StackSession(loaded.Bound!, Directory, Stores.State, Stores.Locks, Stores.Applies, _registry, new StackFileHost(Directory), _time);
         _sessions.Add(session);
         StackWorkflowHost? host = null;
-        var operations = new StackOperations(Source, _registry, Store, _time, () => Runtime, () => host!);
+        var operations = new StackOperations(Source, _registry, Stores.State, Stores.Locks, Stores.Applies, _time, () => Runtime, () => host!);
         host = new StackWorkflowHost(session, operations.InvokeAsync);
         return host;
     }
@@ -420,12 +421,12 @@ internal sealed class ServedStack : IAsyncDisposable
     /// <summary>The stream starts at the present: history is read through the paged endpoints, not replayed live.</summary>
     private async Task SkipHistoryAsync(CancellationToken cancellationToken)
     {
-        while (await Store.ReadEventsAsync(Name, _eventCursor, 1000, cancellationToken) is { Count: > 0 } events)
+        while (await Stores.Events.ReadEventsAsync(Name, _eventCursor, 1000, cancellationToken) is { Count: > 0 } events)
         {
             _eventCursor = events[^1].Id;
         }
 
-        while (await Store.ReadRunFeedAsync(Name, _runCursor, 1000, cancellationToken) is { Count: > 0 } entries)
+        while (await Stores.Runs.ReadRunFeedAsync(Name, _runCursor, 1000, cancellationToken) is { Count: > 0 } entries)
         {
             _runCursor = entries[^1].Position;
         }
@@ -440,7 +441,7 @@ internal sealed class ServedStack : IAsyncDisposable
             await session.DisposeAsync();
         }
 
-        await Store.DisposeAsync();
+        await Stores.DisposeAsync();
         Protector.Dispose();
         CryptographicOperations.ZeroMemory(_stackKey);
         _wake.Dispose();

@@ -30,8 +30,8 @@ public sealed class ApplierTests
         Assert.Equal(20, applied.Result.Count(OperationOutcome.Succeeded));
         Assert.Equal("20 created, 0 updated, 0 replaced, 0 deleted, 0 failed, 0 skipped", StackSession.Summary(applied.Result));
         await using var open = await stack.OpenAsync();
-        Assert.Empty(await open.Store.PendingIntentsAsync("generated", CancellationToken.None));
-        var state = await open.Store.LoadAsync("generated", CancellationToken.None);
+        Assert.Empty(await open.Stores.State.PendingIntentsAsync("generated", CancellationToken.None));
+        var state = await open.Stores.State.LoadAsync("generated", CancellationToken.None);
         Assert.Equal(applied.Result.Serial, state.Serial);
         using var world = stack.World();
         var live = world.LiveObjects();
@@ -40,10 +40,10 @@ public sealed class ApplierTests
 
         // Each create's idempotency key is a journal operation id that has a result.
         Assert.All(live, o => Assert.Equal(1, world.CountCreates(o.IdempotencyKey)));
-        var events = await open.Store.ReadEventsAsync("generated", 0, 1000, CancellationToken.None);
+        var events = await open.Stores.Events.ReadEventsAsync("generated", 0, 1000, CancellationToken.None);
         Assert.Equal(20, events.Count(e => e.Kind == "resource.created"));
         Assert.Equal(["apply.started", "apply.finished"], events.Where(e => e.Kind.StartsWith("apply.", StringComparison.Ordinal)).Select(e => e.Kind).ToArray());
-        var history = Assert.Single(await open.Store.ListAppliesAsync("generated", 10, CancellationToken.None));
+        var history = Assert.Single(await open.Stores.Applies.ListAppliesAsync("generated", 10, CancellationToken.None));
         Assert.Equal(ApplyStatus.Succeeded, history.Status);
     }
 
@@ -176,8 +176,8 @@ public sealed class ApplierTests
         using var world = stack.World();
         Assert.Equal(3, world.CountLive());
         await using var open = await stack.OpenAsync();
-        Assert.Empty(await open.Store.PendingIntentsAsync("isolation", CancellationToken.None));
-        Assert.Equal(ApplyStatus.Failed, Assert.Single(await open.Store.ListAppliesAsync("isolation", 10, CancellationToken.None)).Status);
+        Assert.Empty(await open.Stores.State.PendingIntentsAsync("isolation", CancellationToken.None));
+        Assert.Equal(ApplyStatus.Failed, Assert.Single(await open.Stores.Applies.ListAppliesAsync("isolation", 10, CancellationToken.None)).Status);
     }
 
     [Fact]
@@ -352,15 +352,15 @@ public sealed class ApplierTests
         Assert.False(replanned.Plan.HasChanges);
         await using (var open = await stack.OpenAsync())
         {
-            var state = await open.Store.LoadAsync("secrets", CancellationToken.None);
+            var state = await open.Stores.State.LoadAsync("secrets", CancellationToken.None);
             var stored = state.Resources["db"].Inputs.AsMap()["input"].AsMap()["password"];
             Assert.True(stored.IsSensitive);
             Assert.Equal(secret, stored.WithoutSensitivity().AsString());
             Assert.True(state.Outputs.AsMap()["password"].IsSensitive);
-            var events = await open.Store.ReadEventsAsync("secrets", 0, 1000, CancellationToken.None);
+            var events = await open.Stores.Events.ReadEventsAsync("secrets", 0, 1000, CancellationToken.None);
             Assert.NotEmpty(events);
             Assert.All(events, e => Assert.DoesNotContain(secret, e.Message + e.Data, StringComparison.Ordinal));
-            foreach (var apply in await open.Store.ListAppliesAsync("secrets", 10, CancellationToken.None))
+            foreach (var apply in await open.Stores.Applies.ListAppliesAsync("secrets", 10, CancellationToken.None))
             {
                 Assert.DoesNotContain(secret, apply.Summary ?? string.Empty, StringComparison.Ordinal);
             }
@@ -442,7 +442,7 @@ public sealed class ApplierTests
 
         var read = PlanFile.FromJson(json, open.Protector);
         await using var holder = await open.Session.LockAsync("apply", TimeSpan.FromSeconds(5), CancellationToken.None);
-        var state = await open.Store.LoadAsync("saved", CancellationToken.None);
+        var state = await open.Stores.State.LoadAsync("saved", CancellationToken.None);
         Assert.Equal(read.Plan.Serial, state.Serial);
         var result = await open.Session.ApplyAsync(holder, read.Plan, state, new ApplyOptions(), null, CancellationToken.None, CancellationToken.None);
 

@@ -78,9 +78,9 @@ internal sealed class TestStack : IDisposable
         var bound = Bind();
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(StatePath)!);
         var protector = new AesGcmSecretProtector(_key);
-        var store = await SqliteStateStore.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None);
-        var session = new StackSession(bound, Directory, store, Registry, new StackFileHost(Directory), TimeProvider.System);
-        return new OpenStack(session, store, protector);
+        var stores = await SqliteStores.OpenAsync(StatePath, protector, TimeProvider.System, CancellationToken.None);
+        var session = new StackSession(bound, Directory, stores.State, stores.Locks, stores.Applies, Registry, new StackFileHost(Directory), TimeProvider.System);
+        return new OpenStack(session, stores, protector);
     }
 
     /// <summary>Plans under the lock (after recovery), as <c>baton plan</c> does.</summary>
@@ -110,7 +110,7 @@ internal sealed class TestStack : IDisposable
     public async Task<StackState> StateAsync()
     {
         await using var open = await OpenAsync();
-        return await open.Store.LoadAsync(open.Session.Name, CancellationToken.None);
+        return await open.Stores.State.LoadAsync(open.Session.Name, CancellationToken.None);
     }
 
     public void Dispose()
@@ -135,12 +135,12 @@ internal sealed class TestStack : IDisposable
         public OperationOutcome Outcome(string address) => Assert.Single(Result.Operations, o => o.Change.Key == address).Outcome;
     }
 
-    /// <summary>An open store and session; disposing closes both.</summary>
-    public sealed class OpenStack(StackSession session, IStateStore store, AesGcmSecretProtector protector) : IAsyncDisposable
+    /// <summary>Open stores and a session; disposing closes both.</summary>
+    public sealed class OpenStack(StackSession session, StateStores stores, AesGcmSecretProtector protector) : IAsyncDisposable
     {
         public StackSession Session { get; } = session;
 
-        public IStateStore Store { get; } = store;
+        public StateStores Stores { get; } = stores;
 
         public AesGcmSecretProtector Protector { get; } = protector;
 
@@ -159,7 +159,7 @@ internal sealed class TestStack : IDisposable
         public async ValueTask DisposeAsync()
         {
             await Session.DisposeAsync();
-            await Store.DisposeAsync();
+            await Stores.DisposeAsync();
             Protector.Dispose();
         }
     }

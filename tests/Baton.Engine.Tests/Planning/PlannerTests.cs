@@ -173,8 +173,8 @@ public sealed class PlannerTests
         await using (var open = await stack.OpenAsync())
         {
             await using var holder = await open.Session.LockAsync("taint", TimeSpan.FromSeconds(5), CancellationToken.None);
-            var state = await open.Store.LoadAsync("chain", CancellationToken.None);
-            await open.Store.CommitAsync(
+            var state = await open.Stores.State.LoadAsync("chain", CancellationToken.None);
+            await open.Stores.State.CommitAsync(
                 new StateChange { Stack = "chain", FencingToken = holder.Lock.FencingToken, Upserts = [state.Resources["a"] with { Status = ResourceStatus.Tainted }] },
                 CancellationToken.None);
         }

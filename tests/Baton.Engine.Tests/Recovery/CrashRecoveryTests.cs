@@ -152,7 +152,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private static async Task<StackState> LoadStateAsync(string directory)
     {
         using var protector = new AesGcmSecretProtector(Baton.Engine.Secrets.SecretKeySource.ForStack(directory).GetKey());
-        await using var store = await SqliteStateStore.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
-        return await store.LoadAsync("generated", CancellationToken.None);
+        await using var stores = await SqliteStores.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
+        return await stores.State.LoadAsync("generated", CancellationToken.None);
     }
 }

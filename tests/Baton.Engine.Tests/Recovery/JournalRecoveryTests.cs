@@ -39,8 +39,8 @@ public sealed class JournalRecoveryTests
 
         Assert.Equal(1, result.Resolved);
         Assert.Equal(["a: the interrupted create took effect; it is now in state"], result.Messages.ToArray());
-        Assert.Empty(await open.Store.PendingIntentsAsync("journal", CancellationToken.None));
-        var state = await open.Store.LoadAsync("journal", CancellationToken.None);
+        Assert.Empty(await open.Stores.State.PendingIntentsAsync("journal", CancellationToken.None));
+        var state = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
         var a = Assert.Single(state.Resources.Values);
         Assert.Equal(created.Id, a.Id);
         Assert.Equal(inputs, a.Inputs);
@@ -65,8 +65,8 @@ public sealed class JournalRecoveryTests
 
         Assert.Equal(1, result.Resolved);
         Assert.Equal(["a: the interrupted create did not take effect"], result.Messages.ToArray());
-        Assert.Empty(await open.Store.PendingIntentsAsync("journal", CancellationToken.None));
-        var state = await open.Store.LoadAsync("journal", CancellationToken.None);
+        Assert.Empty(await open.Stores.State.PendingIntentsAsync("journal", CancellationToken.None));
+        var state = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
         Assert.Empty(state.Resources);
         Assert.Equal(2, (await open.PlanAsync()).Plan.Count(ChangeAction.Create));
     }
@@ -77,7 +77,7 @@ public sealed class JournalRecoveryTests
         using var stack = TestStack.Create(Yaml);
         await stack.ApplyAsync();
         await using var open = await stack.OpenAsync();
-        var before = await open.Store.LoadAsync("journal", CancellationToken.None);
+        var before = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
         var a = before.Resources["a"];
         var key = Guid.NewGuid().ToString("N");
         await WriteIntentAsync(open, Intent(JournalAction.Delete, key, a.Inputs) with { ResourceId = a.Id });
@@ -88,8 +88,8 @@ public sealed class JournalRecoveryTests
 
         Assert.Equal(1, result.Resolved);
         Assert.Equal(["a: the interrupted delete took effect; removed from state"], result.Messages.ToArray());
-        Assert.Empty(await open.Store.PendingIntentsAsync("journal", CancellationToken.None));
-        var state = await open.Store.LoadAsync("journal", CancellationToken.None);
+        Assert.Empty(await open.Stores.State.PendingIntentsAsync("journal", CancellationToken.None));
+        var state = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
         Assert.Equal(["b"], state.Resources.Keys.ToArray());
         Assert.True(state.Serial > before.Serial);
     }
@@ -100,15 +100,15 @@ public sealed class JournalRecoveryTests
         using var stack = TestStack.Create(Yaml);
         await stack.ApplyAsync();
         await using var open = await stack.OpenAsync();
-        var before = await open.Store.LoadAsync("journal", CancellationToken.None);
+        var before = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
         var a = before.Resources["a"];
         await WriteIntentAsync(open, Intent(JournalAction.Delete, Guid.NewGuid().ToString("N"), a.Inputs) with { ResourceId = a.Id });
 
         var result = await RecoverAsync(open);
 
         Assert.Equal(["a: the interrupted delete did not take effect; it stays in state"], result.Messages.ToArray());
-        Assert.Empty(await open.Store.PendingIntentsAsync("journal", CancellationToken.None));
-        var state = await open.Store.LoadAsync("journal", CancellationToken.None);
+        Assert.Empty(await open.Stores.State.PendingIntentsAsync("journal", CancellationToken.None));
+        var state = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
         Assert.Equal(["a", "b"], state.Resources.Keys.ToArray());
         Assert.Equal(a.Id, state.Resources["a"].Id);
         Assert.Equal(a.Attributes, state.Resources["a"].Attributes);
@@ -120,13 +120,13 @@ public sealed class JournalRecoveryTests
         using var stack = TestStack.Create(Yaml);
         await stack.ApplyAsync();
         await using var open = await stack.OpenAsync();
-        var before = await open.Store.LoadAsync("journal", CancellationToken.None);
+        var before = await open.Stores.State.LoadAsync("journal", CancellationToken.None);
 
         var result = await RecoverAsync(open);
 
         Assert.Equal(0, result.Resolved);
         Assert.Empty(result.Messages);
-        Assert.Equal(before.Serial, (await open.Store.LoadAsync("journal", CancellationToken.None)).Serial);
+        Assert.Equal(before.Serial, (await open.Stores.State.LoadAsync("journal", CancellationToken.None)).Serial);
     }
 
     private static JournalIntent Intent(JournalAction action, string operationId, Value inputs) => new()
@@ -144,8 +144,8 @@ public sealed class JournalRecoveryTests
     private static async Task WriteIntentAsync(TestStack.OpenStack open, JournalIntent intent)
     {
         await using var holder = await open.Session.LockAsync("apply", TimeSpan.FromSeconds(5), CancellationToken.None);
-        await open.Store.CommitAsync(new StateChange { Stack = "journal", FencingToken = holder.Lock.FencingToken, Intents = [intent] }, CancellationToken.None);
-        Assert.Single(await open.Store.PendingIntentsAsync("journal", CancellationToken.None));
+        await open.Stores.State.CommitAsync(new StateChange { Stack = "journal", FencingToken = holder.Lock.FencingToken, Intents = [intent] }, CancellationToken.None);
+        Assert.Single(await open.Stores.State.PendingIntentsAsync("journal", CancellationToken.None));
     }
 
     private static async Task<Baton.Engine.Recovery.JournalRecovery.Result> RecoverAsync(TestStack.OpenStack open)

@@ -99,7 +99,7 @@ public sealed class RunExecutorOrphanTests
         await using var first = fixture.Runtime(owner: "worker-1");
         var run = await first.CreateRunAsync(WorkflowFixture.Parse(Yaml), "resume", Value.EmptyMap, "test", Token);
         var now = DateTimeOffset.UtcNow;
-        await fixture.Store.AppendAsync(
+        await fixture.Stores.Runs.AppendAsync(
         [
             new RunTransition { Event = new RunEvent { RunId = run.Id, Kind = "run.started", At = now }, RunStatus = RunStatus.Running },
             new RunTransition
@@ -116,7 +116,7 @@ public sealed class RunExecutorOrphanTests
                 },
             },
         ], "worker-1", Token);
-        await fixture.Store.ReleaseRunAsync(run.Id, "worker-1", Token);
+        await fixture.Stores.Runs.ReleaseRunAsync(run.Id, "worker-1", Token);
         return run.Id;
     }
 

@@ -294,12 +294,12 @@ public sealed class RunExecutorTests
         var clock = Stopwatch.StartNew();
         var execution = runtime.ExecuteAsync(run.Id, fixture.Host, null, Token);
         await fixture.WaitForAsync(run.Id, s => s.TryGetValue("sleep", out var step) && step.Status == StepStatus.Running, "the sleep step to start");
-        await fixture.Store.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Cancel, By = "tester", At = DateTimeOffset.UtcNow }, Token);
+        await fixture.Stores.Runs.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Cancel, By = "tester", At = DateTimeOffset.UtcNow }, Token);
         var finished = await execution.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the cancel took {clock.Elapsed}");
         Assert.Equal(RunStatus.Cancelled, finished.Status);
-        Assert.Equal(RunStatus.Cancelled, (await fixture.Store.GetRunAsync(run.Id, Token))!.Status);
+        Assert.Equal(RunStatus.Cancelled, (await fixture.Stores.Runs.GetRunAsync(run.Id, Token))!.Status);
         var steps = await fixture.StepsAsync(run.Id);
         Assert.Equal(StepStatus.Cancelled, steps["sleep"].Status);
         Assert.Equal(StepStatus.Skipped, steps["never"].Status);
@@ -325,7 +325,7 @@ public sealed class RunExecutorTests
         var run = await runtime.CreateRunAsync(WorkflowFixture.Parse(Yaml), "long", Value.EmptyMap, "test", Token);
         var execution = runtime.ExecuteAsync(run.Id, fixture.Host, null, Token);
         await fixture.WaitForAsync(run.Id, s => s.TryGetValue("sleep", out var step) && step.Status == StepStatus.Running, "the sleep step to start");
-        await fixture.Store.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Cancel, By = "tester", At = DateTimeOffset.UtcNow }, Token);
+        await fixture.Stores.Runs.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Cancel, By = "tester", At = DateTimeOffset.UtcNow }, Token);
         var finished = await execution.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Cancelled, finished.Status);
@@ -358,7 +358,7 @@ public sealed class RunExecutorTests
         var run = await runtime.CreateRunAsync(WorkflowFixture.Parse(ApprovalYaml), "gated", Value.EmptyMap, "test", Token);
         var execution = runtime.ExecuteAsync(run.Id, fixture.Host, null, Token);
         await fixture.WaitForAsync(run.Id, s => s.TryGetValue("gate", out var gate) && gate.Status == StepStatus.WaitingApproval, "the approval");
-        await fixture.Store.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Approve, Step = "gate", By = "alice", Comment = "go", At = DateTimeOffset.UtcNow }, Token);
+        await fixture.Stores.Runs.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Approve, Step = "gate", By = "alice", Comment = "go", At = DateTimeOffset.UtcNow }, Token);
         var finished = await execution.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Succeeded, finished.Status);
@@ -375,7 +375,7 @@ public sealed class RunExecutorTests
         var run = await runtime.CreateRunAsync(WorkflowFixture.Parse(ApprovalYaml), "gated", Value.EmptyMap, "test", Token);
         var execution = runtime.ExecuteAsync(run.Id, fixture.Host, null, Token);
         await fixture.WaitForAsync(run.Id, s => s.TryGetValue("gate", out var gate) && gate.Status == StepStatus.WaitingApproval, "the approval");
-        await fixture.Store.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Reject, Step = "gate", By = "bob", Comment = "not today", At = DateTimeOffset.UtcNow }, Token);
+        await fixture.Stores.Runs.AddSignalAsync(new RunSignal { RunId = run.Id, Kind = RunSignalKind.Reject, Step = "gate", By = "bob", Comment = "not today", At = DateTimeOffset.UtcNow }, Token);
         var finished = await execution.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(RunStatus.Failed, finished.Status);
@@ -451,7 +451,7 @@ public sealed class RunExecutorTests
             await fixture.WaitForAsync(runId, s => s.TryGetValue("slow", out var w) && w.Status == StepStatus.Running && fixture.Lines("trace").Contains("slow"), "the slow step");
             await stop.CancelAsync();
             Assert.False((await execution.WaitAsync(TimeSpan.FromSeconds(20))).IsFinished);
-            await fixture.Store.ReleaseRunAsync(runId, "worker-1", Token);
+            await fixture.Stores.Runs.ReleaseRunAsync(runId, "worker-1", Token);
         }
 
         await using var second = fixture.Runtime(owner: "worker-2");
@@ -506,7 +506,7 @@ public sealed class RunExecutorTests
             var stopped = await execution.WaitAsync(TimeSpan.FromSeconds(20));
             Assert.False(stopped.IsFinished);
             due = (await fixture.StepsAsync(runId))["pause"].DueAt!.Value;
-            await fixture.Store.ReleaseRunAsync(runId, "worker-1", Token);
+            await fixture.Stores.Runs.ReleaseRunAsync(runId, "worker-1", Token);
         }
 
         var steps = await fixture.StepsAsync(runId);

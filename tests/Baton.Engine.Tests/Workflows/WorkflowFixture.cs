@@ -17,17 +17,17 @@ internal sealed class WorkflowFixture : IAsyncDisposable
 {
     private readonly AesGcmSecretProtector _protector;
 
-    private WorkflowFixture(string directory, SqliteStateStore store, AesGcmSecretProtector protector)
+    private WorkflowFixture(string directory, StateStores stores, AesGcmSecretProtector protector)
     {
         Directory = directory;
-        Store = store;
+        Stores = stores;
         _protector = protector;
         Host = new ExecOnlyHost(directory);
     }
 
     public string Directory { get; }
 
-    public SqliteStateStore Store { get; }
+    public StateStores Stores { get; }
 
     public ExecOnlyHost Host { get; }
 
@@ -36,8 +36,8 @@ internal sealed class WorkflowFixture : IAsyncDisposable
         var directory = System.IO.Directory.CreateTempSubdirectory("baton-wf-").FullName;
         System.IO.Directory.CreateDirectory(Path.Combine(directory, ".baton"));
         var protector = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
-        var store = await SqliteStateStore.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
-        return new WorkflowFixture(directory, store, protector);
+        var stores = await SqliteStores.OpenAsync(Path.Combine(directory, ".baton", "state.db"), protector, TimeProvider.System, CancellationToken.None);
+        return new WorkflowFixture(directory, stores, protector);
     }
 
     /// <summary>Parses a stack file's text; fails the test on errors.</summary>
@@ -52,7 +52,7 @@ internal sealed class WorkflowFixture : IAsyncDisposable
     public WorkflowRuntime Runtime(string owner = "test-worker", Func<WorkflowRuntimeOptions, WorkflowRuntimeOptions>? configure = null)
     {
         var options = new WorkflowRuntimeOptions { Owner = owner, SignalPollInterval = TimeSpan.FromMilliseconds(50), Jitter = () => 1 };
-        return new WorkflowRuntime(Store, configure is null ? options : configure(options));
+        return new WorkflowRuntime(Stores.Runs, configure is null ? options : configure(options));
     }
 
     /// <summary>Creates a run of <paramref name="workflow"/> and executes it to the end.</summary>
@@ -63,14 +63,14 @@ internal sealed class WorkflowFixture : IAsyncDisposable
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var finished = await runtime.ExecuteAsync(run.Id, Host, null, limit.Token);
         Assert.True(finished.IsFinished, $"run {run.Id} did not finish: {finished.Status}");
-        return (await Store.GetRunAsync(run.Id, CancellationToken.None))!;
+        return (await Stores.Runs.GetRunAsync(run.Id, CancellationToken.None))!;
     }
 
     public async Task<Dictionary<string, StepRecord>> StepsAsync(string runId) =>
-        (await Store.GetStepsAsync(runId, CancellationToken.None)).ToDictionary(s => s.Key, StringComparer.Ordinal);
+        (await Stores.Runs.GetStepsAsync(runId, CancellationToken.None)).ToDictionary(s => s.Key, StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<RunEvent>> EventsAsync(string runId) =>
-        await Store.ReadRunEventsAsync(runId, 0, 100_000, CancellationToken.None);
+        await Stores.Runs.ReadRunEventsAsync(runId, 0, 100_000, CancellationToken.None);
 
     /// <summary>The lines of a file the steps append to (empty when none wrote it).</summary>
     public string[] Lines(string name) => Lines(Directory, name);
@@ -101,7 +101,7 @@ internal sealed class WorkflowFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Store.DisposeAsync();
+        await Stores.DisposeAsync();
         _protector.Dispose();
         try
         {

@@ -21,20 +21,20 @@ public sealed class WorkflowSchedulerTests : IAsyncLifetime
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "baton-sched-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly FakeTimeProvider _time = new(Start);
     private AesGcmSecretProtector? _protector;
-    private SqliteStateStore? _store;
+    private StateStores? _stores;
 
-    private SqliteStateStore Store => _store!;
+    private IRunStore Store => _stores!.Runs;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         _protector = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32));
-        _store = await SqliteStateStore.OpenAsync(Path.Combine(_directory, "state.db"), _protector, _time, CancellationToken.None);
+        _stores = await SqliteStores.OpenAsync(Path.Combine(_directory, "state.db"), _protector, _time, CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
-        await _store!.DisposeAsync();
+        await _stores!.DisposeAsync();
         _protector!.Dispose();
         Directory.Delete(_directory, recursive: true);
     }

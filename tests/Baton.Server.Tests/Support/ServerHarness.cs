@@ -221,8 +221,8 @@ internal sealed class ServerHarness : IAsyncDisposable
         await StopAsync();
         StateLocation.TryResolveSqlitePath(null, Directory, out var path);
         using var protector = new AesGcmSecretProtector(StackKey);
-        await using var store = await SqliteStateStore.OpenAsync(path, protector, TimeProvider.System, CancellationToken.None);
-        return await store.ReadAuditAsync(0, 10_000, CancellationToken.None);
+        await using var stores = await SqliteStores.OpenAsync(path, protector, TimeProvider.System, CancellationToken.None);
+        return await stores.Access.ReadAuditAsync(0, 10_000, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -10,38 +10,33 @@ public abstract class AccessStoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly List<IAccessStore> _opened = [];
+    private readonly List<StateStores> _opened = [];
 
     protected static CancellationToken Token => CancellationToken.None;
 
-    /// <summary>Opens a store on this test's database.</summary>
-    protected abstract Task<IAccessStore> OpenStoreAsync();
+    /// <summary>Opens the stores on this test's database.</summary>
+    protected abstract Task<StateStores> OpenStoresAsync();
 
     /// <summary>Removes this test's database, after every store opened on it was disposed.</summary>
     protected abstract Task DeleteDatabaseAsync();
 
     protected async Task<IAccessStore> CreateStoreAsync()
     {
-        var store = await OpenStoreAsync();
-        _opened.Add(store);
-        return store;
+        var stores = await OpenStoresAsync();
+        _opened.Add(stores);
+        return stores.Access;
     }
 
-    protected static async Task CloseAsync(IAccessStore store)
-    {
-        if (store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
+    /// <summary>Closes a store (and the others opened with it) as a process exiting would.</summary>
+    protected Task CloseAsync(IAccessStore store) => _opened.First(s => s.Access == store).DisposeAsync().AsTask();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        foreach (var store in _opened)
+        foreach (var stores in _opened)
         {
-            await CloseAsync(store);
+            await stores.DisposeAsync();
         }
 
         await DeleteDatabaseAsync();

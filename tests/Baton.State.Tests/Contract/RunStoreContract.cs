@@ -6,8 +6,8 @@ namespace Baton.State.Tests.Contract;
 
 /// <summary>
 /// What every <see cref="IRunStore"/> must do. A store's test class derives from this and opens stores on one
-/// database per test: every <see cref="OpenStoreAsync(TimeProvider)"/> call in a test sees the same data, as separate
-/// processes sharing it would. Stores opened are disposed (when disposable) after the test.
+/// database per test: every <see cref="OpenStoresAsync(TimeProvider)"/> call in a test sees the same data, as separate
+/// processes sharing it would. Stores opened are disposed after the test.
 /// </summary>
 public abstract class RunStoreContract : IAsyncLifetime
 {
@@ -15,40 +15,37 @@ public abstract class RunStoreContract : IAsyncLifetime
 
     protected static readonly DateTimeOffset T0 = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly List<IRunStore> _opened = [];
+    private readonly List<StateStores> _opened = [];
 
     protected static CancellationToken Token => CancellationToken.None;
 
-    /// <summary>Opens a store on this test's database, with <paramref name="time"/> as its clock.</summary>
-    protected abstract Task<IRunStore> OpenStoreAsync(TimeProvider time);
+    /// <summary>Opens the stores on this test's database, with <paramref name="time"/> as their clock.</summary>
+    protected abstract Task<StateStores> OpenStoresAsync(TimeProvider time);
 
     /// <summary>Removes this test's database, after every store opened on it was disposed.</summary>
     protected abstract Task DeleteDatabaseAsync();
 
-    /// <summary>Opens a store on this test's database; it is disposed after the test unless closed before.</summary>
-    protected async Task<IRunStore> CreateStoreAsync(TimeProvider? time = null)
+    /// <summary>Opens the stores on this test's database; they are disposed after the test unless closed before.</summary>
+    protected async Task<StateStores> CreateStoresAsync(TimeProvider? time = null)
     {
-        var store = await OpenStoreAsync(time ?? NewClock());
-        _opened.Add(store);
-        return store;
+        var stores = await OpenStoresAsync(time ?? NewClock());
+        _opened.Add(stores);
+        return stores;
     }
 
-    /// <summary>Closes a store as a process exiting would.</summary>
-    protected static async Task CloseAsync(IRunStore store)
-    {
-        if (store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
+    /// <summary>Opens a run store on this test's database; it is disposed after the test unless closed before.</summary>
+    protected async Task<IRunStore> CreateStoreAsync(TimeProvider? time = null) => (await CreateStoresAsync(time)).Runs;
+
+    /// <summary>Closes a store (and the others opened with it) as a process exiting would.</summary>
+    protected Task CloseAsync(IRunStore store) => _opened.First(s => s.Runs == store).DisposeAsync().AsTask();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        foreach (var store in _opened)
+        foreach (var stores in _opened)
         {
-            await CloseAsync(store);
+            await stores.DisposeAsync();
         }
 
         await DeleteDatabaseAsync();

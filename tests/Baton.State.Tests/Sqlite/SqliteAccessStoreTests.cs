@@ -1,31 +1,14 @@
-using System.Security.Cryptography;
-using Baton.Access;
-using Baton.State.Sqlite;
 using Baton.State.Tests.Contract;
-using Microsoft.Data.Sqlite;
 
 namespace Baton.State.Tests.Sqlite;
 
 public sealed class SqliteAccessStoreTests : AccessStoreContract, IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "baton-access-" + Guid.NewGuid().ToString("N"));
-    private readonly AesGcmSecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+    private readonly SqliteTestDatabase _database = new("baton-access-");
 
-    private string DatabasePath => Path.Combine(_directory, ".baton", "state.db");
+    protected override Task<StateStores> OpenStoresAsync() => _database.OpenAsync(TimeProvider.System);
 
-    protected override async Task<IAccessStore> OpenStoreAsync() =>
-        await SqliteStateStore.OpenAsync(DatabasePath, _protector, TimeProvider.System, CancellationToken.None);
+    public void Dispose() => _database.Dispose();
 
-    public void Dispose() => _protector.Dispose();
-
-    protected override Task DeleteDatabaseAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
+    protected override Task DeleteDatabaseAsync() => _database.DeleteAsync();
 }

@@ -12,25 +12,15 @@ namespace Baton.State.Tests.Sqlite;
 
 public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreContract, IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "baton-runs-" + Guid.NewGuid().ToString("N"));
-    private readonly AesGcmSecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+    private readonly SqliteTestDatabase _database = new("baton-runs-");
 
-    private string DatabasePath => Path.Combine(_directory, ".baton", "state.db");
+    private string DatabasePath => _database.DatabasePath;
 
-    protected override async Task<IRunStore> OpenStoreAsync(TimeProvider time) =>
-        await SqliteStateStore.OpenAsync(DatabasePath, _protector, time, CancellationToken.None);
+    protected override Task<StateStores> OpenStoresAsync(TimeProvider time) => _database.OpenAsync(time);
 
-    public void Dispose() => _protector.Dispose();
+    public void Dispose() => _database.Dispose();
 
-    protected override Task DeleteDatabaseAsync()
-    {
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-
-        return Task.CompletedTask;
-    }
+    protected override Task DeleteDatabaseAsync() => _database.DeleteAsync();
 
     [Fact]
     public async Task Secrets_AreNotInPlaintextInTheDatabaseFiles()
@@ -101,10 +91,10 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
     [Fact]
     public async Task Open_VersionOneDatabase_AddsRunTablesAndKeepsState()
     {
-        var stateStore = (SqliteStateStore)await CreateStoreAsync();
-        var held = (await stateStore.AcquireLockAsync("app", "alice", "apply", Lease, TimeSpan.Zero, Token)).Lock!;
-        await stateStore.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("x", Value.True)]) }, Token);
-        await CloseAsync(stateStore);
+        var stores = await CreateStoresAsync();
+        var held = (await stores.Locks.AcquireLockAsync("app", "alice", "apply", Lease, TimeSpan.Zero, Token)).Lock!;
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("x", Value.True)]) }, Token);
+        await CloseAsync(stores.Runs);
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             await connection.OpenAsync();
@@ -118,10 +108,10 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
             command.ExecuteNonQuery();
         }
 
-        var reopened = await CreateStoreAsync();
-        await reopened.CreateRunAsync(Run("r1"), "w1", Lease, Token);
-        Assert.NotNull(await reopened.GetRunAsync("r1", Token));
-        Assert.Equal(1, (await ((IStateStore)reopened).LoadAsync("app", Token)).Serial);
+        var reopened = await CreateStoresAsync();
+        await reopened.Runs.CreateRunAsync(Run("r1"), "w1", Lease, Token);
+        Assert.NotNull(await reopened.Runs.GetRunAsync("r1", Token));
+        Assert.Equal(1, (await reopened.State.LoadAsync("app", Token)).Serial);
         await using var check = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await check.OpenAsync();
         using var version = check.CreateCommand();
@@ -187,7 +177,7 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
         watch.Stop();
 
         var calls = Writers * AppendsEach;
-        var transactions = ((SqliteStateStore)store).AppendTransactions;
+        var transactions = ((SqliteRunStore)store).AppendTransactions;
         output.WriteLine($"{calls:N0} concurrent calls of 2 transitions from {Writers} threads: {watch.Elapsed.TotalMilliseconds:F0} ms, {calls / watch.Elapsed.TotalSeconds:N0} calls/s, {transactions:N0} transactions");
         Assert.Equal(calls * 2, (await store.ListRunsAsync(new RunQuery { Limit = Writers }, Token)).Sum(r => r.EventCount));
         Assert.True(transactions < calls, $"{transactions} transactions for {calls} calls: nothing was grouped");

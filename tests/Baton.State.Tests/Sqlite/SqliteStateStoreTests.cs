@@ -12,30 +12,20 @@ namespace Baton.State.Tests.Sqlite;
 public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
 {
     private readonly ITestOutputHelper _output;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "baton-state-" + Guid.NewGuid().ToString("N"));
-    private readonly AesGcmSecretProtector _protector = new(RandomNumberGenerator.GetBytes(32));
+    private readonly SqliteTestDatabase _database = new("baton-state-");
 
-    public SqliteStateStoreTests(ITestOutputHelper output)
-    {
-        _output = output;
-        Directory.CreateDirectory(_directory);
-    }
+    public SqliteStateStoreTests(ITestOutputHelper output) => _output = output;
 
-    private string DatabasePath => Path.Combine(_directory, ".baton", "state.db");
+    private string DatabasePath => _database.DatabasePath;
 
-    protected override async Task<IStateStore> CreateStoreAsync(TimeProvider time) =>
-        await SqliteStateStore.OpenAsync(DatabasePath, _protector, time, CancellationToken.None);
+    protected override Task<StateStores> CreateStoresAsync(TimeProvider time) => _database.OpenAsync(time);
 
-    public void Dispose()
-    {
-        _protector.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task Open_NewDatabase_UsesWalAndCurrentSchemaVersion()
     {
-        await using (await CreateStoreAsync())
+        await using (await CreateStoresAsync())
         {
         }
 
@@ -48,7 +38,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Open_NewerSchema_FailsClearly()
     {
-        await using (await CreateStoreAsync())
+        await using (await CreateStoresAsync())
         {
         }
 
@@ -58,7 +48,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "INSERT INTO schema_version (version) VALUES (99)");
         }
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
         Assert.Contains("newer Baton", error.Help, StringComparison.Ordinal);
     }
@@ -66,9 +56,9 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Open_MissingFile_MakesTheStateWholeWithNothingLeftBeside()
     {
-        await using (var store = await CreateStoreAsync())
+        await using (var stores = await CreateStoresAsync())
         {
-            Assert.Equal(0, (await store.LoadAsync("app", CancellationToken.None)).Serial);
+            Assert.Equal(0, (await stores.State.LoadAsync("app", CancellationToken.None)).Serial);
         }
 
         Assert.Equal(["state.db", "state.db.lock"], Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -80,7 +70,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await File.WriteAllBytesAsync(DatabasePath, []);
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
 
         Assert.Contains(DatabasePath, error.Message, StringComparison.Ordinal);
         Assert.Contains("empty (0 bytes)", error.Message, StringComparison.Ordinal);
@@ -95,7 +85,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await File.WriteAllTextAsync(DatabasePath, "{\"resources\": []}\n");
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
 
         Assert.Contains($"{DatabasePath} is not a SQLite database", error.Message, StringComparison.Ordinal);
         Assert.Equal("{\"resources\": []}\n", await File.ReadAllTextAsync(DatabasePath));
@@ -104,10 +94,10 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Open_TruncatedDatabase_FailsNamingTheFile()
     {
-        await using (var store = await CreateStoreAsync())
+        await using (var stores = await CreateStoresAsync())
         {
-            var held = await LockAsync(store);
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db")] }, CancellationToken.None);
+            var held = await LockAsync(stores.Locks);
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db")] }, CancellationToken.None);
         }
 
         var length = new FileInfo(DatabasePath).Length;
@@ -116,7 +106,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             file.SetLength(length - 4096);
         }
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
 
         Assert.Contains($"{DatabasePath} is truncated", error.Message, StringComparison.Ordinal);
         Assert.Contains($"the file has {length - 4096}", error.Message, StringComparison.Ordinal);
@@ -132,7 +122,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)");
         }
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
 
         Assert.Contains("not a Baton state: it has no schema_version table (its tables: photos)", error.Message, StringComparison.Ordinal);
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
@@ -145,7 +135,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Open_StateMissingATableOrColumn_FailsNamingIt()
     {
-        await using (await CreateStoreAsync())
+        await using (await CreateStoresAsync())
         {
         }
 
@@ -155,7 +145,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "DROP TABLE journal");
         }
 
-        var missingTable = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var missingTable = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
         Assert.Contains("not a Baton state: it has no journal table", missingTable.Message, StringComparison.Ordinal);
 
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
@@ -164,7 +154,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "CREATE TABLE journal (operation_id TEXT)");
         }
 
-        var missingColumn = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var missingColumn = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
         Assert.Contains("its journal table has no stack column", missingColumn.Message, StringComparison.Ordinal);
     }
 
@@ -174,7 +164,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await File.WriteAllBytesAsync(DatabasePath + "-wal", new byte[4096]);
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoreAsync());
+        var error = await Assert.ThrowsAsync<StateFileException>(() => CreateStoresAsync());
 
         Assert.Contains("write-ahead log", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(DatabasePath));
@@ -183,16 +173,16 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task HoldsSealedValues_TrueOnlyOnceAValueIsSealed()
     {
-        Assert.False(SqliteStateStore.HoldsSealedValues(DatabasePath));
-        await using (var store = await CreateStoreAsync())
+        Assert.False(SqliteStores.HoldsSealedValues(DatabasePath));
+        await using (var stores = await CreateStoresAsync())
         {
-            var held = await LockAsync(store);
+            var held = await LockAsync(stores.Locks);
             var lookalikes = Value.Map([new("$sensitive", Value.String("{\"$sensitive\":\"AAAA\"}")), new("note", Value.String("\"$sensitive\":\""))]);
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: lookalikes)] }, CancellationToken.None);
-            Assert.False(SqliteStateStore.HoldsSealedValues(DatabasePath));
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: lookalikes)] }, CancellationToken.None);
+            Assert.False(SqliteStores.HoldsSealedValues(DatabasePath));
 
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
-            Assert.True(SqliteStateStore.HoldsSealedValues(DatabasePath));
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
+            Assert.True(SqliteStores.HoldsSealedValues(DatabasePath));
         }
     }
 
@@ -202,7 +192,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await File.WriteAllBytesAsync(DatabasePath, []);
 
-        var error = Assert.Throws<StateFileException>(() => SqliteStateStore.HoldsSealedValues(DatabasePath));
+        var error = Assert.Throws<StateFileException>(() => SqliteStores.HoldsSealedValues(DatabasePath));
 
         Assert.Contains("empty (0 bytes)", error.Message, StringComparison.Ordinal);
     }
@@ -212,10 +202,10 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     {
         const string Secret = "correct-horse-battery-staple-4711";
         var secret = Value.String(Secret).AsSensitive();
-        await using (var store = await CreateStoreAsync())
+        await using (var stores = await CreateStoresAsync())
         {
-            var held = await LockAsync(store);
-            await store.CommitAsync(
+            var held = await LockAsync(stores.Locks);
+            await stores.State.CommitAsync(
                 new StateChange
                 {
                     Stack = "app",
@@ -233,7 +223,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
                 },
                 CancellationToken.None);
 
-            var state = await store.LoadAsync("app", CancellationToken.None);
+            var state = await stores.State.LoadAsync("app", CancellationToken.None);
             Assert.Equal(Secret, state.Resources["db"].Inputs.AsMap()["password"].AsString());
         }
 
@@ -282,15 +272,15 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Load_WithWrongKey_FailsInsteadOfReturningGarbage()
     {
-        await using (var store = await CreateStoreAsync())
+        await using (var stores = await CreateStoresAsync())
         {
-            var held = await LockAsync(store);
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
+            var held = await LockAsync(stores.Locks);
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("pw", Value.String("x").AsSensitive())]) }, CancellationToken.None);
         }
 
         using var otherKey = new AesGcmSecretProtector(RandomNumberGenerator.GetBytes(32)) { KeySource = "/keys/other.key" };
-        await using var reopened = await SqliteStateStore.OpenAsync(DatabasePath, otherKey, TimeProvider.System, CancellationToken.None);
-        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        await using var reopened = await SqliteStores.OpenAsync(DatabasePath, otherKey, TimeProvider.System, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.State.LoadAsync("app", CancellationToken.None));
         Assert.IsType<SecretKeyMismatchException>(error.InnerException);
         Assert.Contains($"cannot unseal the outputs of stack \"app\" in the state file {DatabasePath}", error.Message, StringComparison.Ordinal);
         Assert.Contains("different secret key than the one in /keys/other.key", error.Message, StringComparison.Ordinal);
@@ -300,10 +290,10 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Load_CorruptJsonInAResourceRow_FailsNamingTheResourceAndTheFile()
     {
-        await using (var store = await CreateStoreAsync())
+        await using (var stores = await CreateStoresAsync())
         {
-            var held = await LockAsync(store);
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db"), Resource("web[0]")] }, CancellationToken.None);
+            var held = await LockAsync(stores.Locks);
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db"), Resource("web[0]")] }, CancellationToken.None);
         }
 
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
@@ -312,8 +302,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, "UPDATE resources SET attributes = '{\"port\": 80,' WHERE key = 'web[0]'");
         }
 
-        await using var reopened = await CreateStoreAsync();
-        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        await using var reopened = await CreateStoresAsync();
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.State.LoadAsync("app", CancellationToken.None));
         Assert.IsAssignableFrom<System.Text.Json.JsonException>(error.InnerException);
         Assert.Contains($"cannot read the attributes of resource \"web[0]\" (stack \"app\") in the state file {DatabasePath}", error.Message, StringComparison.Ordinal);
         Assert.Contains("restore", error.Help, StringComparison.Ordinal);
@@ -322,10 +312,10 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Load_AlteredSealedValue_FailsAsDamageNotAsAWrongKey()
     {
-        await using (var store = await CreateStoreAsync())
+        await using (var stores = await CreateStoresAsync())
         {
-            var held = await LockAsync(store);
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: Value.Map([new("pw", Value.String("x").AsSensitive())]))] }, CancellationToken.None);
+            var held = await LockAsync(stores.Locks);
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [Resource("db", inputs: Value.Map([new("pw", Value.String("x").AsSensitive())]))] }, CancellationToken.None);
         }
 
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
@@ -338,8 +328,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             Scalar(connection, $"UPDATE resources SET inputs = '{inputs.Replace(sealedValue, Convert.ToBase64String(bytes), StringComparison.Ordinal)}' WHERE key = 'db'");
         }
 
-        await using var reopened = await CreateStoreAsync();
-        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.LoadAsync("app", CancellationToken.None));
+        await using var reopened = await CreateStoresAsync();
+        var error = await Assert.ThrowsAsync<StateFileException>(() => reopened.State.LoadAsync("app", CancellationToken.None));
         Assert.IsNotType<SecretKeyMismatchException>(error.InnerException);
         Assert.Contains("cannot unseal the inputs of resource \"db\"", error.Message, StringComparison.Ordinal);
         Assert.Contains("altered", error.Message, StringComparison.Ordinal);
@@ -348,10 +338,10 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Commit_ThousandUpsertsAndResults_IsFast()
     {
-        await using var store = await CreateStoreAsync();
-        var held = await LockAsync(store);
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
         var ids = Enumerable.Range(0, 1000).Select(i => $"r[{i}]").ToArray();
-        await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Intents = [.. ids.Select(id => Intent("op-" + id, id))] }, CancellationToken.None);
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Intents = [.. ids.Select(id => Intent("op-" + id, id))] }, CancellationToken.None);
         var change = new StateChange
         {
             Stack = "app",
@@ -361,11 +351,11 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         };
 
         var watch = Stopwatch.StartNew();
-        await store.CommitAsync(change, CancellationToken.None);
+        await stores.State.CommitAsync(change, CancellationToken.None);
         watch.Stop();
 
         _output.WriteLine($"commit of 1,000 upserts + 1,000 results: {watch.Elapsed.TotalMilliseconds:F1} ms");
-        Assert.Equal(1000, (await store.LoadAsync("app", CancellationToken.None)).Resources.Count);
+        Assert.Equal(1000, (await stores.State.LoadAsync("app", CancellationToken.None)).Resources.Count);
         // Generous bounds: these catch regressions by orders of magnitude on a loaded CI machine; the printed figure is the measurement.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
@@ -374,19 +364,19 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     public async Task Load_HundredThousandResources_IsFast()
     {
         const int Total = 100_000;
-        await using var store = await CreateStoreAsync();
-        var held = await LockAsync(store);
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
         var write = Stopwatch.StartNew();
         for (var batch = 0; batch < Total / 1000; batch++)
         {
             var upserts = Enumerable.Range(batch * 1000, 1000).Select(i => BigResource($"r[{i}]"));
-            await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [.. upserts] }, CancellationToken.None);
+            await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [.. upserts] }, CancellationToken.None);
         }
 
         write.Stop();
-        _ = await store.LoadAsync("warm-up", CancellationToken.None);
+        _ = await stores.State.LoadAsync("warm-up", CancellationToken.None);
         var watch = Stopwatch.StartNew();
-        var state = await store.LoadAsync("app", CancellationToken.None);
+        var state = await stores.State.LoadAsync("app", CancellationToken.None);
         watch.Stop();
 
         _output.WriteLine($"write of {Total:N0} resources in 100 commits: {write.Elapsed.TotalMilliseconds:F0} ms; load: {watch.Elapsed.TotalMilliseconds:F0} ms");

@@ -32,17 +32,17 @@ public sealed class StateBackupsTests : IDisposable
     {
         var backups = new StateBackups(DatabasePath, _clock) { Keep = 3 };
         var serials = new List<long>();
-        await using (var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
+        await using (var stores = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
         {
-            var held = await LockAsync(store);
+            var held = await LockAsync(stores);
             for (var i = 1; i <= 5; i++)
             {
                 _clock.Advance(TimeSpan.FromMinutes(1));
-                serials.Add(await ApplyAsync(store, held, $"a{i}", [Resource($"r{i}")]));
+                serials.Add(await ApplyAsync(stores, held, $"a{i}", [Resource($"r{i}")]));
             }
 
             _clock.Advance(TimeSpan.FromMinutes(1));
-            await ApplyAsync(store, held, "unchanged", []);
+            await ApplyAsync(stores, held, "unchanged", []);
         }
 
         var kept = backups.List();
@@ -57,10 +57,10 @@ public sealed class StateBackupsTests : IDisposable
     public async Task Replace_IsBackedUp()
     {
         var backups = new StateBackups(DatabasePath, _clock);
-        await using var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
-        var held = await LockAsync(store);
+        await using var stores = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
+        var held = await LockAsync(stores);
 
-        await store.ReplaceAsync(new StackState { Stack = "app", Serial = 0, Resources = ImmutableSortedDictionaryOf(Resource("db")), Outputs = Value.EmptyMap }, held.FencingToken, Token);
+        await stores.State.ReplaceAsync(new StackState { Stack = "app", Serial = 0, Resources = ImmutableSortedDictionaryOf(Resource("db")), Outputs = Value.EmptyMap }, held.FencingToken, Token);
 
         var backup = Assert.Single(backups.List());
         Assert.Equal("db", SqliteFile.Scalar(backup.Path, "SELECT key FROM resources"));
@@ -73,13 +73,13 @@ public sealed class StateBackupsTests : IDisposable
         await File.WriteAllTextAsync(blocked, "a file where the backups would go");
         var failures = new List<Exception>();
         var backups = new StateBackups(DatabasePath, _clock) { Directory = blocked, Failed = failures.Add };
-        await using var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
-        var held = await LockAsync(store);
+        await using var stores = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
+        var held = await LockAsync(stores);
 
-        await ApplyAsync(store, held, "a1", [Resource("db")]);
+        await ApplyAsync(stores, held, "a1", [Resource("db")]);
 
         Assert.IsAssignableFrom<IOException>(Assert.Single(failures));
-        Assert.Equal(ApplyStatus.Succeeded, Assert.Single(await store.ListAppliesAsync("app", 10, Token)).Status);
+        Assert.Equal(ApplyStatus.Succeeded, Assert.Single(await stores.Applies.ListAppliesAsync("app", 10, Token)).Status);
         Assert.Empty(backups.List());
     }
 
@@ -87,13 +87,13 @@ public sealed class StateBackupsTests : IDisposable
     public async Task Restore_TakesTheNewestBackupThatVerifies_DropsItsLocks_AndKeepsTheReplacedFileAside()
     {
         var backups = new StateBackups(DatabasePath, _clock);
-        await using (var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
+        await using (var stores = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
         {
-            var held = await LockAsync(store);
+            var held = await LockAsync(stores);
             _clock.Advance(TimeSpan.FromMinutes(1));
-            await ApplyAsync(store, held, "a1", [Resource("db")]);
+            await ApplyAsync(stores, held, "a1", [Resource("db")]);
             _clock.Advance(TimeSpan.FromMinutes(1));
-            await ApplyAsync(store, held, "a2", [Resource("web")]);
+            await ApplyAsync(stores, held, "a2", [Resource("web")]);
         }
 
         var (newest, older) = (backups.List()[0], backups.List()[1]);
@@ -109,12 +109,12 @@ public sealed class StateBackupsTests : IDisposable
         Assert.Equal(DatabasePath + ".corrupt-20250601T1203000000000Z", restored.SetAside);
         Assert.Equal("damaged", await File.ReadAllTextAsync(restored.SetAside!));
         Assert.Null(StateBackups.Verify(DatabasePath));
-        await using (var reopened = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, Token))
+        await using (var reopened = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, Token))
         {
-            var state = await reopened.LoadAsync("app", Token);
+            var state = await reopened.State.LoadAsync("app", Token);
             Assert.Equal(["db"], state.Resources.Keys);
             Assert.Equal("pw-db", state.Resources["db"].Inputs.AsMap()["password"].AsString());
-            Assert.Null(await reopened.GetLockAsync("app", Token));
+            Assert.Null(await reopened.Locks.GetLockAsync("app", Token));
         }
     }
 
@@ -122,13 +122,13 @@ public sealed class StateBackupsTests : IDisposable
     public async Task Restore_WhileAStoreHasTheStateOpen_IsRefusedAndChangesNothing()
     {
         var backups = new StateBackups(DatabasePath, _clock);
-        await using var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
-        await ApplyAsync(store, await LockAsync(store), "a1", [Resource("db")]);
+        await using var stores = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, backups, Token);
+        await ApplyAsync(stores, await LockAsync(stores), "a1", [Resource("db")]);
 
         var error = Assert.Throws<StateFileException>(() => backups.Restore(null, _ => false));
 
         Assert.Contains("is open in another process", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["db"], (await store.LoadAsync("app", Token)).Resources.Keys);
+        Assert.Equal(["db"], (await stores.State.LoadAsync("app", Token)).Resources.Keys);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!, "*.corrupt-*"));
     }
 
@@ -136,9 +136,9 @@ public sealed class StateBackupsTests : IDisposable
     public async Task Restore_WhileALiveHolderHasAStackLock_IsRefused()
     {
         var backups = new StateBackups(DatabasePath, _clock);
-        await using (var store = await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
+        await using (var stores = await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, backups, Token))
         {
-            await ApplyAsync(store, await LockAsync(store), "a1", [Resource("db")]);
+            await ApplyAsync(stores, await LockAsync(stores), "a1", [Resource("db")]);
         }
 
         var error = Assert.Throws<StateFileException>(() => backups.Restore(null, held => held.Owner == "alice"));
@@ -151,13 +151,13 @@ public sealed class StateBackupsTests : IDisposable
     [Fact]
     public async Task Open_WhileARestoreHoldsTheState_FailsSayingSo()
     {
-        await using (await SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, Token))
+        await using (await SqliteStores.OpenAsync(DatabasePath, _protector, _clock, Token))
         {
         }
 
         using var restoring = new FileStream(DatabasePath + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
-        var error = await Assert.ThrowsAsync<StateFileException>(() => SqliteStateStore.OpenAsync(DatabasePath, _protector, _clock, Token));
+        var error = await Assert.ThrowsAsync<StateFileException>(() => SqliteStores.OpenAsync(DatabasePath, _protector, _clock, Token));
         Assert.Contains("is being restored", error.Message, StringComparison.Ordinal);
     }
 
@@ -181,16 +181,16 @@ public sealed class StateBackupsTests : IDisposable
     public void Keep_LessThanOne_IsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new StateBackups(DatabasePath, _clock) { Keep = 0 });
 
-    private static async Task<StackLock> LockAsync(SqliteStateStore store) =>
-        (await store.AcquireLockAsync("app", "alice", "apply", TimeSpan.FromDays(1), TimeSpan.Zero, Token)).Lock!;
+    private static async Task<StackLock> LockAsync(StateStores stores) =>
+        (await stores.Locks.AcquireLockAsync("app", "alice", "apply", TimeSpan.FromDays(1), TimeSpan.Zero, Token)).Lock!;
 
-    private async Task<long> ApplyAsync(SqliteStateStore store, StackLock held, string id, ResourceState[] upserts)
+    private async Task<long> ApplyAsync(StateStores stores, StackLock held, string id, ResourceState[] upserts)
     {
-        var before = (await store.LoadAsync("app", Token)).Serial;
+        var before = (await stores.State.LoadAsync("app", Token)).Serial;
         var apply = new ApplyRecord { Id = id, Stack = "app", Kind = ApplyKind.Apply, Owner = "alice", StartedAt = _clock.GetUtcNow(), SerialBefore = before };
-        await store.StartApplyAsync(apply, held.FencingToken, Token);
-        var serial = upserts.Length == 0 ? before : await store.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [.. upserts] }, Token);
-        await store.FinishApplyAsync(apply with { FinishedAt = _clock.GetUtcNow(), Status = ApplyStatus.Succeeded, SerialAfter = serial }, held.FencingToken, Token);
+        await stores.Applies.StartApplyAsync(apply, held.FencingToken, Token);
+        var serial = upserts.Length == 0 ? before : await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Upserts = [.. upserts] }, Token);
+        await stores.Applies.FinishApplyAsync(apply with { FinishedAt = _clock.GetUtcNow(), Status = ApplyStatus.Succeeded, SerialAfter = serial }, held.FencingToken, Token);
         return serial;
     }
 

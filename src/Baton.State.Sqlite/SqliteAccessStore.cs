@@ -1,24 +1,26 @@
 using Baton.Access;
-using Baton.Runs;
 
 namespace Baton.State.Sqlite;
 
 /// <summary>
-/// API tokens and the audit log (schema version 3), accepted webhook requests (version 4), and the feed of all run events of a stack. The feed's position is
-/// the SQLite rowid of <c>run_events</c>: rows are only ever appended (never deleted), so rowids increase in insertion
-/// order.
+/// API tokens and the audit log (schema version 3) and accepted webhook requests (version 4) in the SQLite state file;
+/// each write is one transaction on the shared writer (<see cref="SqliteDatabase"/>).
 /// </summary>
-public sealed partial class SqliteStateStore : IAccessStore
+public sealed class SqliteAccessStore : IAccessStore
 {
+    private readonly SqliteDatabase _database;
+
+    internal SqliteAccessStore(SqliteDatabase database) => _database = database;
+
     /// <inheritdoc />
     public Task CreateTokenAsync(ApiTokenRecord token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                using var command = Command(
-                    _writer,
+                using var command = SqliteDatabase.Command(
+                    _database.Writer,
                     transaction,
                     "INSERT INTO api_tokens (id, role, secret_hash, description, created_by, created_at) VALUES ($id, $role, $hash, $description, $by, $at)",
                     ("id", token.Id),
@@ -48,10 +50,10 @@ public sealed partial class SqliteStateStore : IAccessStore
     public Task<bool> RevokeTokenAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                using var command = Command(_writer, transaction, "UPDATE api_tokens SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL", ("id", id), ("at", Codec.Time(at)));
+                using var command = SqliteDatabase.Command(_database.Writer, transaction, "UPDATE api_tokens SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL", ("id", id), ("at", Codec.Time(at)));
                 return command.ExecuteNonQuery() == 1;
             },
             cancellationToken);
@@ -61,11 +63,11 @@ public sealed partial class SqliteStateStore : IAccessStore
     public Task<long> AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                using var command = Command(
-                    _writer,
+                using var command = SqliteDatabase.Command(
+                    _database.Writer,
                     transaction,
                     "INSERT INTO audit (at, actor, action, status, outcome, remote) VALUES ($at, $actor, $action, $status, $outcome, $remote) RETURNING id",
                     ("at", Codec.Time(record.At)),
@@ -83,16 +85,16 @@ public sealed partial class SqliteStateStore : IAccessStore
     public Task<bool> RecordWebhookDeliveryAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                using (var forget = Command(_writer, transaction, "DELETE FROM webhook_deliveries WHERE expires_at < $at", ("at", Codec.Time(delivery.ReceivedAt))))
+                using (var forget = SqliteDatabase.Command(_database.Writer, transaction, "DELETE FROM webhook_deliveries WHERE expires_at < $at", ("at", Codec.Time(delivery.ReceivedAt))))
                 {
                     forget.ExecuteNonQuery();
                 }
 
-                using var command = Command(
-                    _writer,
+                using var command = SqliteDatabase.Command(
+                    _database.Writer,
                     transaction,
                     "INSERT INTO webhook_deliveries (signature, stack, workflow, received_at, expires_at) VALUES ($signature, $stack, $workflow, $at, $expires) ON CONFLICT (signature) DO NOTHING",
                     ("signature", delivery.Signature),
@@ -109,10 +111,10 @@ public sealed partial class SqliteStateStore : IAccessStore
     public Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterId, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return ReadAsync<IReadOnlyList<AuditRecord>>(
+        return _database.ReadAsync<IReadOnlyList<AuditRecord>>(
             connection =>
             {
-                using var command = Command(
+                using var command = SqliteDatabase.Command(
                     connection,
                     null,
                     "SELECT id, at, actor, action, status, outcome, remote FROM audit WHERE id > $after ORDER BY id LIMIT $limit",
@@ -139,59 +141,11 @@ public sealed partial class SqliteStateStore : IAccessStore
             cancellationToken);
     }
 
-    /// <inheritdoc />
-    public Task<IReadOnlyList<RunFeedEntry>> ReadRunFeedAsync(string stack, long afterPosition, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(stack);
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return ReadAsync<IReadOnlyList<RunFeedEntry>>(
-            connection =>
-            {
-                using var command = Command(
-                    connection,
-                    null,
-                    """
-                    SELECT e.rowid, e.run_id, r.workflow, e.seq, e.kind, e.step, e.attempt, e.data, e.at
-                    FROM run_events e JOIN runs r ON r.id = e.run_id
-                    WHERE e.rowid > $after AND r.stack = $stack
-                    ORDER BY e.rowid LIMIT $limit
-                    """,
-                    ("after", afterPosition),
-                    ("stack", stack),
-                    ("limit", limit));
-                using var row = command.ExecuteReader();
-                var entries = new List<RunFeedEntry>();
-                while (row.Read())
-                {
-                    var runId = row.GetString(1);
-                    var seq = row.GetInt64(3);
-                    entries.Add(new RunFeedEntry
-                    {
-                        Position = row.GetInt64(0),
-                        Workflow = row.GetString(2),
-                        Event = new RunEvent
-                        {
-                            Seq = seq,
-                            RunId = runId,
-                            Kind = row.GetString(4),
-                            Step = row.IsDBNull(5) ? null : row.GetString(5),
-                            Attempt = row.GetInt32(6),
-                            Data = ReadValue(row, 7, RunContext(stack, runId, EventDataField(seq))),
-                            At = Codec.Time(row.GetInt64(8)),
-                        },
-                    });
-                }
-
-                return entries;
-            },
-            cancellationToken);
-    }
-
     private Task<IReadOnlyList<ApiTokenRecord>> ReadTokensAsync(string where, (string Name, object Value)? parameter, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<ApiTokenRecord>>(
+        _database.ReadAsync<IReadOnlyList<ApiTokenRecord>>(
             connection =>
             {
-                using var command = Command(
+                using var command = SqliteDatabase.Command(
                     connection,
                     null,
                     $"SELECT id, role, secret_hash, description, created_by, created_at, revoked_at FROM api_tokens {where} ORDER BY created_at, id",

@@ -7,10 +7,10 @@ using Microsoft.Data.Sqlite;
 namespace Baton.State.Sqlite;
 
 /// <summary>
-/// The run store half of the SQLite store, in the same database file and behind the same single writer as the state:
-/// every write below is one <c>BEGIN IMMEDIATE</c> transaction on the writer connection, fsync'd before its task
-/// completes, so run writes and state writes never fight over SQLite's write lock inside one process (other processes
-/// wait on <c>busy_timeout</c>). Concurrent <see cref="AppendAsync"/> calls are group-committed: one transaction for
+/// The workflow runs in the SQLite state file, behind the same single writer as every other concern
+/// (<see cref="SqliteDatabase"/>): every write below is one <c>BEGIN IMMEDIATE</c> transaction on the writer
+/// connection, fsync'd before its task completes, so run writes and state writes never fight over SQLite's write lock
+/// inside one process (other processes wait on <c>busy_timeout</c>). Concurrent <see cref="AppendAsync"/> calls are group-committed: one transaction for
 /// all the calls queued while the writer was busy, each call in its own savepoint.
 /// <list type="bullet">
 /// <item><see cref="CreateRunAsync"/> appends no event: a new run's history is empty (event count 0), so the
@@ -22,16 +22,13 @@ namespace Baton.State.Sqlite;
 /// whose transition gave it a final status, so the record agrees with its history.</item>
 /// <item>Sensitive parts of inputs, outputs, step outputs and event data are AES-GCM envelopes bound to the stack, the
 /// run and the place: <c>inputs</c>, <c>outputs</c>, <c>step-outputs:KEY</c> or <c>event-data:SEQ</c>.</item>
+/// <item>The position in a stack's run feed (<see cref="ReadRunFeedAsync"/>) is the SQLite rowid of <c>run_events</c>:
+/// rows are only ever appended (never deleted), so rowids increase in insertion order.</item>
 /// </list>
 /// </summary>
-public sealed partial class SqliteStateStore : IRunStore
+public sealed class SqliteRunStore : IRunStore
 {
     private const string AppendSavepoint = "append";
-
-    private readonly ConcurrentQueue<QueuedAppend> _appends = new();
-
-    /// <summary>How many transactions <see cref="AppendAsync"/> calls were committed in (fewer than the calls when grouped).</summary>
-    internal long AppendTransactions { get; private set; }
 
     private const string RunColumns =
         """
@@ -39,7 +36,14 @@ public sealed partial class SqliteStateStore : IRunStore
         created_at, updated_at, finished_at, event_count, owner, lease_expires_at
         """;
 
+    private readonly SqliteDatabase _database;
+    private readonly ConcurrentQueue<QueuedAppend> _appends = new();
     private readonly ConcurrentQueue<QueuedClaim> _claims = new();
+
+    internal SqliteRunStore(SqliteDatabase database) => _database = database;
+
+    /// <summary>How many transactions <see cref="AppendAsync"/> calls were committed in (fewer than the calls when grouped).</summary>
+    internal long AppendTransactions { get; private set; }
 
     /// <inheritdoc />
     public Task CreateRunAsync(RunRecord run, string owner, TimeSpan lease, CancellationToken cancellationToken)
@@ -52,16 +56,16 @@ public sealed partial class SqliteStateStore : IRunStore
             throw new ArgumentException($"Run '{run.Id}' must be created pending, not {run.Status}.", nameof(run));
         }
 
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                var insert = _runStatements.InsertRun.On(transaction);
+                var insert = _database.RunStatements.InsertRun.On(transaction);
                 insert[0] = run.Id;
                 insert[1] = run.Stack;
                 insert[2] = run.Workflow;
                 insert[3] = Codec.Name(run.Status);
-                insert[4] = _codec.Json(run.Inputs, RunContext(run.Stack, run.Id, "inputs"));
-                insert[5] = run.Outputs is { } outputs ? _codec.Json(outputs, RunContext(run.Stack, run.Id, "outputs")) : null;
+                insert[4] = _database.Codec.Json(run.Inputs, RunContext(run.Stack, run.Id, "inputs"));
+                insert[5] = run.Outputs is { } outputs ? _database.Codec.Json(outputs, RunContext(run.Stack, run.Id, "outputs")) : null;
                 insert[6] = run.Error;
                 insert[7] = run.Trigger;
                 insert[8] = run.ParentRunId;
@@ -70,7 +74,7 @@ public sealed partial class SqliteStateStore : IRunStore
                 insert[11] = Codec.Time(run.CreatedAt);
                 insert[12] = Codec.Time(run.UpdatedAt > run.CreatedAt ? run.UpdatedAt : run.CreatedAt);
                 insert[13] = owner;
-                insert[14] = Codec.Time(_time.GetUtcNow() + lease);
+                insert[14] = Codec.Time(_database.Time.GetUtcNow() + lease);
                 return insert.Execute();
             },
             cancellationToken);
@@ -101,12 +105,12 @@ public sealed partial class SqliteStateStore : IRunStore
             return;
         }
 
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(_database.IsDisposed, this);
         var append = new QueuedAppend(transitions, owner);
         _appends.Enqueue(append);
         try
         {
-            await _writeGate.WaitAsync(cancellationToken);
+            await _database.EnterWriterAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (append.TryAbandon())
         {
@@ -121,7 +125,7 @@ public sealed partial class SqliteStateStore : IRunStore
 
         try
         {
-            if (Volatile.Read(ref _disposed) != 0)
+            if (_database.IsDisposed)
             {
                 // Disposed while waiting: the append is abandoned unless a caller before the dispose took it.
                 ObjectDisposedException.ThrowIf(append.TryAbandon(), this);
@@ -135,9 +139,7 @@ public sealed partial class SqliteStateStore : IRunStore
         }
         finally
         {
-            _statements.Detach();
-            _runStatements.Detach();
-            _writeGate.Release();
+            _database.ExitWriter();
         }
 
         await append.Done.Task;
@@ -147,10 +149,10 @@ public sealed partial class SqliteStateStore : IRunStore
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        return await ReadAsync(
+        return await _database.ReadAsync(
             connection =>
             {
-                using var command = Command(connection, null, $"SELECT {RunColumns} FROM runs WHERE id = $id", ("id", runId));
+                using var command = SqliteDatabase.Command(connection, null, $"SELECT {RunColumns} FROM runs WHERE id = $id", ("id", runId));
                 using var row = command.ExecuteReader();
                 return row.Read() ? RunFrom(row) : null;
             },
@@ -161,7 +163,7 @@ public sealed partial class SqliteStateStore : IRunStore
     public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        return await ReadAsync<IReadOnlyList<StepRecord>>(
+        return await _database.ReadAsync<IReadOnlyList<StepRecord>>(
             connection =>
             {
                 using var transaction = connection.BeginTransaction(deferred: true);
@@ -170,7 +172,7 @@ public sealed partial class SqliteStateStore : IRunStore
                     return [];
                 }
 
-                using var command = Command(
+                using var command = SqliteDatabase.Command(
                     connection,
                     transaction,
                     """
@@ -189,7 +191,7 @@ public sealed partial class SqliteStateStore : IRunStore
                         Key = key,
                         Status = Codec.Parse<StepStatus>(row.GetString(1)),
                         Attempt = row.GetInt32(2),
-                        Outputs = row.IsDBNull(3) ? null : ReadValue(row, 3, RunContext(stack, runId, StepOutputsField(key))),
+                        Outputs = row.IsDBNull(3) ? null : _database.ReadValue(row, 3, RunContext(stack, runId, StepOutputsField(key))),
                         Error = row.IsDBNull(4) ? null : row.GetString(4),
                         StartedAt = OptionalTime(row, 5),
                         FinishedAt = OptionalTime(row, 6),
@@ -208,7 +210,7 @@ public sealed partial class SqliteStateStore : IRunStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return await ReadAsync<IReadOnlyList<RunEvent>>(
+        return await _database.ReadAsync<IReadOnlyList<RunEvent>>(
             connection =>
             {
                 using var transaction = connection.BeginTransaction(deferred: true);
@@ -217,7 +219,7 @@ public sealed partial class SqliteStateStore : IRunStore
                     return [];
                 }
 
-                using var command = Command(
+                using var command = SqliteDatabase.Command(
                     connection,
                     transaction,
                     "SELECT seq, kind, step, attempt, data, at FROM run_events WHERE run_id = $run_id AND seq > $after ORDER BY seq LIMIT $limit",
@@ -236,12 +238,60 @@ public sealed partial class SqliteStateStore : IRunStore
                         Kind = row.GetString(1),
                         Step = row.IsDBNull(2) ? null : row.GetString(2),
                         Attempt = row.GetInt32(3),
-                        Data = ReadValue(row, 4, RunContext(stack, runId, EventDataField(seq))),
+                        Data = _database.ReadValue(row, 4, RunContext(stack, runId, EventDataField(seq))),
                         At = Codec.Time(row.GetInt64(5)),
                     });
                 }
 
                 return events;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RunFeedEntry>> ReadRunFeedAsync(string stack, long afterPosition, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return _database.ReadAsync<IReadOnlyList<RunFeedEntry>>(
+            connection =>
+            {
+                using var command = SqliteDatabase.Command(
+                    connection,
+                    null,
+                    """
+                    SELECT e.rowid, e.run_id, r.workflow, e.seq, e.kind, e.step, e.attempt, e.data, e.at
+                    FROM run_events e JOIN runs r ON r.id = e.run_id
+                    WHERE e.rowid > $after AND r.stack = $stack
+                    ORDER BY e.rowid LIMIT $limit
+                    """,
+                    ("after", afterPosition),
+                    ("stack", stack),
+                    ("limit", limit));
+                using var row = command.ExecuteReader();
+                var entries = new List<RunFeedEntry>();
+                while (row.Read())
+                {
+                    var runId = row.GetString(1);
+                    var seq = row.GetInt64(3);
+                    entries.Add(new RunFeedEntry
+                    {
+                        Position = row.GetInt64(0),
+                        Workflow = row.GetString(2),
+                        Event = new RunEvent
+                        {
+                            Seq = seq,
+                            RunId = runId,
+                            Kind = row.GetString(4),
+                            Step = row.IsDBNull(5) ? null : row.GetString(5),
+                            Attempt = row.GetInt32(6),
+                            Data = _database.ReadValue(row, 7, RunContext(stack, runId, EventDataField(seq))),
+                            At = Codec.Time(row.GetInt64(8)),
+                        },
+                    });
+                }
+
+                return entries;
             },
             cancellationToken);
     }
@@ -277,10 +327,10 @@ public sealed partial class SqliteStateStore : IRunStore
         }
 
         sql.Append(" ORDER BY created_at DESC, id DESC LIMIT $limit");
-        return await ReadAsync<IReadOnlyList<RunRecord>>(
+        return await _database.ReadAsync<IReadOnlyList<RunRecord>>(
             connection =>
             {
-                using var command = Command(connection, null, sql.ToString(), [.. parameters]);
+                using var command = SqliteDatabase.Command(connection, null, sql.ToString(), [.. parameters]);
                 using var row = command.ExecuteReader();
                 var runs = new List<RunRecord>();
                 while (row.Read())
@@ -310,7 +360,7 @@ public sealed partial class SqliteStateStore : IRunStore
         var batch = new List<QueuedClaim>();
         try
         {
-            await WriteAsync(transaction => ClaimQueued(transaction, batch), cancellationToken);
+            await _database.WriteAsync(transaction => ClaimQueued(transaction, batch), cancellationToken);
         }
         catch (Exception ex)
         {
@@ -337,8 +387,8 @@ public sealed partial class SqliteStateStore : IRunStore
     /// <summary>Runs every queued claim not abandoned by its caller; results are handed out after the commit.</summary>
     private int ClaimQueued(SqliteTransaction transaction, List<QueuedClaim> batch)
     {
-        var now = _time.GetUtcNow();
-        var statement = _runStatements.Claim.On(transaction);
+        var now = _database.Time.GetUtcNow();
+        var statement = _database.RunStatements.Claim.On(transaction);
         while (_claims.TryDequeue(out var queued))
         {
             if (!queued.TryTake())
@@ -368,12 +418,12 @@ public sealed partial class SqliteStateStore : IRunStore
             return [];
         }
 
-        return await WriteAsync<IReadOnlyList<string>>(
+        return await _database.WriteAsync<IReadOnlyList<string>>(
             transaction =>
             {
-                var now = _time.GetUtcNow();
+                var now = _database.Time.GetUtcNow();
                 var lost = new List<string>();
-                var renew = _runStatements.Renew.On(transaction);
+                var renew = _database.RunStatements.Renew.On(transaction);
                 renew[1] = owner;
                 renew[2] = Codec.Time(now + lease);
                 renew[3] = Codec.Time(now);
@@ -396,10 +446,10 @@ public sealed partial class SqliteStateStore : IRunStore
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(owner);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                var release = _runStatements.Release.On(transaction);
+                var release = _database.RunStatements.Release.On(transaction);
                 release[0] = runId;
                 release[1] = owner;
                 return release.Execute();
@@ -412,10 +462,10 @@ public sealed partial class SqliteStateStore : IRunStore
     public Task<long> AddSignalAsync(RunSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                var insert = _runStatements.InsertSignal.On(transaction);
+                var insert = _database.RunStatements.InsertSignal.On(transaction);
                 insert[0] = signal.RunId;
                 insert[1] = Codec.Name(signal.Kind);
                 insert[2] = signal.Step;
@@ -431,10 +481,10 @@ public sealed partial class SqliteStateStore : IRunStore
     public async Task<IReadOnlyList<RunSignal>> ReadSignalsAsync(string runId, long afterId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
-        return await ReadAsync<IReadOnlyList<RunSignal>>(
+        return await _database.ReadAsync<IReadOnlyList<RunSignal>>(
             connection =>
             {
-                using var command = Command(
+                using var command = SqliteDatabase.Command(
                     connection,
                     null,
                     """SELECT id, kind, step, "by", comment, at FROM run_signals WHERE run_id = $run_id AND id > $after ORDER BY id""",
@@ -467,15 +517,15 @@ public sealed partial class SqliteStateStore : IRunStore
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(runId);
-        return WriteAsync(
+        return _database.WriteAsync(
             transaction =>
             {
-                var insert = _runStatements.RecordFire.On(transaction);
+                var insert = _database.RunStatements.RecordFire.On(transaction);
                 insert[0] = stack;
                 insert[1] = workflow;
                 insert[2] = Codec.Time(fireTime);
                 insert[3] = runId;
-                insert[4] = Codec.Time(_time.GetUtcNow());
+                insert[4] = Codec.Time(_database.Time.GetUtcNow());
                 return insert.Execute() > 0;
             },
             cancellationToken);
@@ -486,10 +536,10 @@ public sealed partial class SqliteStateStore : IRunStore
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(workflow);
-        return await ReadAsync(
+        return await _database.ReadAsync(
             connection =>
             {
-                using var command = Command(
+                using var command = SqliteDatabase.Command(
                     connection,
                     null,
                     "SELECT MAX(fire_time) FROM schedule_fires WHERE stack = $stack AND workflow = $workflow",
@@ -511,9 +561,9 @@ public sealed partial class SqliteStateStore : IRunStore
     private int Append(SqliteTransaction transaction, IReadOnlyList<RunTransition> transitions, string owner)
     {
         // Every lease is checked before anything is written; a lost one throws and the transaction rolls back.
-        var now = Codec.Time(_time.GetUtcNow());
+        var now = Codec.Time(_database.Time.GetUtcNow());
         var runs = new Dictionary<string, AppendCursor>(StringComparer.Ordinal);
-        var select = _runStatements.SelectHeld.On(transaction);
+        var select = _database.RunStatements.SelectHeld.On(transaction);
         foreach (var transition in transitions)
         {
             var runId = transition.Event.RunId;
@@ -540,8 +590,8 @@ public sealed partial class SqliteStateStore : IRunStore
             runs[runId] = new AppendCursor(row.GetString(0), Codec.Parse<RunStatus>(row.GetString(1)), row.GetInt64(2));
         }
 
-        var insertEvent = _runStatements.InsertEvent.On(transaction);
-        var upsertStep = _runStatements.UpsertStep.On(transaction);
+        var insertEvent = _database.RunStatements.InsertEvent.On(transaction);
+        var upsertStep = _database.RunStatements.UpsertStep.On(transaction);
         foreach (var transition in transitions)
         {
             var runEvent = transition.Event;
@@ -552,7 +602,7 @@ public sealed partial class SqliteStateStore : IRunStore
             insertEvent[2] = runEvent.Kind;
             insertEvent[3] = runEvent.Step;
             insertEvent[4] = runEvent.Attempt;
-            insertEvent[5] = _codec.Json(runEvent.Data, RunContext(cursor.Stack, runEvent.RunId, EventDataField(seq)));
+            insertEvent[5] = _database.Codec.Json(runEvent.Data, RunContext(cursor.Stack, runEvent.RunId, EventDataField(seq)));
             insertEvent[6] = Codec.Time(runEvent.At);
             insertEvent.Execute();
             cursor.UpdatedAt = runEvent.At;
@@ -563,7 +613,7 @@ public sealed partial class SqliteStateStore : IRunStore
                 upsertStep[1] = step.Key;
                 upsertStep[2] = Codec.Name(step.Status);
                 upsertStep[3] = step.Attempt;
-                upsertStep[4] = step.Outputs is { } stepOutputs ? _codec.Json(stepOutputs, RunContext(cursor.Stack, step.RunId, StepOutputsField(step.Key))) : null;
+                upsertStep[4] = step.Outputs is { } stepOutputs ? _database.Codec.Json(stepOutputs, RunContext(cursor.Stack, step.RunId, StepOutputsField(step.Key))) : null;
                 upsertStep[5] = step.Error;
                 upsertStep[6] = step.StartedAt is { } started ? Codec.Time(started) : null;
                 upsertStep[7] = step.FinishedAt is { } finished ? Codec.Time(finished) : null;
@@ -581,7 +631,7 @@ public sealed partial class SqliteStateStore : IRunStore
 
             if (transition.RunOutputs is { } outputs)
             {
-                cursor.Outputs = _codec.Json(outputs, RunContext(cursor.Stack, runEvent.RunId, "outputs"));
+                cursor.Outputs = _database.Codec.Json(outputs, RunContext(cursor.Stack, runEvent.RunId, "outputs"));
             }
 
             if (transition.RunError is { } error)
@@ -590,7 +640,7 @@ public sealed partial class SqliteStateStore : IRunStore
             }
         }
 
-        var update = _runStatements.UpdateRun.On(transaction);
+        var update = _database.RunStatements.UpdateRun.On(transaction);
         foreach (var (runId, cursor) in runs)
         {
             update[0] = runId;
@@ -632,7 +682,7 @@ public sealed partial class SqliteStateStore : IRunStore
         var failures = new Exception?[group.Count];
         try
         {
-            using var transaction = _writer.BeginTransaction(deferred: false);
+            using var transaction = _database.Writer.BeginTransaction(deferred: false);
             for (var i = 0; i < group.Count; i++)
             {
                 transaction.Save(AppendSavepoint);
@@ -654,7 +704,7 @@ public sealed partial class SqliteStateStore : IRunStore
         }
         catch (SqliteException failure) when (StateFile.IsDamage(failure))
         {
-            var damaged = StateFile.Damaged(Path, failure);
+            var damaged = StateFile.Damaged(_database.Path, failure);
             foreach (var append in group)
             {
                 append.Done.TrySetException(damaged);
@@ -695,8 +745,8 @@ public sealed partial class SqliteStateStore : IRunStore
             Stack = stack,
             Workflow = row.GetString(2),
             Status = Codec.Parse<RunStatus>(row.GetString(3)),
-            Inputs = ReadValue(row, 4, RunContext(stack, id, "inputs")),
-            Outputs = row.IsDBNull(5) ? null : ReadValue(row, 5, RunContext(stack, id, "outputs")),
+            Inputs = _database.ReadValue(row, 4, RunContext(stack, id, "inputs")),
+            Outputs = row.IsDBNull(5) ? null : _database.ReadValue(row, 5, RunContext(stack, id, "outputs")),
             Error = row.IsDBNull(6) ? null : row.GetString(6),
             Trigger = row.GetString(7),
             ParentRunId = row.IsDBNull(8) ? null : row.GetString(8),
@@ -715,7 +765,7 @@ public sealed partial class SqliteStateStore : IRunStore
 
     private static string? StackOf(SqliteConnection connection, SqliteTransaction transaction, string runId)
     {
-        using var command = Command(connection, transaction, "SELECT stack FROM runs WHERE id = $id", ("id", runId));
+        using var command = SqliteDatabase.Command(connection, transaction, "SELECT stack FROM runs WHERE id = $id", ("id", runId));
         return command.ExecuteScalar() as string;
     }
 

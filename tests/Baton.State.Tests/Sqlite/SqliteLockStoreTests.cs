@@ -1,0 +1,12 @@
+using Baton.State.Tests.Contract;
+
+namespace Baton.State.Tests.Sqlite;
+
+public sealed class SqliteLockStoreTests : LockStoreContract, IDisposable
+{
+    private readonly SqliteTestDatabase _database = new("baton-locks-");
+
+    protected override Task<StateStores> CreateStoresAsync(TimeProvider time) => _database.OpenAsync(time);
+
+    public void Dispose() => _database.Dispose();
+}
