@@ -1,4 +1,5 @@
 using Baton.Server.Events;
+using Baton.State;
 
 namespace Baton.Server.Tests;
 
@@ -7,7 +8,7 @@ public sealed class EventHubTests
 {
     private static readonly DateTimeOffset At = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static StreamEvent Event(int n, string stack = "web") => new() { Stack = stack, Source = "control", Kind = "test.event", Message = $"event {n}", At = At };
+    private static StackEvent Event(int n, string stack = "web") => new() { Stack = stack, Source = "control", Kind = "test.event", Message = $"event {n}", At = At };
 
     private static void PublishMany(EventHub hub, int count, string stack = "web")
     {

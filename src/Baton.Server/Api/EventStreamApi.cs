@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Baton.Server.Events;
 using Baton.Server.Security;
+using Baton.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -83,7 +83,7 @@ internal static class EventStreamApi
         }).RequireAuthorization(Roles.Viewer).WithTags("events");
     }
 
-    private static string Frame(StreamEvent item, JsonSerializerOptions json) =>
+    private static string Frame(StackEvent item, JsonSerializerOptions json) =>
         $"id: {item.Id}\ndata: {JsonSerializer.Serialize(item, json)}\n\n";
 
     private static async Task WriteAsync(HttpContext http, string text, CancellationToken cancellationToken)

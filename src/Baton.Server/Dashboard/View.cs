@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Baton.Runs;
-using Baton.Server.Events;
 using Baton.State;
 using Baton.Values;
 
@@ -55,12 +54,12 @@ internal static partial class View
     }
 
     /// <summary>For each address, what the latest operation event says if it is still running or failed since.</summary>
-    public static IReadOnlyDictionary<string, string> LiveStatuses(IEnumerable<StreamEvent> recent)
+    public static IReadOnlyDictionary<string, string> LiveStatuses(IEnumerable<StackEvent> recent)
     {
         var latest = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in recent)
         {
-            if (e.Source == "state" && e.Address is { } address && e.Kind.StartsWith("resource.", StringComparison.Ordinal))
+            if (e.Source == EventSources.State && e.Address is { } address && e.Kind.StartsWith("resource.", StringComparison.Ordinal))
             {
                 latest[address] = e.Kind;
             }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Baton.State;
 
 namespace Baton.Server.Events;
 
@@ -11,8 +12,8 @@ namespace Baton.Server.Events;
 internal sealed class EventHub
 {
     private readonly Lock _gate = new();
-    private readonly LinkedList<StreamEvent> _recent = new();
-    private readonly List<Channel<StreamEvent>> _subscribers = [];
+    private readonly LinkedList<StackEvent> _recent = new();
+    private readonly List<Channel<StackEvent>> _subscribers = [];
     private long _next = 1;
 
     public EventHub(int capacity = 4096, int subscriberQueue = 512)
@@ -54,7 +55,7 @@ internal sealed class EventHub
         }
     }
 
-    public StreamEvent Publish(StreamEvent item)
+    public StackEvent Publish(StackEvent item)
     {
         ArgumentNullException.ThrowIfNull(item);
         var stored = Store(item);
@@ -63,7 +64,7 @@ internal sealed class EventHub
         return stored;
     }
 
-    private StreamEvent Store(StreamEvent item)
+    private StackEvent Store(StackEvent item)
     {
         lock (_gate)
         {
@@ -88,7 +89,7 @@ internal sealed class EventHub
         }
     }
 
-    private void Write(StreamEvent e)
+    private void Write(StackEvent e)
     {
         if (Logger is not { } logger)
         {
@@ -108,8 +109,8 @@ internal sealed class EventHub
     /// <summary>The buffered events after <paramref name="afterId"/> (those still held), then every new one.</summary>
     public Subscription Subscribe(long afterId)
     {
-        var channel = Channel.CreateBounded<StreamEvent>(new BoundedChannelOptions(SubscriberQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        List<StreamEvent> backlog;
+        var channel = Channel.CreateBounded<StackEvent>(new BoundedChannelOptions(SubscriberQueue) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        List<StackEvent> backlog;
         bool gap;
         lock (_gate)
         {
@@ -122,7 +123,7 @@ internal sealed class EventHub
     }
 
     /// <summary>The buffered events (newest last), optionally of one stack.</summary>
-    public IReadOnlyList<StreamEvent> Recent(string? stack, int limit)
+    public IReadOnlyList<StackEvent> Recent(string? stack, int limit)
     {
         lock (_gate)
         {
@@ -130,7 +131,7 @@ internal sealed class EventHub
         }
     }
 
-    private void Remove(Channel<StreamEvent> channel)
+    private void Remove(Channel<StackEvent> channel)
     {
         lock (_gate)
         {
@@ -139,14 +140,14 @@ internal sealed class EventHub
     }
 
     /// <summary>A live subscription: the backlog first, then new events until disposed or dropped.</summary>
-    internal sealed class Subscription(EventHub hub, Channel<StreamEvent> channel, IReadOnlyList<StreamEvent> backlog, bool gap) : IDisposable
+    internal sealed class Subscription(EventHub hub, Channel<StackEvent> channel, IReadOnlyList<StackEvent> backlog, bool gap) : IDisposable
     {
         /// <summary>Events the client missed were already dropped from the buffer.</summary>
         public bool Gap { get; } = gap;
 
-        public IReadOnlyList<StreamEvent> Backlog { get; } = backlog;
+        public IReadOnlyList<StackEvent> Backlog { get; } = backlog;
 
-        public ChannelReader<StreamEvent> Reader => channel.Reader;
+        public ChannelReader<StackEvent> Reader => channel.Reader;
 
         public void Dispose() => hub.Remove(channel);
     }

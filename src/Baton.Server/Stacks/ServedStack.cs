@@ -107,10 +107,10 @@ internal sealed class ServedStack : IAsyncDisposable
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var backups = new StateBackups(path, time)
             {
-                Failed = ex => hub.Publish(new StreamEvent
+                Failed = ex => hub.Publish(new StackEvent
                 {
                     Stack = loaded.Spec!.Name,
-                    Source = "control",
+                    Source = EventSources.Control,
                     Kind = "state.backup.failed",
                     Message = $"the state was not backed up: {ex.Message}",
                     At = time.GetUtcNow(),
@@ -211,27 +211,14 @@ internal sealed class ServedStack : IAsyncDisposable
             var events = await Stores.Events.ReadEventsAsync(Name, _eventCursor, 500, cancellationToken);
             foreach (var e in events)
             {
-                _hub.Publish(new StreamEvent { Stack = Name, Source = "state", Kind = e.Kind, Address = e.Address, Message = e.Message, Data = e.Data, At = e.At });
+                _hub.Publish(new StackEvent { Stack = Name, Source = EventSources.State, Kind = e.Kind, Address = e.Address, Message = e.Message, Data = e.Data, At = e.At });
                 _eventCursor = e.Id;
             }
 
             var runs = await Stores.Runs.ReadRunFeedAsync(Name, _runCursor, 500, cancellationToken);
             foreach (var entry in runs)
             {
-                var e = entry.Event;
-                _hub.Publish(new StreamEvent
-                {
-                    Stack = Name,
-                    Source = "run",
-                    Kind = e.Kind,
-                    Run = e.RunId,
-                    Workflow = entry.Workflow,
-                    Step = e.Step,
-                    Attempt = e.Step is null ? null : e.Attempt,
-                    Message = e.Step is null ? $"run {e.RunId} ({entry.Workflow}): {e.Kind}" : $"run {e.RunId} ({entry.Workflow}) step {e.Step}: {e.Kind}",
-                    Data = e.Data,
-                    At = e.At,
-                });
+                _hub.Publish(StackEvent.FromRun(Name, entry));
                 _runCursor = entry.Position;
             }
 
@@ -372,7 +359,7 @@ internal sealed class ServedStack : IAsyncDisposable
     }
 
     public void Publish(string kind, string message, string? address = null) =>
-        _hub.Publish(new StreamEvent { Stack = Name, Source = "control", Kind = kind, Message = message, Address = address, At = _time.GetUtcNow() });
+        _hub.Publish(new StackEvent { Stack = Name, Source = EventSources.Control, Kind = kind, Message = message, Address = address, At = _time.GetUtcNow() });
 
     private async Task ExecuteRunAsync(string runId, CancellationToken cancellationToken)
     {
