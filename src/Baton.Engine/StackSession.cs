@@ -205,7 +205,7 @@ public sealed class StackSession : IAsyncDisposable
     {
         Stack = Name,
         FencingToken = holder.Lock.FencingToken,
-        Events = [new StateEvent { Stack = Name, Kind = kind, Message = message, At = _time.GetUtcNow() }],
+        Events = [new StackEvent { Stack = Name, Kind = kind, Message = message, At = _time.GetUtcNow() }],
     };
 
     /// <summary>A one-line count of what an apply did.</summary>

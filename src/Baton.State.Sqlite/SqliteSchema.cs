@@ -8,7 +8,7 @@ namespace Baton.State.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     // The tables and columns this version makes, read back from a database made in memory, to check a file against.
     private static readonly Lazy<IReadOnlyDictionary<string, HashSet<string>>> Expected = new(() =>
@@ -201,6 +201,11 @@ internal static class SqliteSchema
         CREATE INDEX webhook_deliveries_expiry ON webhook_deliveries (expires_at);
         """;
 
+    // Version 5: the event log holds the control plane's notices beside the committed changes.
+    private const string Version5 = """
+        ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'state';
+        """;
+
     /// <summary>Creates every table in a new, empty database.</summary>
     public static void Create(SqliteConnection connection)
     {
@@ -338,6 +343,12 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version4);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (4)");
+        }
+
+        if (version < 5)
+        {
+            Execute(connection, transaction, Version5);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (5)");
         }
     }
 

@@ -240,14 +240,7 @@ public sealed class SqliteStateStore : IStateStore
 
         foreach (var stateEvent in change.Events)
         {
-            var insert = _database.Statements.InsertEvent.On(transaction);
-            insert[0] = stack;
-            insert[1] = stateEvent.Kind;
-            insert[2] = stateEvent.Address;
-            insert[3] = stateEvent.Message;
-            insert[4] = _database.Codec.Json(stateEvent.Data, SqliteEventLog.DataContext(stack));
-            insert[5] = Codec.Time(stateEvent.At);
-            insert.Execute();
+            SqliteEventLog.Insert(_database, transaction, stateEvent with { Stack = stack });
         }
 
         return serial;

@@ -105,8 +105,9 @@ internal sealed class WriterStatements(SqliteConnection connection) : IDisposabl
 
     public Statement InsertEvent { get; } = new(
         connection,
-        "INSERT INTO events (stack, kind, address, message, data, at) VALUES ($stack, $kind, $address, $message, $data, $at)",
+        "INSERT INTO events (stack, source, kind, address, message, data, at) VALUES ($stack, $source, $kind, $address, $message, $data, $at) RETURNING id",
         "stack",
+        "source",
         "kind",
         "address",
         "message",

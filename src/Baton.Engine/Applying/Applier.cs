@@ -551,7 +551,7 @@ public sealed class Applier
         private StateChange Event(ResourceChange change, string kind, string message) =>
             new() { Stack = StackName, FencingToken = 0, Events = [EventOf(change, kind, message)] };
 
-        private StateEvent EventOf(ResourceChange change, string kind, string message) => new()
+        private StackEvent EventOf(ResourceChange change, string kind, string message) => new()
         {
             Stack = applier._stack.Spec.Name,
             Kind = kind,

@@ -86,7 +86,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         var results = ImmutableArray.CreateBuilder<JournalResult>();
         var upserts = ImmutableArray.CreateBuilder<ResourceState>();
         var removals = ImmutableArray.CreateBuilder<string>();
-        var events = ImmutableArray.CreateBuilder<StateEvent>();
+        var events = ImmutableArray.CreateBuilder<StackEvent>();
         Values.Value? outputs = null;
         foreach (var pending in batch)
         {

@@ -253,7 +253,7 @@ public sealed class Reconciler(Func<StackSession> open, Action<ReconcileFinding>
                         Stack = session.Name,
                         FencingToken = holder.Lock.FencingToken,
                         Upserts = [resource with { Attributes = attributes }],
-                        Events = [new StateEvent { Stack = session.Name, Kind = "resource.replaced_replicas", Address = resource.Address, Message = what, At = time.GetUtcNow() }],
+                        Events = [new StackEvent { Stack = session.Name, Kind = "resource.replaced_replicas", Address = resource.Address, Message = what, At = time.GetUtcNow() }],
                     },
                     cancellationToken);
             }

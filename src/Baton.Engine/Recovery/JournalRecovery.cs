@@ -103,7 +103,7 @@ public static class JournalRecovery
                 Results = results.ToImmutable(),
                 Upserts = [.. upserts.Values],
                 Removals = [.. removals.Where(k => state.Resources.ContainsKey(k))],
-                Events = [.. messages.Select(m => new StateEvent { Stack = lease.Stack, Kind = "journal.recovered", Message = m, At = time.GetUtcNow() })],
+                Events = [.. messages.Select(m => new StackEvent { Stack = lease.Stack, Kind = "journal.recovered", Message = m, At = time.GetUtcNow() })],
             },
             cancellationToken);
         return new Result(pending.Count, messages.ToImmutable());

@@ -32,7 +32,7 @@ public sealed record StateChange
     public Value? Outputs { get; init; }
 
     /// <summary>Events to append.</summary>
-    public ImmutableArray<StateEvent> Events { get; init; } = [];
+    public ImmutableArray<StackEvent> Events { get; init; } = [];
 
     /// <summary>Whether the commit changes resources or outputs (and so the serial).</summary>
     public bool ChangesState => !Upserts.IsEmpty || !Removals.IsEmpty || Outputs is not null;

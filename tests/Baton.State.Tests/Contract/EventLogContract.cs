@@ -13,7 +13,7 @@ public abstract class EventLogContract : StoreContract
         var held = await LockAsync(stores.Locks);
         for (var batch = 0; batch < 5; batch++)
         {
-            var events = Enumerable.Range(0, 5).Select(i => new StateEvent
+            var events = Enumerable.Range(0, 5).Select(i => new StackEvent
             {
                 Stack = "app",
                 Kind = "resource.created",
@@ -26,9 +26,9 @@ public abstract class EventLogContract : StoreContract
         }
 
         var other = await LockAsync(stores.Locks, "other");
-        await stores.State.CommitAsync(new StateChange { Stack = "other", FencingToken = other.FencingToken, Events = [new StateEvent { Stack = "other", Kind = "x", Message = "other", At = DateTimeOffset.UnixEpoch }] }, Token);
+        await stores.State.CommitAsync(new StateChange { Stack = "other", FencingToken = other.FencingToken, Events = [new StackEvent { Stack = "other", Kind = "x", Message = "other", At = DateTimeOffset.UnixEpoch }] }, Token);
 
-        var all = new List<StateEvent>();
+        var all = new List<StackEvent>();
         var after = 0L;
         while (true)
         {

@@ -80,7 +80,7 @@ public abstract class StateStoreContract : StoreContract
         await using var stores = await CreateStoresAsync();
         var held = await LockAsync(stores.Locks);
         var token = held.FencingToken;
-        var stateEvent = new StateEvent { Stack = "app", Kind = "apply.started", Message = "go", At = DateTimeOffset.UnixEpoch };
+        var stateEvent = new StackEvent { Stack = "app", Kind = "apply.started", Message = "go", At = DateTimeOffset.UnixEpoch };
 
         Assert.Equal(0, await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = token, Intents = [Intent("op1")] }, Token));
         Assert.Equal(0, await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = token, Events = [stateEvent] }, Token));
@@ -111,7 +111,7 @@ public abstract class StateStoreContract : StoreContract
         var fresh = await LockAsync(stores.Locks, owner: "bob");
 
         await Assert.ThrowsAsync<StaleLockException>(() => stores.State.CommitAsync(
-            new StateChange { Stack = "app", FencingToken = stale.FencingToken, Intents = [Intent("op")], Upserts = [Resource("b")], Events = [new StateEvent { Stack = "app", Kind = "x", Message = "x", At = DateTimeOffset.UnixEpoch }] },
+            new StateChange { Stack = "app", FencingToken = stale.FencingToken, Intents = [Intent("op")], Upserts = [Resource("b")], Events = [new StackEvent { Stack = "app", Kind = "x", Message = "x", At = DateTimeOffset.UnixEpoch }] },
             Token));
         await Assert.ThrowsAsync<StaleLockException>(() => stores.Locks.RenewLockAsync(stale, Lease, Token));
 

@@ -219,7 +219,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
                         },
                     ],
                     Outputs = Value.Map([new("password", secret)]),
-                    Events = [new StateEvent { Stack = "app", Kind = "resource.created", Message = "created", Data = Value.Map([new("password", secret)]), At = DateTimeOffset.UnixEpoch }],
+                    Events = [new StackEvent { Stack = "app", Kind = "resource.created", Message = "created", Data = Value.Map([new("password", secret)]), At = DateTimeOffset.UnixEpoch }],
                 },
                 CancellationToken.None);
 
