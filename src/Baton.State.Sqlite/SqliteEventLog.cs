@@ -1,4 +1,5 @@
 using Baton.Values;
+using Microsoft.Data.Sqlite;
 
 namespace Baton.State.Sqlite;
 

@@ -50,6 +50,12 @@ public sealed class StackReloadTests
         await File.WriteAllTextAsync(Path.Combine(server.Directory, "baton.yaml"), TestStacks.WebWithSecondFile);
         await ServerHarness.EventuallyAsync(async () => (await ProblemsAsync(server)).GetArrayLength() == 0, "no problems");
         await ServerHarness.EventuallyAsync(async () => (await server.GetJsonAsync("/api/events/recent")).EnumerateArray().Any(e => e.GetProperty("kind").GetString() == "stack.reloaded"), "stack.reloaded");
+
+        // The notices are in the stack's event log in the store, not only in the live stream.
+        var stored = (await server.GetJsonAsync("/api/stacks/web/events?limit=1000")).GetProperty("events").EnumerateArray()
+            .Where(e => e.GetProperty("source").GetString() == "control").Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["stack.invalid", "stack.reloaded"], stored);
+
         var planId = await server.PlanAsync();
         Assert.Equal(2, (await server.GetJsonAsync($"/api/stacks/web/plans/{planId}")).GetProperty("changes").GetArrayLength());
     }

@@ -62,7 +62,7 @@ internal static class StackApi
             var events = await found.Stores.Events.ReadEventsAsync(found.Name, after ?? 0, take, ct);
             return Results.Ok(new
             {
-                Events = events.Select(e => new { e.Id, e.Kind, e.Address, e.Message, e.Data, e.At }),
+                Events = events.Select(e => new { e.Id, e.Source, e.Kind, e.Address, e.Message, e.Data, e.At }),
                 Next = events.Count == take ? (long?)events[^1].Id : null,
             });
         }).RequireAuthorization(Roles.Viewer);

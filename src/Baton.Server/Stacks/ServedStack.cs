@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Baton.Diagnostics;
 using Baton.Engine;
@@ -33,6 +34,7 @@ internal sealed class ServedStack : IAsyncDisposable
     private readonly List<StackSession> _sessions = [];
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
+    private readonly ConcurrentQueue<StackEvent> _notices = new();
     private string _sourceHash;
     private string? _brokenHash;
     private StackWorkflowHost _host;
@@ -203,15 +205,19 @@ internal sealed class ServedStack : IAsyncDisposable
         Publish("stack.reloaded", "the stack's files changed; now serving the new version");
     }
 
-    /// <summary>Reads new state and run events into the live stream.</summary>
+    /// <summary>
+    /// Stores the control plane's notices in the stack's event log, then reads new state, control and run events from
+    /// the store into the live stream: what the stream shows is what the store holds.
+    /// </summary>
     public async Task PumpEventsAsync(CancellationToken cancellationToken)
     {
+        await StoreNoticesAsync(cancellationToken);
         while (true)
         {
             var events = await Stores.Events.ReadEventsAsync(Name, _eventCursor, 500, cancellationToken);
             foreach (var e in events)
             {
-                _hub.Publish(new StackEvent { Stack = Name, Source = EventSources.State, Kind = e.Kind, Address = e.Address, Message = e.Message, Data = e.Data, At = e.At });
+                _hub.Publish(e);
                 _eventCursor = e.Id;
             }
 
@@ -358,8 +364,27 @@ internal sealed class ServedStack : IAsyncDisposable
         return started;
     }
 
+    /// <summary>Records a control-plane notice: stored in the stack's event log on the next pump, and streamed from there.</summary>
     public void Publish(string kind, string message, string? address = null) =>
-        _hub.Publish(new StackEvent { Stack = Name, Source = EventSources.Control, Kind = kind, Message = message, Address = address, At = _time.GetUtcNow() });
+        _notices.Enqueue(new StackEvent { Stack = Name, Source = EventSources.Control, Kind = kind, Message = message, Address = address, At = _time.GetUtcNow() });
+
+    private async Task StoreNoticesAsync(CancellationToken cancellationToken)
+    {
+        while (_notices.TryPeek(out var notice))
+        {
+            try
+            {
+                await Stores.Events.AppendAsync(notice, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store refuses writes (damaged, full): the notice still reaches people, and says so.
+                _hub.Publish(notice with { Message = $"{notice.Message} (not stored: {ex.Message})" });
+            }
+
+            _notices.TryDequeue(out _);
+        }
+    }
 
     private async Task ExecuteRunAsync(string runId, CancellationToken cancellationToken)
     {
@@ -421,6 +446,16 @@ internal sealed class ServedStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Notices of the stop itself are kept and shown before the store closes.
+        try
+        {
+            await PumpEventsAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Best effort: a store that fails here fails the same way when it is opened next.
+        }
+
         await Runtime.DisposeAsync();
         _autoscaler?.Dispose();
         foreach (var session in _sessions)

@@ -51,4 +51,34 @@ public abstract class EventLogContract : StoreContract
         ValueAssert.Identical(Value.Map([new("n", Value.Number(3)), new("secret", Value.String("s").AsSensitive())]), all[3].Data);
         Assert.Equal(10, (await stores.Events.ReadEventsAsync("app", all[14].Id, 100, Token)).Count);
     }
+
+    [Fact]
+    public async Task ControlNotices_AreAppendedWithoutALock_AndReadInOrderBesideChanges()
+    {
+        await using var stores = await CreateStoresAsync();
+        var first = await stores.Events.AppendAsync(Notice("never-applied", "stack.invalid", "1 error"), Token);
+        var held = await LockAsync(stores.Locks, "never-applied");
+        await stores.State.CommitAsync(new StateChange { Stack = "never-applied", FencingToken = held.FencingToken, Events = [new StackEvent { Stack = "never-applied", Kind = "apply.started", Message = "apply", At = DateTimeOffset.UnixEpoch }] }, Token);
+        await stores.Locks.ReleaseLockAsync(held, Token);
+        var last = await stores.Events.AppendAsync(Notice("never-applied", "drift.detected", "web drifted", "web") with { Data = Value.Map([new("pw", Value.String("p").AsSensitive())]) }, Token);
+
+        var read = await stores.Events.ReadEventsAsync("never-applied", 0, 10, Token);
+        Assert.Equal(["stack.invalid", "apply.started", "drift.detected"], read.Select(e => e.Kind));
+        Assert.Equal([EventSources.Control, EventSources.State, EventSources.Control], read.Select(e => e.Source));
+        Assert.Equal([first, last], [read[0].Id, read[2].Id]);
+        Assert.Equal("web", read[2].Address);
+        ValueAssert.Identical(Value.Map([new("pw", Value.String("p").AsSensitive())]), read[2].Data);
+        Assert.Empty(await stores.Events.ReadEventsAsync("never-applied", last, 10, Token));
+    }
+
+    [Fact]
+    public async Task Append_AStateEvent_IsRefused_AndStoresNothing()
+    {
+        await using var stores = await CreateStoresAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => stores.Events.AppendAsync(Notice("app", "resource.created", "r") with { Source = EventSources.State }, Token));
+        Assert.Empty(await stores.Events.ReadEventsAsync("app", 0, 10, Token));
+    }
+
+    private static StackEvent Notice(string stack, string kind, string message, string? address = null) =>
+        new() { Stack = stack, Source = EventSources.Control, Kind = kind, Message = message, Address = address, At = DateTimeOffset.UnixEpoch.AddMinutes(1) };
 }

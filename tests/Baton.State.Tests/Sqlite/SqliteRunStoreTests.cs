@@ -93,7 +93,7 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
     {
         var stores = await CreateStoresAsync();
         var held = (await stores.Locks.AcquireLockAsync("app", "alice", "apply", Lease, TimeSpan.Zero, Token)).Lock!;
-        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("x", Value.True)]) }, Token);
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Outputs = Value.Map([new("x", Value.True)]), Events = [new StackEvent { Stack = "app", Kind = "apply.started", Message = "before", At = DateTimeOffset.UnixEpoch }] }, Token);
         await CloseAsync(stores.Runs);
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
@@ -102,7 +102,7 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
             command.CommandText =
                 """
                 DROP TABLE run_signals; DROP TABLE run_events; DROP TABLE run_steps; DROP TABLE runs; DROP TABLE schedule_fires;
-                DROP TABLE api_tokens; DROP TABLE audit; DROP TABLE webhook_deliveries;
+                DROP TABLE api_tokens; DROP TABLE audit; DROP TABLE webhook_deliveries; ALTER TABLE events DROP COLUMN source;
                 DELETE FROM schema_version WHERE version > 1;
                 """;
             command.ExecuteNonQuery();
@@ -112,6 +112,7 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
         await reopened.Runs.CreateRunAsync(Run("r1"), "w1", Lease, Token);
         Assert.NotNull(await reopened.Runs.GetRunAsync("r1", Token));
         Assert.Equal(1, (await reopened.State.LoadAsync("app", Token)).Serial);
+        Assert.Equal(EventSources.State, Assert.Single(await reopened.Events.ReadEventsAsync("app", 0, 10, Token)).Source);
         await using var check = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await check.OpenAsync();
         using var version = check.CreateCommand();
