@@ -12,7 +12,7 @@ public sealed class StackLoaderTests : IDisposable
 
     private void Write(string name, string text) => File.WriteAllText(Path.Combine(_directory, name), text);
 
-    private (Baton.Spec.Model.StackSpec? Spec, DiagnosticBag Diagnostics) Load(string? directory = null)
+    private (Baton.Spec.Declarations.StackSpec? Spec, DiagnosticBag Diagnostics) Load(string? directory = null)
     {
         var diagnostics = new DiagnosticBag();
         return (StackLoader.Load(directory ?? _directory, "shop", diagnostics), diagnostics);

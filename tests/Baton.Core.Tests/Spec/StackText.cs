@@ -2,7 +2,7 @@ using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Binding;
 using Baton.Spec;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 
 namespace Baton.Core.Tests.Spec;

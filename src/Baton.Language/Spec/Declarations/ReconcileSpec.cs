@@ -1,4 +1,4 @@
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>How a control plane keeps the stack right (the stack file's <c>drift</c> and <c>reconcile</c> settings).</summary>
 public sealed record ReconcileSpec

@@ -1,7 +1,7 @@
 using Baton.Diagnostics;
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A rule over the stack's resources, checked against every plan.</summary>
 public sealed record PolicySpec

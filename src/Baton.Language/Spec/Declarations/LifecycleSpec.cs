@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>How changes to a resource are carried out.</summary>
 public sealed record LifecycleSpec

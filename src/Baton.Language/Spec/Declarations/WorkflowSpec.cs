@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A workflow as written: inputs, steps and how runs start.</summary>
 public sealed record WorkflowSpec

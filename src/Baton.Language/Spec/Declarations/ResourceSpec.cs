@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A resource as written, before <c>count</c>/<c>for_each</c> expansion.</summary>
 public sealed record ResourceSpec

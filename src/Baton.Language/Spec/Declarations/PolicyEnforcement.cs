@@ -1,4 +1,4 @@
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>What a failed policy does.</summary>
 public enum PolicyEnforcement

@@ -1,7 +1,7 @@
 using Baton.Diagnostics;
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A stack output.</summary>
 public sealed record OutputSpec

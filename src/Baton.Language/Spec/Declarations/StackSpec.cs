@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Text;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A whole stack as written: every file of the stack directory merged, before variables are bound.</summary>
 public sealed record StackSpec

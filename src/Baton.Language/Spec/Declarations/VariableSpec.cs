@@ -3,7 +3,7 @@ using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Values;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A declared variable (or workflow input): its type, default and validation rules.</summary>
 public sealed record VariableSpec

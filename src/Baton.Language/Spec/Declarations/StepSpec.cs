@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>One step of a workflow.</summary>
 public sealed record StepSpec

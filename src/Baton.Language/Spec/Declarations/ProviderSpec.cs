@@ -1,7 +1,7 @@
 using Baton.Diagnostics;
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>A configured provider instance: <c>s3</c> (the family's default instance) or <c>s3.dr</c> (a named one).</summary>
 public sealed record ProviderSpec

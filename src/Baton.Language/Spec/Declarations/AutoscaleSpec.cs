@@ -1,6 +1,6 @@
 using Baton.Expressions;
 
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>Target tracking of a resource's replicas on a metric.</summary>
 public sealed record AutoscaleSpec

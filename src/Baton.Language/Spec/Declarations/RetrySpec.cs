@@ -1,4 +1,4 @@
-namespace Baton.Spec.Model;
+namespace Baton.Spec.Declarations;
 
 /// <summary>
 /// How a step retries. The defaults follow Temporal's activity policy: first delay 1 s, doubling, at most 100 s;
