@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Baton.Engine.Tests.Support;
+namespace Baton.Testing;
 
 /// <summary>Runs the real baton command (the built CLI beside the tests) as a child process, from an argument list.</summary>
-internal sealed class BatonProcess : IDisposable
+public sealed class BatonProcess : IDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _stdout;

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
-namespace Baton.Providers.Tests.Postgres;
+namespace Baton.Testing;
 
 /// <summary>
 /// A private PostgreSQL server for the postgres tests: initdb in a temp directory, started on a free loopback port
@@ -20,7 +18,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string Host { get; } = "127.0.0.1";
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPort.Free();
 
     public string User { get; } = "postgres";
 
@@ -81,13 +79,6 @@ public sealed class PostgresServer : IAsyncLifetime
                 Directory.Delete(_directory, recursive: true);
             }
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitForConnectionsAsync()

@@ -1,11 +1,9 @@
-namespace Baton.Cli.Tests;
+namespace Baton.Testing;
 
 /// <summary>Finds the repository's folders from the test assembly's location, so tests read sources in place.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
-
-    public static string Golden => Path.Combine(Root, "tests", "Baton.Cli.Tests", "Golden");
 
     public static string Examples => Path.Combine(Root, "examples");
 

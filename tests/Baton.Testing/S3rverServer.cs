@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.S3;
 using Amazon.S3.Model;
 
-namespace Baton.Providers.Tests.S3;
+namespace Baton.Testing;
 
 /// <summary>
 /// A private s3rver (the npm package pinned in tests/tools/s3rver) for the s3 tests: started with node on a free
@@ -31,7 +29,7 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
     private System.Diagnostics.Process? _process;
 
     /// <summary>The loopback port it listens on.</summary>
-    public int Port { get; } = FreePort();
+    public int Port { get; } = LoopbackPort.Free();
 
     /// <summary>Its endpoint URL, for <c>endpoint</c> in a provider configuration or an SDK client's ServiceURL.</summary>
     public string Endpoint => $"http://127.0.0.1:{Port}";
@@ -155,14 +153,6 @@ public sealed class S3rverServer : IAsyncLifetime, IAsyncDisposable
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
-
-    /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Remember(string? line)
     {

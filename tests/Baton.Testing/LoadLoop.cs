@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Baton.Examples.Tests;
+namespace Baton.Testing;
 
 /// <summary>
 /// A bounded client loop: a few workers send GET requests to one URL until stopped, a time limit or a request
 /// limit, and count every answer. A failure is any status but 200 or any exception (refused, reset, timeout).
 /// </summary>
-internal sealed class LoadLoop : IAsyncDisposable
+public sealed class LoadLoop : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
     private readonly Task[] _workers;

@@ -1,10 +1,10 @@
-namespace Baton.Dashboard.Tests.Support;
+namespace Baton.Testing;
 
 /// <summary>
 /// The system's Chromium (Debian's <c>chromium</c> package; <c>test.sh</c> installs it). Playwright's own browser
 /// download is never used, so the tests run offline.
 /// </summary>
-internal static class Chromium
+public static class Chromium
 {
     public static string Path { get; } = Find();
 

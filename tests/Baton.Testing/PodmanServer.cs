@@ -8,7 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Baton.Providers.Tests.Container;
+namespace Baton.Testing;
 
 /// <summary>
 /// A private Podman service for the container tests: <c>podman system service</c> on a unix socket in a fresh
@@ -22,7 +22,7 @@ namespace Baton.Providers.Tests.Container;
 /// Dispose removes every container, network and volume through the API (restarting a stopped service first, since
 /// only Podman tears down what its containers set up), stops the service, ends any process still naming the
 /// directory and their descendants (conmon outlives the service), unmounts what is left under it and deletes it.
-/// Self-contained (BCL only, no client under test) so other test projects can link it. Use it as an xunit fixture,
+/// Self-contained (BCL only, no client under test) so every test project and the bench can use it. Use it as an xunit fixture,
 /// or <c>await using var podman = await PodmanServer.StartAsync();</c>.
 /// </summary>
 public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
@@ -490,7 +490,7 @@ public sealed class PodmanServer : IAsyncLifetime, IAsyncDisposable
         [.. (JsonNode.Parse(json)?.AsArray() ?? []).Select(item => item?[member]?.GetValue<string>()).OfType<string>()];
 
     /// <summary>A client of the engine's API on the unix socket at <paramref name="socketPath"/>, requests relative to <c>http://localhost/</c>.</summary>
-    internal static HttpClient CreateHttpClient(string socketPath) => new(new SocketsHttpHandler
+    public static HttpClient CreateHttpClient(string socketPath) => new(new SocketsHttpHandler
     {
         ConnectCallback = async (_, cancellationToken) =>
         {
