@@ -13,7 +13,6 @@ using Baton.Binding;
 using Baton.Plans;
 using Baton.Providers.Container;
 using Baton.Providers.Process;
-using Baton.Providers.Tests.Container;
 using Baton.Replicas;
 using Baton.Spec;
 using Baton.State;

@@ -8,7 +8,7 @@ using Baton.Engine.Workflows;
 using Baton.Expressions;
 using Baton.Runs;
 using Baton.Spec;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.State;
 using Baton.State.Sqlite;
 using Baton.Text;

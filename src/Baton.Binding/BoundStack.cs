@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Baton.Graph;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Values;
 
 namespace Baton.Binding;

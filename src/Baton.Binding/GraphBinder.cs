@@ -1,7 +1,7 @@
 using Baton.Addresses;
 using Baton.Diagnostics;
 using Baton.Graph;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Values;
 
 namespace Baton.Binding;

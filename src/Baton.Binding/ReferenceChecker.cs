@@ -1,7 +1,7 @@
 using Baton.Addresses;
 using Baton.Diagnostics;
 using Baton.Expressions;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 using Baton.Values;
 

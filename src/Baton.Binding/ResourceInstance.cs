@@ -1,5 +1,5 @@
 using Baton.Addresses;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Values;
 
 namespace Baton.Binding;

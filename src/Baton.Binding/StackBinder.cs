@@ -1,6 +1,6 @@
 using Baton.Diagnostics;
 using Baton.Expressions;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Spec;
 using Baton.Text;
 using Baton.Values;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Expressions;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Spec;
 using Baton.Values;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Baton.Diagnostics;
 using Baton.Graph;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 using Baton.Values;
 using Cronos;

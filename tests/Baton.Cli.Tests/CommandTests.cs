@@ -6,6 +6,8 @@ public sealed class CommandTests
 {
     private static readonly string Examples = RepositoryPaths.Examples;
 
+    private static readonly string Golden = Path.Combine(RepositoryPaths.Root, "tests", "Baton.Cli.Tests", "Golden");
+
     [Fact]
     public void Validate_Quickstart_SucceedsAndSummarises()
     {
@@ -71,7 +73,7 @@ public sealed class CommandTests
     [Fact]
     public void Validate_Json_PrintsMachineReadableDiagnostics()
     {
-        var root = Path.Combine(RepositoryPaths.Golden, "broken");
+        var root = Path.Combine(Golden, "broken");
 
         var result = CliRunner.Run(root, "validate", "08-unknown-resource-reference", "--json");
 
@@ -90,7 +92,7 @@ public sealed class CommandTests
     [Fact]
     public void Validate_ColourTerminal_ColoursAndPlainOutputDoesNot()
     {
-        var root = Path.Combine(RepositoryPaths.Golden, "broken");
+        var root = Path.Combine(Golden, "broken");
         using var plainOut = new StringWriter();
         using var plainError = new StringWriter();
         using var colourOut = new StringWriter();
@@ -162,7 +164,7 @@ public sealed class CommandTests
     [Fact]
     public void Graph_BrokenStack_FailsWithDiagnosticsAndNoGraph()
     {
-        var result = CliRunner.Run(Path.Combine(RepositoryPaths.Golden, "broken"), "graph", "14-cycle");
+        var result = CliRunner.Run(Path.Combine(Golden, "broken"), "graph", "14-cycle");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(string.Empty, result.Out);
@@ -221,7 +223,7 @@ public sealed class CommandTests
     private static void AssertGraph(string format, string goldenName)
     {
         var result = CliRunner.Run(Examples, "graph", "quickstart", "--format", format);
-        var golden = Path.Combine(RepositoryPaths.Golden, "graph", goldenName);
+        var golden = Path.Combine(Golden, "graph", goldenName);
         if (Environment.GetEnvironmentVariable("BATON_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(golden, result.Out);

@@ -7,7 +7,7 @@ namespace Baton.Cli.Tests;
 /// </summary>
 public sealed class GoldenDiagnosticsTests
 {
-    private static readonly string BrokenRoot = Path.Combine(RepositoryPaths.Golden, "broken");
+    private static readonly string BrokenRoot = Path.Combine(RepositoryPaths.Root, "tests", "Baton.Cli.Tests", "Golden", "broken");
 
     public static TheoryData<string> Cases()
     {

@@ -4,8 +4,8 @@ namespace Baton.Cli.Tests;
 
 /// <summary>
 /// The project references form a clean stack: the provider SDK depends on nothing, providers see only the SDK and
-/// the two libraries made for them, the language, binding, graph, plans and store contracts know no engine, provider or store implementation, and only the
-/// command line composes the whole. A new project, or a reference across the layers, fails here until the rule is
+/// the two libraries made for them, the language, binding, graph, plans and store contracts know no engine, provider or store implementation,
+/// drawing sits at the presentation layer beside the server, and only the command line composes the whole. A new project, or a reference across the layers, fails here until the rule is
 /// written down below.
 /// </summary>
 public sealed class ProjectReferenceTests
@@ -27,7 +27,8 @@ public sealed class ProjectReferenceTests
         "Baton.Scaling" => [],
         "Baton.Engine" => new HashSet<string> { "Baton.Binding", "Baton.Plans", "Baton.State", "Baton.Scaling", "Baton.Runtime" },
         "Baton.State.Sqlite" => new HashSet<string> { "Baton.State" },
-        "Baton.Server" => new HashSet<string> { "Baton.Engine", "Baton.State.Sqlite" },
+        "Baton.Drawing" => new HashSet<string> { "Baton.Graph" },
+        "Baton.Server" => new HashSet<string> { "Baton.Engine", "Baton.State.Sqlite", "Baton.Drawing" },
         "Baton.Cli" => [.. all.Where(p => p != "Baton.Cli")],
         _ => null,
     };
@@ -89,6 +90,8 @@ public sealed class ProjectReferenceTests
         Assert.DoesNotContain("Baton.Engine", Allowed("Baton.State", all)!);
         Assert.DoesNotContain("Baton.Providers.Sim", Allowed("Baton.Engine", all)!);
         Assert.DoesNotContain("Baton.Runtime", Allowed("Baton.Abstractions", all)!);
+        Assert.DoesNotContain("Baton.Drawing", Allowed("Baton.Engine", all)!);
+        Assert.DoesNotContain("Baton.Drawing", Allowed("Baton.Binding", all)!);
         Assert.Null(Allowed("Baton.Something.New", all));
     }
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Baton.Engine.Tests.Support;
 using Baton.Providers.Container.Engine;
-using Baton.Providers.Tests.Container;
 using Xunit.Abstractions;
 
 namespace Baton.Examples.Tests;

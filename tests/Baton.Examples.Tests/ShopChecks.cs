@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Baton.Engine.Tests.Support;
-using Baton.Providers.Tests.S3;
 using Xunit.Abstractions;
 
 namespace Baton.Examples.Tests;

@@ -3,9 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using Baton.Providers.Tests.Container;
-using Baton.Providers.Tests.Postgres;
-using Baton.Providers.Tests.S3;
 using Xunit.Abstractions;
 
 namespace Baton.Examples.Tests;

@@ -4,9 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using Baton.Engine.Tests.Support;
-using Baton.Providers.Tests.Postgres;
-using Baton.Providers.Tests.S3;
 using Npgsql;
 using Xunit.Abstractions;
 

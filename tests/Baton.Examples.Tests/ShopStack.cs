@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Baton.Cli.Tests;
-using Baton.Providers.Tests.Postgres;
-using Baton.Providers.Tests.S3;
 
 namespace Baton.Examples.Tests;
 
@@ -57,7 +54,7 @@ internal static class ShopStack
     {
         var variables = new JsonObject
         {
-            ["listen"] = PostgresServer.FreePort(),
+            ["listen"] = LoopbackPort.Free(),
             ["pg_host"] = postgres.Host,
             ["pg_port"] = postgres.Port,
             ["pg_user"] = postgres.User,

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Baton.Examples.Tests;
 using Baton.Server.Tests.Support;
 using Xunit.Abstractions;
 
@@ -29,7 +28,7 @@ public sealed class AutoscalerTests(ITestOutputHelper output)
     [Fact]
     public async Task Load_ThroughTheBalancer_ScalesOutWithinTenSecondsWithoutFailures_ThenBackIn()
     {
-        var port = ServerHarness.FreePort();
+        var port = LoopbackPort.Free();
         var yaml = $$"""
             stack: scaled
             providers:

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Baton.Examples.Tests;
 using Baton.Providers.Container.Engine;
-using Baton.Providers.Tests.Container;
 using Baton.Server.Tests.Support;
 using Xunit.Abstractions;
 
@@ -193,7 +191,7 @@ public sealed class ContainerControlPlaneTests(ContainerControlPlaneFixture fixt
     public async Task Load_ThroughTheBalancer_ScalesContainersOut_ThenBackIn()
     {
         var name = NewStackName();
-        var port = ServerHarness.FreePort();
+        var port = LoopbackPort.Free();
         var yaml = Stack(
             name,
             $$"""

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Baton.Providers.Tests.S3;
 using Baton.Server.Tests.Support;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Threading.Channels;
-using Baton.Engine.Tests.Support;
 using Baton.Server.Tests.Support;
 using Microsoft.Data.Sqlite;
 

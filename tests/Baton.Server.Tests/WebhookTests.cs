@@ -178,7 +178,7 @@ public sealed class WebhookTests
                   say: { uses: exec, with: { command: [echo, "deploying ${inputs.version}"] } }
             """;
         await using var server = await ServerHarness.StartAsync(TestStacks.Web + "\n" + Deploy);
-        var page = await File.ReadAllTextAsync(Path.Combine(Baton.Cli.Tests.RepositoryPaths.Root, "docs", "control-plane.md"));
+        var page = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "control-plane.md"));
         var section = page.IndexOf("\n### Signing a webhook request\n", StringComparison.Ordinal);
         Assert.True(section > 0, "docs/control-plane.md has no section on signing webhooks");
         var start = page.IndexOf("```bash\n", section, StringComparison.Ordinal) + "```bash\n".Length;
@@ -191,7 +191,7 @@ public sealed class WebhookTests
         var info = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = server.Directory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(script);
-        info.Environment["BATON_DLL"] = Engine.Tests.Support.BatonProcess.CliPath;
+        info.Environment["BATON_DLL"] = BatonProcess.CliPath;
         info.Environment["BATON_SECRET_KEY"] = Convert.ToBase64String(server.StackKey);
         info.Environment["NO_COLOR"] = "1";
         using var bash = System.Diagnostics.Process.Start(info)!;

@@ -13,7 +13,7 @@ internal sealed class RawEngine : IDisposable
     private const string Version = "/v1.41";
     private readonly HttpClient _http;
 
-    public RawEngine(string socketPath) => _http = Baton.Providers.Tests.Container.PodmanServer.CreateHttpClient(socketPath);
+    public RawEngine(string socketPath) => _http = PodmanServer.CreateHttpClient(socketPath);
 
     /// <summary>Creates a container from <paramref name="body"/> (the engine's create body) and returns its id.</summary>
     public async Task<string> CreateAsync(string name, JsonObject body, CancellationToken cancellationToken)

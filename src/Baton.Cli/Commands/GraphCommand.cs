@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Baton.Cli.Output;
-using Baton.Graph;
+using Baton.Drawing;
 using Baton.Binding;
 
 namespace Baton.Cli.Commands;

@@ -45,7 +45,7 @@ internal sealed class RunEnvironment : IAsyncDisposable
     public bool Owns(RunRecord run) => run.Owner == _owner;
 
     /// <summary>The stack the runs belong to.</summary>
-    public Spec.Model.StackSpec Spec => _session.Stack.Spec;
+    public Spec.Declarations.StackSpec Spec => _session.Stack.Spec;
 
     /// <summary>Loads and checks the stack, then opens its environment; null after printing the stack's errors.</summary>
     public static async Task<RunEnvironment?> LoadAsync(ParseResult parse, CliContext context, StackArguments stack, EngineArguments engine, CancellationToken cancellationToken) =>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Baton.Cli.Output;
 using Baton.Engine;
 using Baton.Spec;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.State;
 using Baton.State.Sqlite;
 using Baton.Values;

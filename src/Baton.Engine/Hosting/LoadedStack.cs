@@ -1,6 +1,6 @@
 using Baton.Diagnostics;
 using Baton.Binding;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 
 namespace Baton.Engine.Hosting;
 

@@ -5,7 +5,7 @@ using Baton.Expressions;
 using Baton.Binding;
 using Baton.Plans;
 using Baton.Providers;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.State;
 using Baton.Values;
 

@@ -2,7 +2,7 @@ using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Binding;
 using Baton.Plans;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Values;
 
 namespace Baton.Engine.Planning;

@@ -3,7 +3,7 @@ using Baton.Engine.Providers;
 using Baton.Expressions;
 using Baton.Binding;
 using Baton.Providers;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 using Baton.Values;
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Providers;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Values;
 
 namespace Baton.Engine.Providers;

@@ -5,7 +5,7 @@ using Baton.Engine.Retrying;
 using Baton.Engine.Workflows;
 using Baton.Plans;
 using Baton.Providers;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.State;
 using Baton.Values;
 

@@ -1,4 +1,4 @@
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 
 namespace Baton.Engine.Retrying;
 

@@ -6,7 +6,7 @@ using Baton.Engine.Telemetry;
 using Baton.Expressions;
 using Baton.Binding;
 using Baton.Scaling;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.State;
 using Baton.Values;
 

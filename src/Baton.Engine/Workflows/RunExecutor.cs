@@ -7,7 +7,7 @@ using Baton.Expressions;
 using Baton.Binding;
 using Baton.Runs;
 using Baton.Runtime;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 using Baton.Values;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Baton.Diagnostics;
 using Baton.Runs;
 using Baton.Spec;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 using Baton.Values;
 

@@ -1,6 +1,6 @@
 using Baton.Binding;
 using Baton.Runs;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Cronos;
 
 namespace Baton.Engine.Workflows;

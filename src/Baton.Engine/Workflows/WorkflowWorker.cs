@@ -3,7 +3,7 @@ using Baton.Diagnostics;
 using Baton.Binding;
 using Baton.Runs;
 using Baton.Spec;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Values;
 
 namespace Baton.Engine.Workflows;

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Baton.Diagnostics;
 using Baton.Expressions;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Spec.Schema;
 using Baton.Spec.Yaml;
 using Baton.Text;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Baton.Diagnostics;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.Text;
 
 namespace Baton.Spec;

@@ -1,5 +1,5 @@
 using Baton.Engine.Retrying;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using CsCheck;
 
 namespace Baton.Engine.Tests.Retrying;

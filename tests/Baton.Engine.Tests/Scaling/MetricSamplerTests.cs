@@ -74,7 +74,7 @@ public sealed class MetricSamplerTests
     {
         var counter = 0L;
         using var listener = new HttpListener();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         var serving = Task.Run(async () =>
@@ -128,11 +128,4 @@ public sealed class MetricSamplerTests
     }
 
     private static Value Pids(int pid) => Value.Map([new("pids", Value.List([Value.Number(pid)]))]);
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

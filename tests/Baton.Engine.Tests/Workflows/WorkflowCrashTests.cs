@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Baton.Engine.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Baton.Engine.Tests.Workflows;

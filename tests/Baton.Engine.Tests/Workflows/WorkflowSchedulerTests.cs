@@ -5,7 +5,7 @@ using Baton.Engine.Workflows;
 using Baton.Binding;
 using Baton.Runs;
 using Baton.Spec;
-using Baton.Spec.Model;
+using Baton.Spec.Declarations;
 using Baton.State;
 using Baton.State.Sqlite;
 using Baton.Text;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Baton.Engine.Tests.Support;
 
 namespace Baton.Engine.Tests.Workflows;
 

@@ -104,7 +104,7 @@ public sealed class ContainerServiceTests(PodmanServer podman, ITestOutputHelper
 
         using var nginx = new NginxFixture();
         await using var balancer = await nginx.StartAsync();
-        var listen = NginxFixture.FreePort();
+        var listen = LoopbackPort.Free();
         var site = await balancer.CreateAsync(
             new CreateRequest { Type = "nginx.site", Address = "nginx.site.lb", Inputs = V.Map(("listen", listen), ("upstream", Value.List(endpoints.Select(Value.String)))), IdempotencyKey = NewKey() },
             CancellationToken.None);
@@ -133,7 +133,7 @@ public sealed class ContainerServiceTests(PodmanServer podman, ITestOutputHelper
         Assert.Null(created.Error);
         using var nginx = new NginxFixture();
         await using var balancer = await nginx.StartAsync();
-        var listen = NginxFixture.FreePort();
+        var listen = LoopbackPort.Free();
         var site = await balancer.CreateAsync(
             new CreateRequest { Type = "nginx.site", Address = "nginx.site.lb", Inputs = V.Map(("listen", listen), ("max_fails", 0), ("upstream", Value.List(Endpoints(created.Attributes!).Select(Value.String)))), IdempotencyKey = NewKey() },
             CancellationToken.None);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Baton.Providers.Container.Engine;
 using Baton.Providers.Tests.Conformance;
@@ -109,7 +107,7 @@ public sealed class DockerEngineClientTests(PodmanServer podman) : IAsyncLifetim
     [Fact]
     public async Task ContainerLifecycle_PublishedPortAndLabels_AnswersHttpFromTheHostUntilRemoved()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var id = await Client.CreateContainerAsync(_name + "-web", Httpd(port), Token);
 
         var created = await Client.InspectContainerAsync(id, Token);
@@ -356,7 +354,7 @@ public sealed class DockerEngineClientTests(PodmanServer podman) : IAsyncLifetim
             Assert.Equal(_name, image.Labels["test"]);
             Assert.Contains("building with hi", built.OutputTail);
 
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             var body = Httpd(port);
             body["Image"] = $"baton-test/{_name}-built:1";
             body.Remove("Cmd");
@@ -545,13 +543,6 @@ public sealed class DockerEngineClientTests(PodmanServer podman) : IAsyncLifetim
                 await Task.Delay(50);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The <paramref name="index"/>th /24 of a /20 pool such as 10.200.16.0/20.</summary>

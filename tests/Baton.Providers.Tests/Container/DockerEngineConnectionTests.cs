@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Baton.Providers.Container.Engine;
@@ -61,7 +60,7 @@ public sealed class DockerEngineConnectionTests : IDisposable
     [Fact]
     public async Task ConnectAsync_ConnectionRefused_IsTransientAndNamesTheEndpoint()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
 
         var error = await Assert.ThrowsAsync<DockerEngineException>(() => DockerEngineClient.ConnectAsync(Endpoint($"tcp://127.0.0.1:{port}"), Token));
 
@@ -170,12 +169,5 @@ public sealed class DockerEngineConnectionTests : IDisposable
         System.IO.File.WriteAllText(clientFile, client.ExportCertificatePem());
         System.IO.File.WriteAllText(keyFile, clientKey.ExportPkcs8PrivateKeyPem());
         return (caFile, server, clientFile, keyFile);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

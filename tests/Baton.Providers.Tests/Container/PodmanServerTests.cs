@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Baton.Providers.Container.Engine;
 
@@ -25,7 +23,7 @@ public sealed class PodmanServerTests
 
         Assert.NotEqual(first.Subnet, second.Subnet);
         Assert.NotEqual(first.InterfaceName, second.InterfaceName);
-        var ports = new[] { FreePort(), FreePort() };
+        var ports = new[] { LoopbackPort.Free(), LoopbackPort.Free() };
         var servers = new[] { first, second };
         for (var i = 0; i < servers.Length; i++)
         {
@@ -57,8 +55,8 @@ public sealed class PodmanServerTests
             }, timeout.Token);
             await client.CreateVolumeAsync("data", "local", new Dictionary<string, string>(), timeout.Token);
 
-            var web = await client.CreateContainerAsync("web", Httpd(FreePort()), timeout.Token);
-            var onNetwork = Httpd(FreePort());
+            var web = await client.CreateContainerAsync("web", Httpd(LoopbackPort.Free()), timeout.Token);
+            var onNetwork = Httpd(LoopbackPort.Free());
             onNetwork["HostConfig"]!["NetworkMode"] = "extra";
             onNetwork["HostConfig"]!["Binds"] = new JsonArray("data:/data");
             var other = await client.CreateContainerAsync("other", onNetwork, timeout.Token);
@@ -89,7 +87,7 @@ public sealed class PodmanServerTests
         using var timeout = new CancellationTokenSource(CallTimeout);
         using var client = await ConnectAsync(podman, timeout.Token);
         await podman.ImportBusyboxImageAsync("baton-test/busybox:1");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var id = await client.CreateContainerAsync("web", Httpd(port), timeout.Token);
         await client.StartContainerAsync(id, timeout.Token);
 
@@ -116,7 +114,7 @@ public sealed class PodmanServerTests
             using var timeout = new CancellationTokenSource(CallTimeout);
             using var client = await ConnectAsync(podman, timeout.Token);
             await podman.ImportBusyboxImageAsync("baton-test/busybox:1");
-            var id = await client.CreateContainerAsync("web", Httpd(FreePort()), timeout.Token);
+            var id = await client.CreateContainerAsync("web", Httpd(LoopbackPort.Free()), timeout.Token);
             await client.StartContainerAsync(id, timeout.Token);
             await client.ExecAsync(id, ["true"], [], null, TimeSpan.FromSeconds(30), 1024, timeout.Token);
             sandboxes.Add(SandboxKey(await podman.GetAsync($"/containers/{id}/json")));
@@ -246,12 +244,5 @@ public sealed class PodmanServerTests
                 await Task.Delay(50);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -110,7 +110,7 @@ public sealed class HttpCheckTests
     [Fact]
     public async Task Create_RefusedConnection_FailsClearlyAfterTheDeadline()
     {
-        var port = LoopbackServer.FreePort();
+        var port = LoopbackPort.Free();
         await using var provider = await HttpFixture.StartAsync();
         var result = await provider.CreateAsync(
             HttpFixture.Create(V.Map(("url", $"http://127.0.0.1:{port}/"), ("retry_until", "200ms"), ("interval", "50ms"))), CancellationToken.None);
@@ -144,7 +144,7 @@ public sealed class HttpCheckTests
     [Fact]
     public async Task Read_ServerGone_ExistsWithHealthyFalseAndNoStatus()
     {
-        var port = LoopbackServer.FreePort();
+        var port = LoopbackPort.Free();
         await using var provider = await HttpFixture.StartAsync();
         var inputs = V.Map(("url", $"http://127.0.0.1:{port}/"));
         var read = await provider.ReadAsync(new ReadRequest { Type = "http.check", Address = "http.check.web", Id = "x", Inputs = inputs }, CancellationToken.None);

@@ -30,7 +30,7 @@ public sealed class HttpRequestActionTests
     [Fact]
     public async Task Invoke_RefusedConnection_IsTransient()
     {
-        var port = LoopbackServer.FreePort();
+        var port = LoopbackPort.Free();
         await using var provider = await HttpFixture.StartAsync();
         var result = await provider.InvokeAsync(HttpFixture.Invoke(V.Map(("url", $"http://127.0.0.1:{port}/"))), CancellationToken.None);
         Assert.Equal(ProviderErrorKind.Transient, result.Error?.Kind);

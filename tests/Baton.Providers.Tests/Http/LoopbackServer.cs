@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Baton.Providers.Tests.Http;
@@ -15,7 +14,7 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public LoopbackServer(Func<HttpListenerContext, int, Task> respond)
     {
         _respond = respond;
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
@@ -28,14 +27,6 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public int Requests => Volatile.Read(ref _requests);
 
     public List<string> SeenHeaders { get; } = [];
-
-    /// <summary>A port nothing listens on: connecting to it is refused.</summary>
-    public static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     public static async Task WriteAsync(HttpListenerContext context, int status, string body, params (string Name, string Value)[] headers)
     {

@@ -7,7 +7,7 @@ namespace Baton.Providers.Tests.Nginx;
 public sealed class NginxConformanceTests : ProviderConformance, IConformanceObserver, IDisposable
 {
     private readonly NginxFixture _fixture = new();
-    private readonly int _port = NginxFixture.FreePort();
+    private readonly int _port = LoopbackPort.Free();
     private readonly string _backend;
 
     public NginxConformanceTests() => _backend = _fixture.Backend("a");

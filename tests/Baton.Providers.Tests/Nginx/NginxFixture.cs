@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Baton.Providers.Nginx;
 using Baton.Providers.Tests.Conformance;
@@ -61,7 +60,7 @@ internal sealed class NginxFixture : IDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             var listener = new HttpListener();
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
@@ -77,15 +76,6 @@ internal sealed class NginxFixture : IDisposable
             _ = ServeAsync(listener, name);
             return $"127.0.0.1:{port}";
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public void Dispose()

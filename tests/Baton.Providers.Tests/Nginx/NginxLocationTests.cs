@@ -53,7 +53,7 @@ public sealed class NginxLocationTests : IDisposable
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
         var created = await CreateAsync(provider, V.Map(
-            ("listen", NginxFixture.FreePort()),
+            ("listen", LoopbackPort.Free()),
             ("upstream", Upstream(a)),
             ("locations", V.Map(
                 ("/health", V.Map(("return", "200 all good"), ("headers", V.Map(("X-Baton", "yes"))))),
@@ -115,7 +115,7 @@ public sealed class NginxLocationTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var created = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)), ("locations", V.Map(("/", V.Map(("return", "503 maintenance")))))));
+        var created = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a)), ("locations", V.Map(("/", V.Map(("return", "503 maintenance")))))));
         Assert.Null(created.Error);
         var answer = await GetAsync(created.Attributes!.AsMap()["url"].AsString() + "/page");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
@@ -127,7 +127,7 @@ public sealed class NginxLocationTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var created = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)), ("locations", V.Map(("/static/", V.Map(("alias", "not-made")))))));
+        var created = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a)), ("locations", V.Map(("/static/", V.Map(("alias", "not-made")))))));
         Assert.Equal(ProviderErrorKind.Permanent, created.Error!.Kind);
         Assert.Contains(Address, created.Error.Message, StringComparison.Ordinal);
         Assert.Contains("locations[\"/static/\"]", created.Error.Message, StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class NginxLocationTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var port = NginxFixture.FreePort();
+        var port = LoopbackPort.Free();
         var inputs = V.Map(("listen", port), ("upstream", Upstream(a)));
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);

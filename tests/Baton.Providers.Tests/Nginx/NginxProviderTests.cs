@@ -68,7 +68,7 @@ public sealed class NginxProviderTests : IDisposable
         var a = _fixture.Backend("a");
         var b = _fixture.Backend("b");
         await using var provider = await _fixture.StartAsync();
-        var port = NginxFixture.FreePort();
+        var port = LoopbackPort.Free();
         var inputs = V.Map(("listen", port), ("upstream", Upstream(a, b)));
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);
@@ -97,7 +97,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var port = NginxFixture.FreePort();
+        var port = LoopbackPort.Free();
         var inputs = V.Map(("listen", port), ("upstream", Upstream(a)));
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);
@@ -122,11 +122,11 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var good = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a))));
+        var good = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a))));
         Assert.Null(good.Error);
         var siteFiles = Directory.GetFiles(Path.Combine(_fixture.BaseDirectory, "sites"));
 
-        var bad = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream("127.0.0.1:notaport"))));
+        var bad = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream("127.0.0.1:notaport"))));
         Assert.NotNull(bad.Error);
         Assert.Contains("nginx: [emerg]", bad.Error!.Message, StringComparison.Ordinal);
         Assert.Equal(siteFiles, Directory.GetFiles(Path.Combine(_fixture.BaseDirectory, "sites")));
@@ -156,7 +156,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var port = NginxFixture.FreePort();
+        var port = LoopbackPort.Free();
 
         // TEST-NET-1 (RFC 5737) is never a local address.
         var created = await CreateAsync(provider, V.Map(("listen", port), ("address", "192.0.2.1"), ("upstream", Upstream(a))));
@@ -171,7 +171,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var created = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a))));
+        var created = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a))));
         Assert.Null(created.Error);
 
         // A port taken between the provider's check and the reload: nginx -t passes, the master's reload fails.
@@ -197,7 +197,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var port = NginxFixture.FreePort();
+        var port = LoopbackPort.Free();
         var inputs = V.Map(("listen", port), ("upstream", Upstream(a)));
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);
@@ -218,8 +218,8 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var first = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a))));
-        var secondPort = NginxFixture.FreePort();
+        var first = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a))));
+        var secondPort = LoopbackPort.Free();
         var second = await CreateAsync(provider, V.Map(("listen", secondPort), ("upstream", Upstream(a))));
         Assert.Null(first.Error);
         Assert.Null(second.Error);
@@ -235,7 +235,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var inputs = V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)));
+        var inputs = V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a)));
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);
         await System.IO.File.AppendAllTextAsync(created.Attributes!.AsMap()["config_file"].AsString(), "# edited by hand\n");
@@ -256,7 +256,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var inputs = V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)));
+        var inputs = V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a)));
         var created = await CreateAsync(provider, inputs);
         Assert.Null(created.Error);
         var master = _fixture.Master()!.Value;
@@ -283,7 +283,7 @@ public sealed class NginxProviderTests : IDisposable
     {
         var a = _fixture.Backend("a");
         await using var provider = await _fixture.StartAsync();
-        var created = await CreateAsync(provider, V.Map(("listen", NginxFixture.FreePort()), ("upstream", Upstream(a)), ("status_path", "/nginx_status")));
+        var created = await CreateAsync(provider, V.Map(("listen", LoopbackPort.Free()), ("upstream", Upstream(a)), ("status_path", "/nginx_status")));
         Assert.Null(created.Error);
         var map = created.Attributes!.AsMap();
         Assert.Equal(map["url"].AsString() + "/nginx_status", map["status_url"].AsString());

@@ -212,7 +212,7 @@ public sealed class PostgresActionTests(PostgresServer server) : IAsyncLifetime,
     [Fact]
     public async Task Dump_ServerDown_IsTransient()
     {
-        await using var provider = await new PostgresProviderFactory().StartAsync(Configuration("dumps", port: PostgresServer.FreePort()));
+        await using var provider = await new PostgresProviderFactory().StartAsync(Configuration("dumps", port: LoopbackPort.Free()));
         var result = await provider.InvokeAsync(new InvokeRequest { Action = "postgres.dump", Inputs = V.Map(("database", _source), ("file", "dumps/down.dump")), IdempotencyKey = "k" }, CancellationToken.None);
         Assert.Equal(ProviderErrorKind.Transient, result.Error!.Kind);
     }

@@ -120,7 +120,7 @@ public sealed class PostgresProviderTests(PostgresServer server) : IAsyncLifetim
     [Fact]
     public async Task Read_ServerDown_IsTransient()
     {
-        await using var provider = await new PostgresProviderFactory().StartAsync(ConfigurationFor(server, port: PostgresServer.FreePort()));
+        await using var provider = await new PostgresProviderFactory().StartAsync(ConfigurationFor(server, port: LoopbackPort.Free()));
         var result = await provider.ReadAsync(new ReadRequest { Type = "postgres.role", Address = "postgres.role.app", Id = "app" }, CancellationToken.None);
 
         Assert.NotNull(result.Error);

@@ -172,7 +172,7 @@ public sealed class S3ActionTests(S3rverServer server) : IAsyncLifetime, IDispos
         var from = await NewBucketAsync();
         await System.IO.File.WriteAllTextAsync(_stack.Combine("data", "a.txt"), "x");
         await InvokeAsync("s3.put", V.Map(("bucket", from), ("key", "a.txt"), ("source", "data/a.txt")));
-        var down = $"http://127.0.0.1:{S3rverServer.FreePort()}";
+        var down = $"http://127.0.0.1:{LoopbackPort.Free()}";
 
         var result = await Provider.InvokeAsync(NewRequest("s3.copy", V.Map(("bucket", from), ("key", "a.txt"), ("to_endpoint", down), ("to_bucket", "elsewhere"))), CancellationToken.None);
 
@@ -210,7 +210,7 @@ public sealed class S3ActionTests(S3rverServer server) : IAsyncLifetime, IDispos
     [Fact]
     public async Task List_EndpointDown_IsTransientNamingTheEndpoint()
     {
-        var endpoint = $"http://127.0.0.1:{S3rverServer.FreePort()}";
+        var endpoint = $"http://127.0.0.1:{LoopbackPort.Free()}";
         await using var down = await new S3ProviderFactory().StartAsync(S3ProviderTests.ConfigurationFor(server, _stack.Path, endpoint: endpoint));
 
         var result = await down.InvokeAsync(NewRequest("s3.list", V.Map(("bucket", "some-bucket"))), CancellationToken.None);

@@ -230,7 +230,7 @@ public sealed class S3ProviderTests(S3rverServer server) : IAsyncLifetime, IDisp
     [Fact]
     public async Task Read_EndpointDown_IsTransientNamingTheEndpoint()
     {
-        var endpoint = $"http://127.0.0.1:{S3rverServer.FreePort()}";
+        var endpoint = $"http://127.0.0.1:{LoopbackPort.Free()}";
         const string secret = "a-secret-that-must-not-leak-123";
         await using var down = await new S3ProviderFactory().StartAsync(ConfigurationFor(server, _stack.Path, endpoint: endpoint, secretKey: secret));
 

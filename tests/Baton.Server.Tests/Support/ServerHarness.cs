@@ -45,14 +45,6 @@ internal sealed class ServerHarness : IAsyncDisposable
     /// <summary>A client with the control plane's session (admin) token.</summary>
     public HttpClient Admin { get; private set; } = null!;
 
-    /// <summary>A port on 127.0.0.1 free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static async Task<ServerHarness> StartAsync(string yaml, TimeSpan? reloadInterval = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("baton-server-").FullName;

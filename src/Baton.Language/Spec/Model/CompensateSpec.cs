@@ -1,6 +1,0 @@
-using Baton.Expressions;
-
-namespace Baton.Spec.Model;
-
-/// <summary>The action that undoes a completed step when its run fails later (a saga).</summary>
-public sealed record CompensateSpec(NameReference Uses, Expression? With);

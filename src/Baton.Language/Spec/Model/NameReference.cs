@@ -1,6 +1,0 @@
-using Baton.Diagnostics;
-
-namespace Baton.Spec.Model;
-
-/// <summary>A name written in a stack file (in <c>depends_on</c>, <c>needs</c>, <c>provider</c>), with where it was written.</summary>
-public sealed record NameReference(string Name, SourceSpan Span);

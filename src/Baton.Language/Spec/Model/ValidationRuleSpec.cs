@@ -1,6 +1,0 @@
-using Baton.Expressions;
-
-namespace Baton.Spec.Model;
-
-/// <summary>A rule a variable's value must satisfy: a condition, and the message shown when it is false.</summary>
-public sealed record ValidationRuleSpec(Expression Condition, string Message);
