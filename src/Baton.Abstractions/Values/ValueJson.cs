@@ -57,24 +57,14 @@ public static class ValueJson
         Write(writer, value, ValueJsonOptions.Stored(protector, context, plaintextSecrets));
 
     /// <summary>The JSON of <paramref name="value"/> as UTF-8.</summary>
-    public static byte[] ToUtf8(Value value, ValueJsonOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder }))
-        {
-            Write(writer, value, options);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] ToUtf8(Value value, ValueJsonOptions options) => Render(value, options).WrittenSpan.ToArray();
 
     /// <summary>The JSON of <paramref name="value"/> in state's form, as UTF-8.</summary>
     public static byte[] ToUtf8(Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false) =>
         ToUtf8(value, ValueJsonOptions.Stored(protector, context, plaintextSecrets));
 
     /// <summary>The JSON text of <paramref name="value"/>.</summary>
-    public static string ToJson(Value value, ValueJsonOptions options) => Encoding.UTF8.GetString(ToUtf8(value, options));
+    public static string ToJson(Value value, ValueJsonOptions options) => Encoding.UTF8.GetString(Render(value, options).WrittenSpan);
 
     /// <summary>The JSON text of <paramref name="value"/> in state's form.</summary>
     public static string ToJson(Value value, ISecretProtector? protector, string context, bool plaintextSecrets = false) =>
@@ -133,6 +123,18 @@ public static class ValueJson
     /// <summary>Reads a value in state's form at the reader's position.</summary>
     public static Value Read(ref Utf8JsonReader reader, ISecretProtector? protector, string context) =>
         Read(ref reader, ValueJsonOptions.Stored(protector, context));
+
+    private static ArrayBufferWriter<byte> Render(Value value, ValueJsonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder }))
+        {
+            Write(writer, value, options);
+        }
+
+        return buffer;
+    }
 
     private static void WriteCore(Utf8JsonWriter writer, Value value, ValueJsonOptions options, ref PathStack path)
     {
