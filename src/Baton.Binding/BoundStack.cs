@@ -14,6 +14,9 @@ public sealed record BoundStack
     /// <summary>Every declared variable's value (unknown where none was given and none was required).</summary>
     public required ImmutableSortedDictionary<string, Value> Variables { get; init; }
 
+    /// <summary>The remote hosts of <c>hosts:</c>, bound.</summary>
+    public Inventory Inventory { get; init; } = Inventory.Empty;
+
     /// <summary>The dependency graph of resource instances; an edge runs from a dependent to what it depends on.</summary>
     public required DependencyGraph<ResourceInstance> Graph { get; init; }
 

@@ -17,6 +17,7 @@ internal sealed class ReferenceChecker
     private static readonly string[] StepAttributes = ["outputs", "status", "error"];
     private static readonly string[] RunAttributes = ["id", "workflow", "stack", "started_at", "trigger", "attempt"];
     private static readonly string[] StackAttributes = ["name", "directory"];
+    private static readonly string[] HostAttributes = ["name", "address", "port", "user", "group", "groups", "vars"];
     private static readonly string[] PolicyResourceAttributes = ["address", "name", "type", "provider", "properties", "index", "key"];
 
     private readonly IReadOnlyDictionary<string, ResourceSpec> _resources;
@@ -90,6 +91,9 @@ internal sealed class ReferenceChecker
                 }
 
                 CheckAttribute(reference, first, ["key", "value"], "each");
+                return;
+            case "host" when context.AllowHost:
+                CheckAttribute(reference, first, HostAttributes, "host");
                 return;
             case "count":
                 if (!context.AllowCount)
@@ -236,6 +240,11 @@ internal sealed class ReferenceChecker
             if (context.AllowCount)
             {
                 candidates = candidates.Append("count");
+            }
+
+            if (context.AllowHost)
+            {
+                candidates = candidates.Append("host");
             }
 
             if (context.AllowPolicyResource)

@@ -20,6 +20,9 @@ internal sealed record ReferenceContext
     /// <summary>Whether <c>each.*</c> may be referenced.</summary>
     public bool AllowEach { get; init; }
 
+    /// <summary>Whether <c>host.*</c> (the host an instance of a resource with <c>hosts:</c> runs on) may be referenced.</summary>
+    public bool AllowHost { get; init; }
+
     /// <summary>Whether <c>count.index</c> may be referenced.</summary>
     public bool AllowCount { get; init; }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Spec.Declarations;
+using Baton.Text;
 using Baton.Values;
 
 namespace Baton.Binding;
@@ -9,8 +10,13 @@ namespace Baton.Binding;
 /// <summary>Evaluates <c>count</c> and <c>for_each</c>, which may use only variables, literals and functions, since instances must be known before a plan.</summary>
 internal static class ResourceExpander
 {
-    public static ResourceExpansion Expand(ResourceSpec resource, IEvaluationScope variables, BindOptions options, DiagnosticBag diagnostics)
+    public static ResourceExpansion Expand(ResourceSpec resource, IEvaluationScope variables, Inventory inventory, BindOptions options, DiagnosticBag diagnostics)
     {
+        if (!resource.Hosts.IsEmpty)
+        {
+            return ExpandOverHosts(resource, inventory, diagnostics);
+        }
+
         if (resource.Count is not null && resource.ForEach is not null)
         {
             diagnostics.Error(
@@ -128,6 +134,41 @@ internal static class ResourceExpander
         }
 
         return ResourceExpansion.Single;
+    }
+
+    /// <summary><c>hosts:</c> — one instance per host of the named groups and hosts, keyed by the host's name, with <c>host</c> as its value.</summary>
+    private static ResourceExpansion ExpandOverHosts(ResourceSpec resource, Inventory inventory, DiagnosticBag diagnostics)
+    {
+        if (resource.Count is not null || resource.ForEach is not null)
+        {
+            diagnostics.Error(
+                DiagnosticCodes.CountAndForEach,
+                $"resource \"{resource.Name}\" has both hosts and {(resource.Count is not null ? "count" : "for_each")}",
+                (resource.Count ?? resource.ForEach)!.Span,
+                "hosts makes one instance per host; for several per host, write one resource per kind of instance");
+            return new ResourceExpansion { Mode = ExpansionMode.ForEach };
+        }
+
+        foreach (var name in resource.Hosts)
+        {
+            if (inventory.Select([name.Name], out _) is null)
+            {
+                var known = inventory.Groups.Keys.Order(StringComparer.Ordinal).Concat(inventory.Hosts.Select(h => h.Name)).Append(Inventory.AllGroup);
+                diagnostics.Error(
+                    DiagnosticCodes.UnknownHost,
+                    $"resource \"{resource.Name}\" runs on hosts \"{name.Name}\", which is no host group and no host of hosts:",
+                    name.Span,
+                    Suggestions.DidYouMean(name.Name, known) ?? (inventory.Hosts.IsEmpty ? "declare the hosts under hosts:, as web: { addresses: [\"10.0.0.5\"] }" : null));
+                return new ResourceExpansion { Mode = ExpansionMode.ForEach };
+            }
+        }
+
+        var hosts = inventory.Select(resource.Hosts.Select(h => h.Name), out _)!.Value;
+        return new ResourceExpansion
+        {
+            Mode = ExpansionMode.ForEach,
+            Each = [.. hosts.Select(h => KeyValuePair.Create(h.Name, h.ToScopeValue()))],
+        };
     }
 
     private static Value? EvaluateStatic(Expression expression, IEvaluationScope variables, DiagnosticBag diagnostics)

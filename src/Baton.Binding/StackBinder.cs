@@ -28,11 +28,12 @@ public static class StackBinder
         var resources = spec.Resources.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
         CheckProviders(spec, diagnostics);
+        var inventory = InventoryBinder.Bind(spec.HostGroups, scope, diagnostics);
         var expansions = new Dictionary<string, ResourceExpansion>(StringComparer.Ordinal);
         foreach (var resource in spec.Resources)
         {
             CheckResourceType(resource, diagnostics);
-            expansions[resource.Name] = ResourceExpander.Expand(resource, scope, options, diagnostics);
+            expansions[resource.Name] = ResourceExpander.Expand(resource, scope, inventory, options, diagnostics);
         }
 
         var references = new ReferenceChecker(spec, resources, expansions, diagnostics);
@@ -59,6 +60,17 @@ public static class StackBinder
             });
         }
 
+        foreach (var group in spec.HostGroups)
+        {
+            var inGroup = noResources with
+            {
+                Where = $"host group \"{group.Name}\"",
+                ResourcesForbiddenBecause = "the hosts are known before a plan, so a host group can use only variables",
+            };
+            references.Check(group.Addresses, inGroup);
+            references.Check(group.Settings, inGroup);
+        }
+
         foreach (var resource in spec.Resources)
         {
             var where = $"resource \"{resource.Name}\"";
@@ -75,6 +87,7 @@ public static class StackBinder
                 Resource = resource,
                 AllowEach = resource.ForEach is not null,
                 AllowCount = resource.Count is not null,
+                AllowHost = !resource.Hosts.IsEmpty,
             };
             references.Check(resource.Properties, context);
             if (resource.Autoscale is { } autoscale)
@@ -126,7 +139,7 @@ public static class StackBinder
         WorkflowChecker.Check(spec, references, diagnostics);
 
         var (graph, acyclic) = GraphBinder.Build(spec.Resources, expansions, references.Edges, diagnostics);
-        return new BoundStack { Spec = spec, Variables = variables, Graph = graph, IsAcyclic = acyclic };
+        return new BoundStack { Spec = spec, Variables = variables, Inventory = inventory, Graph = graph, IsAcyclic = acyclic };
     }
 
     private static void CheckProviders(StackSpec spec, DiagnosticBag diagnostics)

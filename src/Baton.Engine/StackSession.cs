@@ -33,7 +33,7 @@ public sealed class StackSession : IAsyncDisposable
         Host = host;
         _time = time;
         var variables = new EvaluationScope(new Dictionary<string, Value>(StringComparer.Ordinal) { ["var"] = Value.Map(stack.Variables) }, host);
-        Providers = new ProviderHost(registry, stack.Spec, variables, stackDirectory, Path.Combine(stackDirectory, ".baton"), time);
+        Providers = new ProviderHost(registry, stack.Spec, variables, stackDirectory, Path.Combine(stackDirectory, ".baton"), time, stack.Inventory);
     }
 
     /// <summary>The bound stack.</summary>

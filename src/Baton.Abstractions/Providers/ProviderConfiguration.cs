@@ -11,6 +11,14 @@ public sealed record ProviderConfiguration
     /// <summary>The configuration from the stack file, a map (evaluated; may hold sensitive values).</summary>
     public required Value Settings { get; init; }
 
+    /// <summary>
+    /// The stack's remote hosts (<c>hosts:</c>): a map from each host's name to how to reach it — <c>address</c>,
+    /// <c>port</c>, <c>user</c>, <c>group</c>, <c>become</c>, <c>become_user</c>, <c>private_key</c> (sensitive),
+    /// <c>private_key_file</c>, <c>known_hosts_file</c> (paths as written, relative to <see cref="StackDirectory"/>)
+    /// and <c>vars</c>. Empty when the stack has none.
+    /// </summary>
+    public Value Inventory { get; init; } = Value.EmptyMap;
+
     /// <summary>The stack's name, for labels a provider puts on what it makes (empty when not known).</summary>
     public string StackName { get; init; } = "";
 

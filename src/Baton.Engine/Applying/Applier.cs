@@ -321,7 +321,7 @@ public sealed class Applier
             var instance = instances[change.Address];
             var diagnostics = new DiagnosticBag();
             var scope = new InstanceScope(Value.Map(applier._stack.Variables), Planner.StackValue(applier._stack, applier._stackDirectory), instance, values, applier._host);
-            var inputs = instance.Resource.Properties is null ? Value.EmptyMap : Evaluator.Evaluate(instance.Resource.Properties, scope, diagnostics);
+            var inputs = InstanceInputs.Evaluate(instance, scope, diagnostics);
             if (diagnostics.HasErrors || !inputs.IsWhollyKnown)
             {
                 error = diagnostics.FirstOrDefault(d => d.IsError)?.Message ?? "its inputs are still not known";

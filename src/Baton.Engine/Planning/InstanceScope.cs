@@ -4,7 +4,7 @@ using Baton.Values;
 
 namespace Baton.Engine.Planning;
 
-/// <summary>What one resource instance's expressions see: variables, <c>each</c>/<c>count</c>, the stack, and resources.</summary>
+/// <summary>What one resource instance's expressions see: variables, <c>each</c>/<c>count</c>/<c>host</c>, the stack, and resources.</summary>
 internal sealed class InstanceScope(Value variables, Value stack, ResourceInstance? instance, InstanceValues values, IExpressionHost host) : IEvaluationScope
 {
     public IExpressionHost Host { get; } = host;
@@ -21,6 +21,9 @@ internal sealed class InstanceScope(Value variables, Value stack, ResourceInstan
                 return true;
             case "count" when instance?.Resource.Count is not null && instance.EachValue is not null:
                 value = Value.Map([KeyValuePair.Create("index", instance.EachValue)]);
+                return true;
+            case "host" when instance is { Resource.Hosts.IsEmpty: false, EachValue: not null }:
+                value = instance.EachValue;
                 return true;
             case "each" when instance?.Resource.ForEach is not null && instance.EachValue is not null:
                 value = Value.Map([KeyValuePair.Create("key", Value.String(instance.Address.Key!.Text!)), KeyValuePair.Create("value", instance.EachValue)]);

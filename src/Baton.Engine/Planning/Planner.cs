@@ -157,7 +157,7 @@ public sealed class Planner
         var resource = instance.Resource;
         var address = instance.Address.ToString();
         var errors = diagnostics.ErrorCount;
-        var inputs = resource.Properties is null ? Value.EmptyMap : Evaluator.Evaluate(resource.Properties, scope, diagnostics);
+        var inputs = InstanceInputs.Evaluate(instance, scope, diagnostics);
         if (diagnostics.ErrorCount > errors)
         {
             return null;

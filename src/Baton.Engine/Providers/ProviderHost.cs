@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Baton.Binding;
 using Baton.Diagnostics;
 using Baton.Expressions;
 using Baton.Providers;
@@ -22,11 +23,13 @@ public sealed class ProviderHost : IAsyncDisposable
     private readonly string _stackDirectory;
     private readonly string _stateDirectory;
     private readonly TimeProvider _time;
+    private readonly Value _inventory;
     private readonly ConcurrentDictionary<string, Lazy<Task<Instance>>> _instances = new(StringComparer.Ordinal);
 
-    /// <summary>Creates a host for one stack.</summary>
-    public ProviderHost(ProviderRegistry registry, StackSpec spec, IEvaluationScope variables, string stackDirectory, string stateDirectory, TimeProvider time)
+    /// <summary>Creates a host for one stack; every instance is given <paramref name="inventory"/>'s hosts (none when null).</summary>
+    public ProviderHost(ProviderRegistry registry, StackSpec spec, IEvaluationScope variables, string stackDirectory, string stateDirectory, TimeProvider time, Inventory? inventory = null)
     {
+        _inventory = (inventory ?? Inventory.Empty).ToProviderSetting();
         _registry = registry;
         _spec = spec;
         _variables = variables;
@@ -141,6 +144,7 @@ public sealed class ProviderHost : IAsyncDisposable
                 StateDirectory = _stateDirectory,
                 Templates = new StackTemplateRenderer(_stackDirectory),
                 Time = _time,
+                Inventory = _inventory,
             },
             cancellationToken);
         if (creation.Succeeded)

@@ -78,6 +78,10 @@ public static class DiagnosticCodes
     public const string UnknownProvider = "BT3007";
     /// <summary>A reference to an output that does not exist.</summary>
     public const string UnknownOutput = "BT3008";
+    /// <summary>A resource's <c>hosts:</c> naming no host group and no host of the inventory.</summary>
+    public const string UnknownHost = "BT3009";
+    /// <summary>A host group or host of <c>hosts:</c> that is malformed: a bad address or port, a name given twice, the reserved group <c>all</c>.</summary>
+    public const string InvalidHost = "BT3010";
 
     // BT4xxx — workflows
     /// <summary>A reference to a step that does not exist.</summary>

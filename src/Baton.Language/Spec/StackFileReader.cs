@@ -28,6 +28,7 @@ internal sealed class StackFileReader
         public string? Description { get; init; }
         public ImmutableArray<VariableSpec> Variables { get; init; } = [];
         public ImmutableArray<ProviderSpec> Providers { get; init; } = [];
+        public ImmutableArray<HostGroupSpec> HostGroups { get; init; } = [];
         public ImmutableArray<ResourceSpec> Resources { get; init; } = [];
         public ImmutableArray<OutputSpec> Outputs { get; init; } = [];
         public ImmutableArray<WorkflowSpec> Workflows { get; init; } = [];
@@ -62,6 +63,7 @@ internal sealed class StackFileReader
         Description = Text(root[StackFileShape.Description]),
         Variables = [.. Named(root[StackFileShape.Variables]).Select(e => ReadDeclaration(e.Key, e.Value))],
         Providers = [.. Named(root[StackFileShape.Providers]).Select(e => ReadProvider(e.Key, e.Value))],
+        HostGroups = [.. Named(root[StackFileShape.Hosts]).Select(e => ReadHostGroup(e.Key, e.Value))],
         // A resource whose name is no valid name was reported by the shape check; it can have no address, so it is left out.
         Resources = [.. Named(root[StackFileShape.Resources]).Where(e => ResourceAddressIsValid(e.Key.Value)).Select(e => ReadResource(e.Key, e.Value))],
         Outputs = [.. Named(root[StackFileShape.Outputs]).Select(e => ReadOutput(e.Key, e.Value))],
@@ -120,6 +122,20 @@ internal sealed class StackFileReader
         return new ProviderSpec { Name = name.Value, Family = family, NameSpan = name.Span, Config = config };
     }
 
+    private HostGroupSpec ReadHostGroup(YamlScalar name, YamlNode node)
+    {
+        var map = node as YamlMapping;
+        var settings = map is null ? null : new YamlMapping(map.Span, [.. map.Entries.Where(e => e.Key.Value != "addresses")]);
+        return new HostGroupSpec
+        {
+            Name = name.Value,
+            NameSpan = name.Span,
+            Addresses = map?["addresses"] is { } addresses ? ToExpression(addresses) : null,
+            Settings = settings is { Entries.Count: > 0 } ? ToExpression(settings) : null,
+            Span = node.Span,
+        };
+    }
+
     private ResourceSpec ReadResource(YamlScalar name, YamlNode node)
     {
         var map = node as YamlMapping;
@@ -138,6 +154,7 @@ internal sealed class StackFileReader
             DependsOn = NameList(map?["depends_on"]),
             Count = map?["count"] is YamlScalar count ? ToExpression(count) : null,
             ForEach = map?["for_each"] is { } forEach ? ToExpression(forEach) : null,
+            Hosts = map?["hosts"] is YamlScalar { IsNull: false } single ? [new NameReference(single.Value, single.Span)] : NameList(map?["hosts"]),
             Provider = map?["provider"] is YamlScalar provider ? new NameReference(provider.Value, provider.Span) : null,
             Lifecycle = lifecycle is null
                 ? LifecycleSpec.Default

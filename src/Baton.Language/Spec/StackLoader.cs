@@ -131,6 +131,7 @@ public static class StackLoader
             Files = [.. fragments.Select(f => f.File)],
             Variables = Unique(fragments.SelectMany(f => f.Variables), v => v.Name, v => v.NameSpan, "variable", diagnostics),
             Providers = Unique(fragments.SelectMany(f => f.Providers), p => p.Name, p => p.NameSpan, "provider", diagnostics),
+            HostGroups = Unique(fragments.SelectMany(f => f.HostGroups), g => g.Name, g => g.NameSpan, "host group", diagnostics),
             Resources = Unique(fragments.SelectMany(f => f.Resources), r => r.Name, r => r.NameSpan, "resource", diagnostics),
             Outputs = Unique(fragments.SelectMany(f => f.Outputs), o => o.Name, o => o.NameSpan, "output", diagnostics),
             Workflows = Unique(fragments.SelectMany(f => f.Workflows), w => w.Name, w => w.NameSpan, "workflow", diagnostics),

@@ -34,6 +34,12 @@ public sealed record ResourceSpec
     /// <summary>The collection to make one instance per key of.</summary>
     public Expression? ForEach { get; init; }
 
+    /// <summary>
+    /// The host groups (or single hosts) of <c>hosts:</c>: one instance per host, keyed by the host's name, as with
+    /// <c>for_each</c>; empty when the resource is not bound to hosts.
+    /// </summary>
+    public ImmutableArray<NameReference> Hosts { get; init; } = [];
+
     /// <summary>The provider instance, when not the family's default.</summary>
     public NameReference? Provider { get; init; }
 

@@ -22,6 +22,9 @@ public sealed record StackSpec
     /// <summary>Configured provider instances.</summary>
     public required ImmutableArray<ProviderSpec> Providers { get; init; }
 
+    /// <summary>Groups of remote hosts (<c>hosts:</c>), in the order written.</summary>
+    public ImmutableArray<HostGroupSpec> HostGroups { get; init; } = [];
+
     /// <summary>Resources.</summary>
     public required ImmutableArray<ResourceSpec> Resources { get; init; }
 

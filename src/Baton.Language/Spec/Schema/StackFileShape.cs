@@ -13,6 +13,7 @@ public static class StackFileShape
     public const string Variables = "variables";
     public const string Providers = "providers";
     public const string Resources = "resources";
+    public const string Hosts = "hosts";
     public const string Outputs = "outputs";
     public const string Workflows = "workflows";
     public const string Policies = "policies";
@@ -98,6 +99,39 @@ public static class StackFileShape
         Description = "target tracking on a metric",
     };
 
+    private static readonly ScalarShape Port = new(ScalarKind.Integer) { AllowsExpression = true, Description = "the SSH port (default 22)" };
+
+    private static readonly ObjectShape HostEntry = new(
+    [
+        new("address", Text with { Description = "the host name or IP address, optionally with :port ([v6]:port for IPv6)" }, Required: true),
+        new("name", Name with { Description = "the host's name in addresses, plans and state (default: the address as written)" }),
+        new("port", Port),
+        new("user", Text with { Description = "the SSH user, for this host only" }),
+        new("vars", FreeMap with { Description = "variables of this host (host.vars.*), over the group's" }),
+    ])
+    {
+        Description = "one host",
+    };
+
+    private static readonly ObjectShape HostGroup = new(
+    [
+        new("addresses", new OneOfShape([
+            new ListShape(new OneOfShape([Text with { Description = "host or host:port" }, HostEntry])),
+            new ScalarShape(ScalarKind.String) { AllowsExpression = true, Description = "an expression over variables giving such a list" },
+        ]) { Description = "the group's hosts: host, host:port, or a map with address, name, port, user and vars" }, Required: true),
+        new("user", Text with { Description = "the SSH user (default root)" }),
+        new("port", Port),
+        new("private_key", Text with { Description = "the private key's text (ed25519 or RSA, OpenSSH or PEM), from a sensitive variable or file(); kept sensitive" }),
+        new("private_key_file", Text with { Description = "a private key file, relative to the stack directory (or absolute)" }),
+        new("known_hosts", Text with { Description = "a known_hosts file, relative to the stack directory; every host's key is checked against it strictly" }),
+        new("become", Bool with { Description = "run every command as root through sudo -n (default false)" }),
+        new("become_user", Text with { Description = "with become, the user to become (default root)" }),
+        new("vars", FreeMap with { Description = "variables of every host of the group (host.vars.*)" }),
+    ])
+    {
+        Description = "a group of remote hosts reached over SSH",
+    };
+
     private static readonly ObjectShape Resource = new(
     [
         new("type", Text with { Description = "provider.kind, such as postgres.database" }, Required: true),
@@ -107,6 +141,7 @@ public static class StackFileShape
         new("count", new ScalarShape(ScalarKind.Integer) { AllowsExpression = true, Description = "how many instances: name[0], name[1], …" }),
         new("for_each", Anything with { Description = "a list of strings or a map: one instance per key, name[\"key\"]" }),
         new("provider", Text with { Description = "the provider instance, such as s3.dr; default: the type's family" }),
+        new("hosts", new OneOfShape([Name, Names]) { Description = "host groups (or hosts) of hosts:, or all: one instance per host, name[\"host\"], with host.* in its properties" }),
         new("lifecycle", Lifecycle),
         new("timeouts", Timeouts),
         new("autoscale", Autoscale),
@@ -217,6 +252,7 @@ public static class StackFileShape
             KeyNoun = "provider",
             KeysMayHaveAlias = true,
         }),
+        new(Hosts, new MapShape(HostGroup) { KeyNoun = "host group" }),
         new(Resources, new MapShape(Resource) { KeyNoun = "resource" }),
         new(Outputs, new MapShape(new OneOfShape([new ScalarShape(ScalarKind.String) { AllowsExpression = true }, new ListShape(Anything), Output])) { KeyNoun = "output" }),
         new(Workflows, new MapShape(Workflow) { KeyNoun = "workflow" }),

@@ -25,7 +25,7 @@ public sealed class ShapeCheckerTests
     {
         var diagnostic = Problem("zzzzzz: 1\n");
 
-        Assert.Equal("expected one of: stack, description, variables, providers, resources, outputs, workflows, policies, drift, reconcile", diagnostic.Help);
+        Assert.Equal("expected one of: stack, description, variables, providers, hosts, resources, outputs, workflows, policies, drift, reconcile", diagnostic.Help);
     }
 
     [Fact]
