@@ -19,6 +19,7 @@ internal static class BatonCli
         root.Subcommands.Add(StateCommand.Create(context));
         root.Subcommands.Add(StateCommand.ForceUnlock(context));
         root.Subcommands.Add(ProvidersCommand.Create(context));
+        root.Subcommands.Add(HostsCommand.Create(context));
         root.Subcommands.Add(RunCommands.Run(context));
         root.Subcommands.Add(RunCommands.Runs(context));
         root.Subcommands.Add(RunCommands.Approve(context));
