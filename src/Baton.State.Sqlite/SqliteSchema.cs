@@ -8,7 +8,7 @@ namespace Baton.State.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     // The tables and columns this version makes, read back from a database made in memory, to check a file against.
     private static readonly Lazy<IReadOnlyDictionary<string, HashSet<string>>> Expected = new(() =>
@@ -206,6 +206,19 @@ internal static class SqliteSchema
         ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT 'state';
         """;
 
+    // Version 6: notifications queued by changes and not yet carried out (a restart after a configuration changed).
+    private const string Version6 = """
+        CREATE TABLE notifications (
+            stack TEXT NOT NULL REFERENCES stacks (name),
+            target TEXT NOT NULL,
+            verb TEXT NOT NULL,
+            source TEXT NOT NULL,
+            timing TEXT NOT NULL,
+            queued_at INTEGER NOT NULL,
+            PRIMARY KEY (stack, target, verb)
+        );
+        """;
+
     /// <summary>Creates every table in a new, empty database.</summary>
     public static void Create(SqliteConnection connection)
     {
@@ -349,6 +362,12 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version5);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (5)");
+        }
+
+        if (version < 6)
+        {
+            Execute(connection, transaction, Version6);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (6)");
         }
     }
 

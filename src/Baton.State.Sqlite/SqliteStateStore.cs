@@ -64,7 +64,28 @@ public sealed class SqliteStateStore : IStateStore
                 }
             }
 
-            return new StackState { Stack = stack, Serial = serial, Resources = resources.ToImmutable(), Outputs = outputs };
+            var notifications = ImmutableArray.CreateBuilder<PendingNotification>();
+            using (var command = SqliteDatabase.Command(
+                connection,
+                transaction,
+                "SELECT target, verb, source, timing, queued_at FROM notifications WHERE stack = $stack ORDER BY queued_at, target, verb",
+                ("stack", stack)))
+            using (var row = command.ExecuteReader())
+            {
+                while (row.Read())
+                {
+                    notifications.Add(new PendingNotification
+                    {
+                        Target = row.GetString(0),
+                        Verb = row.GetString(1),
+                        Source = row.GetString(2),
+                        Timing = row.GetString(3),
+                        QueuedAt = Codec.Time(row.GetInt64(4)),
+                    });
+                }
+            }
+
+            return new StackState { Stack = stack, Serial = serial, Resources = resources.ToImmutable(), Outputs = outputs, Notifications = notifications.ToImmutable() };
         }, cancellationToken);
     }
 
@@ -140,6 +161,10 @@ public sealed class SqliteStateStore : IStateStore
                 }
 
                 SetOutputs(transaction, state.Stack, state.Outputs);
+                var forget = _database.Statements.ClearNotifications.On(transaction);
+                forget[0] = state.Stack;
+                forget.Execute();
+                QueueNotifications(transaction, state.Stack, state.Notifications);
                 return serial;
             },
             cancellationToken);
@@ -238,12 +263,38 @@ public sealed class SqliteStateStore : IStateStore
             serial = (long)select.Scalar()!;
         }
 
+        QueueNotifications(transaction, stack, change.Notify);
+
+        foreach (var notification in change.Notified)
+        {
+            var delete = _database.Statements.DeleteNotification.On(transaction);
+            delete[0] = stack;
+            delete[1] = notification.Target;
+            delete[2] = notification.Verb;
+            delete.Execute();
+        }
+
         foreach (var stateEvent in change.Events)
         {
             SqliteEventLog.Insert(_database, transaction, stateEvent with { Stack = stack });
         }
 
         return serial;
+    }
+
+    private void QueueNotifications(SqliteTransaction transaction, string stack, IEnumerable<PendingNotification> notifications)
+    {
+        foreach (var notification in notifications)
+        {
+            var queue = _database.Statements.QueueNotification.On(transaction);
+            queue[0] = stack;
+            queue[1] = notification.Target;
+            queue[2] = notification.Verb;
+            queue[3] = notification.Source;
+            queue[4] = notification.Timing;
+            queue[5] = Codec.Time(notification.QueuedAt);
+            queue.Execute();
+        }
     }
 
     private void Upsert(SqliteTransaction transaction, string stack, ResourceState resource, long serial)

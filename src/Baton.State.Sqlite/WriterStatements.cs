@@ -47,6 +47,23 @@ internal sealed class WriterStatements(SqliteConnection connection) : IDisposabl
 
     public Statement BumpSerial { get; } = new(connection, "UPDATE stacks SET serial = serial + 1 WHERE name = $stack RETURNING serial", "stack");
 
+    public Statement QueueNotification { get; } = new(
+        connection,
+        """
+        INSERT INTO notifications (stack, target, verb, source, timing, queued_at) VALUES ($stack, $target, $verb, $source, $timing, $queued_at)
+        ON CONFLICT (stack, target, verb) DO NOTHING
+        """,
+        "stack",
+        "target",
+        "verb",
+        "source",
+        "timing",
+        "queued_at");
+
+    public Statement ClearNotifications { get; } = new(connection, "DELETE FROM notifications WHERE stack = $stack", "stack");
+
+    public Statement DeleteNotification { get; } = new(connection, "DELETE FROM notifications WHERE stack = $stack AND target = $target AND verb = $verb", "stack", "target", "verb");
+
     public Statement SetOutputs { get; } = new(connection, "UPDATE stacks SET outputs = $outputs WHERE name = $stack", "stack", "outputs");
 
     public Statement InsertIntent { get; } = new(
@@ -134,7 +151,7 @@ internal sealed class WriterStatements(SqliteConnection connection) : IDisposabl
 
     private IEnumerable<Statement> All =>
     [
-        SelectLock, NextToken, UpsertLock, RenewLock, ReleaseLock, ForceUnlock, EnsureStack, SelectSerial, BumpSerial, SetOutputs,
+        SelectLock, NextToken, UpsertLock, RenewLock, ReleaseLock, ForceUnlock, EnsureStack, SelectSerial, BumpSerial, SetOutputs, QueueNotification, DeleteNotification, ClearNotifications,
         InsertIntent, SetResult, UpsertResource, DeleteResource, ClearResources, InsertEvent, InsertApply, FinishApply,
     ];
 

@@ -18,6 +18,9 @@ public sealed record StackState
     /// <summary>The stack's outputs at the last apply, a map.</summary>
     public Value Outputs { get; init; } = Value.EmptyMap;
 
+    /// <summary>Notifications queued by changes and not yet carried out, oldest first.</summary>
+    public ImmutableArray<PendingNotification> Notifications { get; init; } = [];
+
     /// <summary>The state of a stack that has never been applied.</summary>
     public static StackState Empty(string stack) =>
         new() { Stack = stack, Serial = 0, Resources = ImmutableSortedDictionary<string, ResourceState>.Empty.WithComparers(StringComparer.Ordinal) };

@@ -31,6 +31,12 @@ public sealed record StateChange
     /// <summary>New outputs, when they change.</summary>
     public Value? Outputs { get; init; }
 
+    /// <summary>Notifications to queue (one per target and verb: one already queued stays as it is).</summary>
+    public ImmutableArray<PendingNotification> Notify { get; init; } = [];
+
+    /// <summary>Notifications carried out (matched by target and verb), removed from the queue.</summary>
+    public ImmutableArray<PendingNotification> Notified { get; init; } = [];
+
     /// <summary>Events to append.</summary>
     public ImmutableArray<StackEvent> Events { get; init; } = [];
 
@@ -38,5 +44,5 @@ public sealed record StateChange
     public bool ChangesState => !Upserts.IsEmpty || !Removals.IsEmpty || Outputs is not null;
 
     /// <summary>Whether there is nothing to write.</summary>
-    public bool IsEmpty => Intents.IsEmpty && Results.IsEmpty && !ChangesState && Events.IsEmpty;
+    public bool IsEmpty => Intents.IsEmpty && Results.IsEmpty && !ChangesState && Events.IsEmpty && Notify.IsEmpty && Notified.IsEmpty;
 }

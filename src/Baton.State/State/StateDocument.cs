@@ -10,7 +10,8 @@ namespace Baton.State;
 /// <summary>
 /// A stack's state as a JSON document, for <c>baton state export|import</c>:
 /// <c>{"format_version": 1, "stack", "serial", "outputs", "resources": [{"address", "deposed_key", "type", "provider",
-/// "id", "status", "dependencies", "inputs", "attributes"}]}</c>. Values use <see cref="ValueJson"/>: sensitive ones stay
+/// "id", "status", "dependencies", "inputs", "attributes"}], "notifications": [{"target", "verb", "source", "timing",
+/// "queued_at"}]}</c> (notifications only when some are pending). Values use <see cref="ValueJson"/>: sensitive ones stay
 /// encrypted (bound to the stack and resource, so the document imports only with the same secret key) unless exported
 /// in plain text on request. Reading validates the whole document before returning anything.
 /// </summary>
@@ -66,6 +67,23 @@ public sealed record StateDocument
             }
 
             writer.WriteEndArray();
+            if (!state.Notifications.IsEmpty)
+            {
+                writer.WriteStartArray("notifications");
+                foreach (var notification in state.Notifications)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("target", notification.Target);
+                    writer.WriteString("verb", notification.Verb);
+                    writer.WriteString("source", notification.Source);
+                    writer.WriteString("timing", notification.Timing);
+                    writer.WriteString("queued_at", notification.QueuedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -96,7 +114,7 @@ public sealed record StateDocument
         {
             var root = document.RootElement;
             Expect(root, JsonValueKind.Object, "$");
-            CheckProperties(root, "$", "format_version", "stack", "serial", "outputs", "resources");
+            CheckProperties(root, "$", "format_version", "stack", "serial", "outputs", "resources", "notifications");
             var version = Required(root, "format_version", "$");
             if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != CurrentFormatVersion)
             {
@@ -131,12 +149,48 @@ public sealed record StateDocument
                 index++;
             }
 
+            var notifications = ImmutableArray.CreateBuilder<PendingNotification>();
+            if (root.TryGetProperty("notifications", out var notificationList))
+            {
+                Expect(notificationList, JsonValueKind.Array, "$.notifications");
+                foreach (var element in notificationList.EnumerateArray())
+                {
+                    notifications.Add(ReadNotification(element, $"$.notifications[{notifications.Count.ToString(CultureInfo.InvariantCulture)}]"));
+                }
+            }
+
             return new StateDocument
             {
                 SourceStack = stack,
-                State = new StackState { Stack = targetStack, Serial = serial, Outputs = outputs, Resources = resources.ToImmutable() },
+                State = new StackState { Stack = targetStack, Serial = serial, Outputs = outputs, Resources = resources.ToImmutable(), Notifications = notifications.ToImmutable() },
             };
         }
+    }
+
+    private static PendingNotification ReadNotification(JsonElement element, string path)
+    {
+        Expect(element, JsonValueKind.Object, path);
+        CheckProperties(element, path, "target", "verb", "source", "timing", "queued_at");
+        var timing = RequiredString(element, "timing", path);
+        if (timing is not ("delayed" or "immediate"))
+        {
+            throw new FormatException($"{path}.timing: expected delayed or immediate, not '{timing}'.");
+        }
+
+        var queuedAt = RequiredString(element, "queued_at", path);
+        if (!DateTimeOffset.TryParse(queuedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            throw new FormatException($"{path}.queued_at: expected a time such as 2026-01-01T00:00:00Z, not '{queuedAt}'.");
+        }
+
+        return new PendingNotification
+        {
+            Target = RequiredString(element, "target", path),
+            Verb = RequiredString(element, "verb", path),
+            Source = RequiredString(element, "source", path),
+            Timing = timing,
+            QueuedAt = at,
+        };
     }
 
     private static ResourceState ReadResource(JsonElement element, ISecretProtector? protector, string stack, string path)

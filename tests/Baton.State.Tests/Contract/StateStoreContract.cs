@@ -266,4 +266,55 @@ public abstract class StateStoreContract : StoreContract
         Assert.Single(await reopened.Applies.ListAppliesAsync("app", 5, Token));
         Assert.Equal(token, (await reopened.Locks.GetLockAsync("app", Token))!.FencingToken);
     }
+    private static PendingNotification Notification(string target, string verb, string source, int second) => new()
+    {
+        Target = target,
+        Verb = verb,
+        Source = source,
+        Timing = "delayed",
+        QueuedAt = new DateTimeOffset(2025, 6, 1, 12, 0, second, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public async Task Notify_QueuedWithAnIntent_IsPendingUntilNotifiedOncePerTargetAndVerb()
+    {
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
+        var restart = Notification("svc[\"web1\"]", "restart", "conf[\"web1\"]", 1);
+        var reload = Notification("svc[\"web1\"]", "reload", "conf[\"web1\"]", 2);
+
+        var serial = await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Intents = [Intent("op1", "conf[\"web1\"]")], Notify = [restart, reload] }, Token);
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Notify = [restart with { Source = "site[\"web1\"]", QueuedAt = restart.QueuedAt.AddMinutes(1) }] }, Token);
+
+        var state = await stores.State.LoadAsync("app", Token);
+        Assert.Equal(0, serial);
+        Assert.Equal(0, state.Serial);
+        Assert.Equal([restart, reload], state.Notifications.AsEnumerable());
+
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Notified = [restart with { Source = "anything" }] }, Token);
+        Assert.Equal([reload], (await stores.State.LoadAsync("app", Token)).Notifications.AsEnumerable());
+    }
+
+    [Fact]
+    public async Task Notify_WithAStaleFencingToken_IsRefusedAndQueuesNothing()
+    {
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
+        await Assert.ThrowsAsync<StaleLockException>(() => stores.State.CommitAsync(
+            new StateChange { Stack = "app", FencingToken = held.FencingToken - 1, Notify = [Notification("svc", "restart", "conf", 1)] }, Token));
+        Assert.Empty((await stores.State.LoadAsync("app", Token)).Notifications);
+    }
+
+    [Fact]
+    public async Task Replace_WritesThePendingNotificationsOfTheReplacement()
+    {
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Notify = [Notification("old", "restart", "conf", 1)] }, Token);
+        var kept = Notification("svc", "reload", "conf", 2);
+
+        await stores.State.ReplaceAsync(StackState.Empty("app") with { Notifications = [kept] }, held.FencingToken, Token);
+
+        Assert.Equal([kept], (await stores.State.LoadAsync("app", Token)).Notifications.AsEnumerable());
+    }
 }

@@ -53,6 +53,27 @@ public sealed class StateDocumentTests : IDisposable
     }
 
     [Fact]
+    public void Export_PendingNotifications_RoundTrip()
+    {
+        var pending = new PendingNotification
+        {
+            Target = "svc[\"web1\"]",
+            Verb = "restart",
+            Source = "conf[\"web1\"]",
+            Timing = "immediate",
+            QueuedAt = new DateTimeOffset(2026, 12, 7, 10, 0, 0, 123, TimeSpan.Zero),
+        };
+        var state = Sample() with { Notifications = [pending] };
+
+        var json = StateDocument.ToJson(state, _protector);
+
+        Assert.Equal([pending], StateDocument.FromJson(json, _protector, "app").State.Notifications.AsEnumerable());
+        Assert.DoesNotContain("notifications", StateDocument.ToJson(Sample(), _protector), StringComparison.Ordinal);
+        var bad = json.Replace("\"immediate\"", "\"later\"", StringComparison.Ordinal);
+        Assert.Equal("$.notifications[0].timing: expected delayed or immediate, not 'later'.", Assert.Throws<FormatException>(() => StateDocument.FromJson(bad, _protector, "app")).Message);
+    }
+
+    [Fact]
     public void Export_Plaintext_RoundTripsWithoutKey()
     {
         var json = StateDocument.ToJson(Sample(), null, plaintextSecrets: true);
