@@ -17,6 +17,9 @@ public sealed record BoundStack
     /// <summary>The remote hosts of <c>hosts:</c>, bound.</summary>
     public Inventory Inventory { get; init; } = Inventory.Empty;
 
+    /// <summary>The notifications between resources (<c>notifies:</c> and <c>subscribes:</c>), in the order written.</summary>
+    public ImmutableArray<BoundNotification> Notifications { get; init; } = [];
+
     /// <summary>The dependency graph of resource instances; an edge runs from a dependent to what it depends on.</summary>
     public required DependencyGraph<ResourceInstance> Graph { get; init; }
 

@@ -118,6 +118,7 @@ public static class StackBinder
             }
         }
 
+        var notifications = BindNotifications(spec, resources, diagnostics);
         foreach (var output in spec.Outputs)
         {
             references.Check(output.Value, new ReferenceContext { Where = $"output \"{output.Name}\"" });
@@ -139,7 +140,52 @@ public static class StackBinder
         WorkflowChecker.Check(spec, references, diagnostics);
 
         var (graph, acyclic) = GraphBinder.Build(spec.Resources, expansions, references.Edges, diagnostics);
-        return new BoundStack { Spec = spec, Variables = variables, Inventory = inventory, Graph = graph, IsAcyclic = acyclic };
+        return new BoundStack { Spec = spec, Variables = variables, Inventory = inventory, Notifications = notifications, Graph = graph, IsAcyclic = acyclic };
+    }
+
+    /// <summary>Each resource's <c>notifies:</c> and <c>subscribes:</c>, as source-to-target notifications between resources that exist.</summary>
+    private static System.Collections.Immutable.ImmutableArray<BoundNotification> BindNotifications(StackSpec spec, Dictionary<string, ResourceSpec> resources, DiagnosticBag diagnostics)
+    {
+        var bound = System.Collections.Immutable.ImmutableArray.CreateBuilder<BoundNotification>();
+        foreach (var resource in spec.Resources)
+        {
+            foreach (var notification in resource.Notifications)
+            {
+                var other = notification.Resource;
+                if (!resources.ContainsKey(other.Name))
+                {
+                    diagnostics.Error(
+                        DiagnosticCodes.UnknownResource,
+                        $"resource \"{resource.Name}\" {(notification.IsSubscription ? "subscribes to" : "notifies")} \"{other.Name}\", which is not a resource",
+                        other.Span,
+                        Suggestions.DidYouMean(other.Name, resources.Keys));
+                    continue;
+                }
+
+                if (other.Name == resource.Name)
+                {
+                    diagnostics.Error(DiagnosticCodes.InvalidNotification, $"resource \"{resource.Name}\" cannot notify itself", other.Span);
+                    continue;
+                }
+
+                if (!Addresses.ResourceAddress.IsValidName(notification.Verb))
+                {
+                    diagnostics.Error(DiagnosticCodes.InvalidNotification, $"\"{notification.Verb}\" is not a verb: write a name such as restart or reload", notification.VerbSpan);
+                    continue;
+                }
+
+                bound.Add(new BoundNotification
+                {
+                    Source = notification.IsSubscription ? other.Name : resource.Name,
+                    Target = notification.IsSubscription ? resource.Name : other.Name,
+                    Verb = notification.Verb,
+                    Immediate = notification.Immediate,
+                    Span = notification.Span,
+                });
+            }
+        }
+
+        return bound.ToImmutable();
     }
 
     private static void CheckProviders(StackSpec spec, DiagnosticBag diagnostics)

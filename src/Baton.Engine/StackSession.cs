@@ -214,7 +214,8 @@ public sealed class StackSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(result);
         int Done(ChangeAction action) => result.Operations.Count(o => o.Change.Action == action && o.Outcome == OperationOutcome.Succeeded);
         return $"{Done(ChangeAction.Create)} created, {Done(ChangeAction.Update)} updated, {Done(ChangeAction.Replace)} replaced, "
-            + $"{Done(ChangeAction.Delete)} deleted, {result.Count(OperationOutcome.Failed)} failed, {result.Count(OperationOutcome.Skipped)} skipped";
+            + $"{Done(ChangeAction.Delete)} deleted, {result.Count(OperationOutcome.Failed)} failed, {result.Count(OperationOutcome.Skipped)} skipped"
+            + (result.Notifications.IsEmpty ? string.Empty : $", {result.Notifications.Count(n => n.Outcome == OperationOutcome.Succeeded)} notified");
     }
 
     /// <inheritdoc />

@@ -24,9 +24,12 @@ public sealed record Plan
     /// <summary>The stack's outputs after the apply, as far as known now.</summary>
     public Value Outputs { get; init; } = Value.EmptyMap;
 
+    /// <summary>The verbs the apply will run on instances because others change (or an interrupted apply queued them), one per target and verb.</summary>
+    public ImmutableArray<PlannedNotification> Notifications { get; init; } = [];
+
     /// <summary>The number of changes of each action.</summary>
     public int Count(ChangeAction action) => Changes.Count(c => c.Action == action);
 
     /// <summary>Whether the plan changes anything.</summary>
-    public bool HasChanges => Changes.Any(c => c.Action != ChangeAction.NoOp);
+    public bool HasChanges => Changes.Any(c => c.Action != ChangeAction.NoOp) || !Notifications.IsEmpty;
 }

@@ -15,7 +15,7 @@ public static class PlanRenderer
     {
         var builder = new StringBuilder();
         var changes = plan.Changes.Where(c => c.Action != ChangeAction.NoOp).ToList();
-        if (changes.Count == 0)
+        if (changes.Count == 0 && plan.Notifications.IsEmpty)
         {
             builder.Append("No changes. The resources match the stack.\n");
             return builder.ToString();
@@ -28,6 +28,20 @@ public static class PlanRenderer
             RenderChange(builder, change, colour);
         }
 
+        if (!plan.Notifications.IsEmpty)
+        {
+            builder.Append("\nNotifications:\n");
+            foreach (var notification in plan.Notifications)
+            {
+                builder.Append("  ").Append(Paint("!", "36", colour)).Append(' ').Append(notification.Verb).Append(' ')
+                    .Append(Paint(notification.Target, "1", colour))
+                    .Append(notification.Pending
+                        ? $", queued by {notification.Source} in an apply that stopped before it ran"
+                        : $" ({notification.Timing}), because {notification.Source} changes")
+                    .Append('\n');
+            }
+        }
+
         builder.Append('\n').Append(Summary(plan)).Append('\n');
         return builder.ToString();
     }
@@ -35,7 +49,8 @@ public static class PlanRenderer
     /// <summary>The one-line count of changes.</summary>
     public static string Summary(Plan plan) =>
         $"Plan: {plan.Count(ChangeAction.Create)} to create, {plan.Count(ChangeAction.Update)} to update, "
-        + $"{plan.Count(ChangeAction.Replace)} to replace, {plan.Count(ChangeAction.Delete)} to delete.";
+        + $"{plan.Count(ChangeAction.Replace)} to replace, {plan.Count(ChangeAction.Delete)} to delete"
+        + (plan.Notifications.IsEmpty ? "." : $", {plan.Notifications.Length} to notify.");
 
     private static void RenderChange(StringBuilder builder, ResourceChange change, bool colour)
     {

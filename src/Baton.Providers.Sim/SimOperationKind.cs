@@ -17,4 +17,7 @@ public enum SimOperationKind
 
     /// <summary>A delete of an object that was already gone.</summary>
     DeleteOfGone,
+
+    /// <summary>A signal to an object: the action sim.signal, the verb of a notification (notifies: [{ signal: … }]).</summary>
+    Signal,
 }

@@ -188,6 +188,11 @@ internal sealed class SimProvider : IProvider
 
     public async ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
     {
+        if (request.Action == SimSchema.SignalName)
+        {
+            return await SignalAsync(request, cancellationToken);
+        }
+
         if (request.Action != SimSchema.ActionName)
         {
             return new InvokeResult { Error = ProviderError.Permanent($"the sim provider has no action \"{request.Action}\"") };
@@ -205,6 +210,27 @@ internal sealed class SimProvider : IProvider
 
         var output = request.Inputs.Kind == ValueKind.Map && request.Inputs.AsMap().TryGetValue("output", out var value) ? value : Value.Null;
         return new InvokeResult { Outputs = Value.Map([new("output", output)]) };
+    }
+
+    private async ValueTask<InvokeResult> SignalAsync(InvokeRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Target is not { } target || request.TargetId is not { } id)
+        {
+            return new InvokeResult { Error = ProviderError.Permanent($"{SimSchema.SignalName} signals a resource: use it as the verb of a notification, notifies: [{{ signal: other }}]") };
+        }
+
+        if (!SimKnobs.TryRead(request.Inputs, out var knobs, out var errors))
+        {
+            return new InvokeResult { Error = ProviderError.Permanent($"{request.Action}: {string.Join("; ", errors)}") };
+        }
+
+        if (await SimulateAsync(knobs, request.Action, "signal", allowPermanent: true, cancellationToken) is { } error)
+        {
+            return new InvokeResult { Error = error };
+        }
+
+        await _store.SignalAsync(id, target, request.IdempotencyKey, Now());
+        return new InvokeResult();
     }
 
     public ValueTask DisposeAsync()

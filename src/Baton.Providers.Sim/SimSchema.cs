@@ -7,6 +7,7 @@ internal static class SimSchema
 {
     public const string ResourceType = "sim.resource";
     public const string ActionName = "sim.action";
+    public const string SignalName = "sim.signal";
 
     public static ResourceTypeSchema Resource { get; } = new()
     {
@@ -39,6 +40,18 @@ internal static class SimSchema
         Outputs = [AttributeSchema.Output("output", BatonType.Any, "The output input.")],
     };
 
+    public static ActionSchema Signal { get; } = new()
+    {
+        Name = SignalName,
+        Description = "Signals an object, the verb of a notification (notifies: [{ signal: other }]): logged in the world, with the latency and failures of its knobs.",
+        Inputs =
+        [
+            AttributeSchema.Input("latency", BatonType.Any, "How long the signal takes: a duration, or { min, max }."),
+            AttributeSchema.Input("fail_rate", BatonType.Number, "The probability (0..1) of a transient failure.") with { Default = Value.Number(0) },
+            AttributeSchema.Input("fail_permanently", BatonType.Bool, "Whether the signal fails with a permanent error.") with { Default = Value.False },
+        ],
+    };
+
     public static ProviderSchema Provider { get; } = new()
     {
         Family = "sim",
@@ -52,6 +65,6 @@ internal static class SimSchema
             AttributeSchema.Input("retry_after", BatonType.String, "The retry-after a throttled call asks for.") with { Default = Value.String("1s") },
         ],
         ResourceTypes = [Resource],
-        Actions = [Action],
+        Actions = [Action, Signal],
     };
 }

@@ -114,6 +114,7 @@ public sealed class SimWorld : IDisposable
         SimOperationKind.Update => "update",
         SimOperationKind.Delete => "delete",
         SimOperationKind.DeleteOfGone => "delete_of_gone",
+        SimOperationKind.Signal => "signal",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -124,6 +125,7 @@ public sealed class SimWorld : IDisposable
         "update" => SimOperationKind.Update,
         "delete" => SimOperationKind.Delete,
         "delete_of_gone" => SimOperationKind.DeleteOfGone,
+        "signal" => SimOperationKind.Signal,
         _ => throw new InvalidDataException($"The world's operations log holds an unknown kind \"{name}\"."),
     };
 

@@ -190,6 +190,14 @@ internal sealed class SimWorldStore : IDisposable
             return ReadRow(_findById);
         });
 
+    /// <summary>Logs a signal (a notification's verb) to the object <paramref name="id"/> at <paramref name="address"/>.</summary>
+    public Task<bool> SignalAsync(string id, string address, string key, long now) =>
+        WriteAsync(transaction =>
+        {
+            Log(transaction, now, "signal", id, address, key);
+            return true;
+        });
+
     /// <summary>Deletes a live object; deleting one that is gone (or never was) is logged and succeeds.</summary>
     public Task<bool> DeleteAsync(string id, string address, string key, long now) =>
         WriteAsync(transaction =>

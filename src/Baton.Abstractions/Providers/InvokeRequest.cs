@@ -11,6 +11,15 @@ public sealed record InvokeRequest
     /// <summary>Its inputs (<c>with:</c>), a map.</summary>
     public required Value Inputs { get; init; }
 
+    /// <summary>
+    /// For a notification (<c>notifies:</c>), the resource instance the action runs on, such as
+    /// <c>app_service["web1"]</c>; its inputs are <see cref="Inputs"/>. Null for a workflow step.
+    /// </summary>
+    public string? Target { get; init; }
+
+    /// <summary>For a notification, the provider's id of <see cref="Target"/>.</summary>
+    public string? TargetId { get; init; }
+
     /// <summary>(run id, step id, attempt): lets an action recognise a repeat.</summary>
     public required string IdempotencyKey { get; init; }
 }

@@ -191,6 +191,11 @@ internal static class ApplyCommand
             context.Error.WriteLine($"error: {change.Key}: {LineProgress.Verb(change.Action)} failed: {error}");
         }
 
+        foreach (var (notification, _, error) in result.Notifications.Where(n => n.Outcome == OperationOutcome.Failed))
+        {
+            context.Error.WriteLine($"error: {notification.Target}: {notification.Verb} failed: {error}; it stays queued for the next apply");
+        }
+
         context.Out.WriteLine($"{(plan.IsDestroy ? "Destroy" : "Apply")} {(result.Succeeded ? "complete" : interrupts.Stopped ? "interrupted" : "failed")}: {StackSession.Summary(result)}.");
         if (result.Succeeded && !plan.IsDestroy)
         {

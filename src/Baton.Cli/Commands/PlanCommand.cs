@@ -138,6 +138,7 @@ internal static class PlanCommand
             }
 
             writer.WriteEndArray();
+            PlannedNotification.WriteArray(writer, "notifications", plan.Notifications);
             writer.WriteStartObject("summary");
             foreach (var action in new[] { ChangeAction.Create, ChangeAction.Update, ChangeAction.Replace, ChangeAction.Delete, ChangeAction.NoOp })
             {

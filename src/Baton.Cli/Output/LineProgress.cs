@@ -35,6 +35,17 @@ internal sealed class LineProgress(TextWriter output) : IApplyObserver
         }
     }
 
+    public void Notified(PlannedNotification notification, OperationOutcome outcome, string? error, TimeSpan elapsed)
+    {
+        var line = outcome == OperationOutcome.Succeeded
+            ? $"  ! {notification.Target}: {notification.Verb} ({elapsed.TotalSeconds:0.0}s), notified by {notification.Source}"
+            : $"  ! {notification.Target}: {notification.Verb} failed: {error}";
+        lock (_gate)
+        {
+            output.WriteLine(line);
+        }
+    }
+
     public static string Symbol(ChangeAction action) => action switch
     {
         ChangeAction.Create => "+",

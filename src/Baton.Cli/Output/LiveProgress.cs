@@ -53,6 +53,11 @@ internal sealed class LiveProgress : IApplyObserver, IAsyncDisposable
         }
     }
 
+    public void Notified(PlannedNotification notification, OperationOutcome outcome, string? error, TimeSpan elapsed) =>
+        _messages.Enqueue(outcome == OperationOutcome.Succeeded
+            ? $"[cyan]![/] {Markup.Escape(notification.Target)}: {Markup.Escape(notification.Verb)} ({elapsed.TotalSeconds:0.0}s), notified by {Markup.Escape(notification.Source)}"
+            : $"[red]![/] {Markup.Escape(notification.Target)}: {Markup.Escape(notification.Verb)} failed: {Markup.Escape(error ?? string.Empty)}");
+
     private async Task RunAsync()
     {
         await _console.Live(Render()).AutoClear(true).StartAsync(async live =>

@@ -91,7 +91,7 @@ public sealed class Applier
         var remaining = steps.Count;
         var providerLimits = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.Ordinal);
         await using var committer = new GroupCommitter(_store, plan.Stack, _lease.FencingToken);
-        var context = new OperationContext(this, committer, values, instances, state, abort);
+        var context = new OperationContext(this, committer, values, instances, state, plan, abort);
 
         // A change's outcome is its first step's that did not succeed, else success; it is reported once, when its
         // last step ends or a step of it fails.
@@ -195,11 +195,17 @@ public sealed class Applier
         var workers = Enumerable.Range(0, workerCount).Select(_ => Task.Run(WorkerAsync)).ToArray();
         await Task.WhenAll(workers);
 
+        // Delayed notifications: once per target and verb, after every change of the apply has ended.
+        var outcomeOf = nodes.Select((change, i) => (change, outcomes[i].Outcome)).Where(c => c.change.DeposedKey is null)
+            .GroupBy(c => c.change.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Outcome, StringComparer.Ordinal);
+        await context.RunDelayedNotificationsAsync(outcomeOf, workerCount, stop);
+
         var outputs = EvaluateOutputs(values);
         await committer.SubmitAsync(new StateChange { Stack = plan.Stack, FencingToken = _lease.FencingToken, Outputs = outputs });
         return new ApplyResult
         {
             Operations = [.. nodes.Select((change, i) => (change, outcomes[i].Outcome, outcomes[i].Error))],
+            Notifications = context.NotificationOutcomes(),
             Outputs = outputs,
             Serial = committer.Serial,
             Commits = committer.Commits,
@@ -234,8 +240,14 @@ public sealed class Applier
         InstanceValues values,
         Dictionary<string, ResourceInstance> instances,
         StackState state,
+        Plan plan,
         CancellationToken abort)
     {
+        private readonly ILookup<string, PlannedNotification> _notificationsBySource = plan.Notifications.Where(n => !n.Pending).ToLookup(n => n.Source, StringComparer.Ordinal);
+        private readonly Dictionary<string, ResourceChange> _changesByAddress = plan.Changes.Where(c => c.DeposedKey is null).GroupBy(c => c.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(string Target, string Verb), (OperationOutcome Outcome, string? Error)> _notified = new();
+        private readonly ConcurrentDictionary<string, ResourceState> _written = new(StringComparer.Ordinal);
+
         // The committer stamps every write with the stack and the lease's fencing token.
         private string StackName => applier._stack.Spec.Name;
 
@@ -348,7 +360,7 @@ public sealed class Applier
 
             var operationId = NewOperationId();
             var intent = Intent(change, operationId, JournalAction.Create, inputs, null, null);
-            var write = new StateChange { Stack = StackName, FencingToken = 0, Intents = [intent], Events = [EventOf(change, "resource.creating", $"creating {change.Address}")] };
+            var write = new StateChange { Stack = StackName, FencingToken = 0, Intents = [intent], Notify = Queued(change), Events = [EventOf(change, "resource.creating", $"creating {change.Address}")] };
             if (deposeFirst is not null && state.Resources.TryGetValue(change.Address, out var old))
             {
                 // The old object stays in state, under a deposed key, until its delete succeeds.
@@ -378,6 +390,8 @@ public sealed class Applier
                 Events = [EventOf(change, "resource.created", $"created {change.Address}")],
             });
             values.Set(change.Address, attributes);
+            _written[change.Address] = created;
+            await RunImmediateNotificationsAsync(change);
             return (OperationOutcome.Succeeded, null);
         }
 
@@ -395,6 +409,7 @@ public sealed class Applier
                 Stack = StackName,
                 FencingToken = 0,
                 Intents = [Intent(change, operationId, JournalAction.Update, inputs, change.Id, null)],
+                Notify = Queued(change),
                 Events = [EventOf(change, "resource.updating", $"updating {change.Address}")],
             });
             var result = await RetryAsync(change, token => provider.UpdateAsync(
@@ -415,15 +430,18 @@ public sealed class Applier
             }
 
             var attributes = result.Attributes ?? change.After ?? Value.EmptyMap;
+            var updated = NewState(change, result.Id ?? change.Id!, inputs, attributes, ResourceStatus.Ready);
             await committer.SubmitAsync(new StateChange
             {
                 Stack = StackName,
                 FencingToken = 0,
                 Results = [new JournalResult(operationId, JournalOutcome.Succeeded)],
-                Upserts = [NewState(change, result.Id ?? change.Id!, inputs, attributes, ResourceStatus.Ready)],
+                Upserts = [updated],
                 Events = [EventOf(change, "resource.updated", $"updated {change.Address}")],
             });
             values.Set(change.Address, attributes);
+            _written[change.Address] = updated;
+            await RunImmediateNotificationsAsync(change);
             return (OperationOutcome.Succeeded, null);
         }
 
@@ -455,6 +473,157 @@ public sealed class Applier
                 Events = [EventOf(change, "resource.deleted", $"deleted {key}")],
             });
             return (OperationOutcome.Succeeded, null);
+        }
+
+        /// <summary>The notifications <paramref name="change"/> sends, queued durably with its intent.</summary>
+        private ImmutableArray<PendingNotification> Queued(ResourceChange change) =>
+            [.. _notificationsBySource[change.Address].Select(n => new PendingNotification
+            {
+                Target = n.Target,
+                Verb = n.Verb,
+                Source = n.Source,
+                Timing = n.Timing,
+                QueuedAt = applier._time.GetUtcNow(),
+            })];
+
+        private async Task RunImmediateNotificationsAsync(ResourceChange change)
+        {
+            foreach (var notification in _notificationsBySource[change.Address].Where(n => n.Timing == "immediate"))
+            {
+                await NotifyAsync(notification);
+            }
+        }
+
+        /// <summary>
+        /// Runs every notification not run yet, once per target and verb: those whose source changed (or an earlier
+        /// apply queued), on targets whose own change did not fail. One whose source or target failed stays queued.
+        /// </summary>
+        public async Task RunDelayedNotificationsAsync(Dictionary<string, OperationOutcome> outcomes, int parallelism, CancellationToken stop)
+        {
+            var due = new List<PlannedNotification>();
+            foreach (var notification in plan.Notifications.Where(n => !_notified.ContainsKey((n.Target, n.Verb))))
+            {
+                var why = !notification.Pending && outcomes.GetValueOrDefault(notification.Source, OperationOutcome.Skipped) != OperationOutcome.Succeeded
+                    ? $"{notification.Source} did not change"
+                    : outcomes.TryGetValue(notification.Target, out var target) && target != OperationOutcome.Succeeded
+                        ? $"{notification.Target} did not apply"
+                        : stop.IsCancellationRequested ? "the apply was interrupted" : null;
+                if (why is null)
+                {
+                    due.Add(notification);
+                }
+                else
+                {
+                    _notified[(notification.Target, notification.Verb)] = (OperationOutcome.Skipped, why);
+                }
+            }
+
+            // One target's verbs in the order planned; targets side by side.
+            await Parallel.ForEachAsync(
+                due.GroupBy(n => n.Target, StringComparer.Ordinal),
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) },
+                async (group, _) =>
+                {
+                    foreach (var notification in group)
+                    {
+                        await NotifyAsync(notification);
+                    }
+                });
+        }
+
+        public ImmutableArray<(PlannedNotification, OperationOutcome, string?)> NotificationOutcomes() =>
+            [.. plan.Notifications.Select(n => _notified.TryGetValue((n.Target, n.Verb), out var done) ? (n, done.Outcome, done.Error) : (n, OperationOutcome.Skipped, (string?)"it did not run"))];
+
+        /// <summary>
+        /// Runs the notification's verb: its target's provider action <c>family.verb</c>, with the target's inputs that
+        /// the action takes, retried like any call. Its removal from the queue commits with the event that it ran.
+        /// </summary>
+        private async Task NotifyAsync(PlannedNotification notification)
+        {
+            var key = (notification.Target, notification.Verb);
+            if (!_notified.TryAdd(key, (OperationOutcome.Cancelled, "running")))
+            {
+                return;
+            }
+
+            var clock = Stopwatch.StartNew();
+            var (outcome, error) = await RunVerbAsync(notification);
+            _notified[key] = (outcome, error);
+            var pending = new PendingNotification { Target = notification.Target, Verb = notification.Verb, Source = notification.Source, Timing = notification.Timing, QueuedAt = applier._time.GetUtcNow() };
+            var because = notification.Pending ? "queued by an interrupted apply" : $"{notification.Source} changed";
+            var notice = new StackEvent
+            {
+                Stack = StackName,
+                Kind = outcome == OperationOutcome.Succeeded ? "resource.notified" : "resource.notify_failed",
+                Address = notification.Target,
+                Message = outcome == OperationOutcome.Succeeded
+                    ? $"{notification.Verb} {notification.Target} ({because})"
+                    : $"{notification.Verb} {notification.Target} failed: {error}",
+                At = applier._time.GetUtcNow(),
+            };
+            await committer.SubmitAsync(new StateChange
+            {
+                Stack = StackName,
+                FencingToken = 0,
+                Notified = outcome == OperationOutcome.Succeeded ? [pending] : [],
+                Events = [notice],
+            });
+            applier._observer?.Notified(notification, outcome, error, clock.Elapsed);
+        }
+
+        private async Task<(OperationOutcome, string?)> RunVerbAsync(PlannedNotification notification)
+        {
+            var target = _written.TryGetValue(notification.Target, out var written) ? written
+                : state.Resources.TryGetValue(notification.Target, out var prior) ? prior
+                : null;
+            if (target is null)
+            {
+                return (OperationOutcome.Failed, $"{notification.Target} is not in the state");
+            }
+
+            var provider = await applier._providers.GetAsync(target.Provider, abort);
+            var family = target.Type.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 ? target.Type[..dot] : target.Type;
+            var action = family + "." + notification.Verb;
+            if (provider.Schema.Actions.FirstOrDefault(a => a.Name == action) is not { } schema)
+            {
+                return (OperationOutcome.Failed, $"the {family} provider has no action {action}, so it cannot {notification.Verb} {notification.Target}");
+            }
+
+            var taken = schema.Inputs.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var inputs = target.Inputs.Kind == ValueKind.Map
+                ? Value.Map(target.Inputs.AsMap().Where(e => taken.Contains(e.Key)))
+                : Value.EmptyMap;
+            var change = _changesByAddress.GetValueOrDefault(notification.Target) ?? new ResourceChange
+            {
+                Address = target.Address,
+                Type = target.Type,
+                Provider = target.Provider,
+                Action = ChangeAction.NoOp,
+            };
+            try
+            {
+                var result = await RetryAsync(change, token => provider.InvokeAsync(
+                    new InvokeRequest
+                    {
+                        Action = action,
+                        Inputs = inputs,
+                        Target = notification.Target,
+                        TargetId = target.Id,
+                        IdempotencyKey = $"{applier._applyId}:{notification.Target}:{notification.Verb}",
+                    },
+                    token), r => r.Error);
+                return result.Error is { } failure
+                    ? (OperationOutcome.Failed, SensitiveText.Scrub(failure.Message, target.Inputs))
+                    : (OperationOutcome.Succeeded, null);
+            }
+            catch (OperationCanceledException) when (abort.IsCancellationRequested)
+            {
+                return (OperationOutcome.Cancelled, "cancelled while running");
+            }
+            catch (Exception ex) when (ex is not (OutOfMemoryException or StaleLockException))
+            {
+                return (OperationOutcome.Failed, SensitiveText.Scrub($"{ex.GetType().Name}: {ex.Message}", target.Inputs));
+            }
         }
 
         /// <summary>Records a failed call: its journal result, what it left (a tainted object, if any), and an event.</summary>

@@ -87,6 +87,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
         var upserts = ImmutableArray.CreateBuilder<ResourceState>();
         var removals = ImmutableArray.CreateBuilder<string>();
         var events = ImmutableArray.CreateBuilder<StackEvent>();
+        var notify = ImmutableArray.CreateBuilder<PendingNotification>();
+        var notified = ImmutableArray.CreateBuilder<PendingNotification>();
         Values.Value? outputs = null;
         foreach (var pending in batch)
         {
@@ -96,6 +98,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
             upserts.AddRange(change.Upserts);
             removals.AddRange(change.Removals);
             events.AddRange(change.Events);
+            notify.AddRange(change.Notify);
+            notified.AddRange(change.Notified);
             outputs = change.Outputs ?? outputs;
         }
 
@@ -108,6 +112,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
             Upserts = upserts.ToImmutable(),
             Removals = removals.ToImmutable(),
             Events = events.ToImmutable(),
+            Notify = notify.ToImmutable(),
+            Notified = notified.ToImmutable(),
             Outputs = outputs,
         };
     }

@@ -13,4 +13,9 @@ public interface IApplyObserver
 
     /// <summary>An operation ended.</summary>
     void Finished(ResourceChange change, OperationOutcome outcome, string? error, TimeSpan elapsed);
+
+    /// <summary>A notification's verb ran on its target (or failed).</summary>
+    void Notified(PlannedNotification notification, OperationOutcome outcome, string? error, TimeSpan elapsed)
+    {
+    }
 }

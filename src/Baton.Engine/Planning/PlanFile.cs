@@ -94,6 +94,7 @@ public sealed record PlanFile
             }
 
             writer.WriteEndArray();
+            PlannedNotification.WriteArray(writer, "notifications", Plan.Notifications);
             writer.WriteEndObject();
         }
 
@@ -149,6 +150,14 @@ public sealed record PlanFile
                     IsDestroy = root.GetProperty("destroy").GetBoolean(),
                     Changes = changes.ToImmutable(),
                     Outputs = ValueJson.FromElement(root.GetProperty("outputs"), protector, context),
+                    Notifications = [.. root.GetProperty("notifications").EnumerateArray().Select(item => new PlannedNotification
+                    {
+                        Target = item.GetProperty("target").GetString()!,
+                        Verb = item.GetProperty("verb").GetString()!,
+                        Source = item.GetProperty("source").GetString()!,
+                        Timing = item.GetProperty("timing").GetString()!,
+                        Pending = item.GetProperty("pending").GetBoolean(),
+                    })],
                 },
             };
         }

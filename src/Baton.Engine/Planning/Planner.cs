@@ -120,7 +120,15 @@ public sealed class Planner
         }
 
         var outputs = options.Destroy ? Value.EmptyMap : EvaluateOutputs(variables, stackValue, values, diagnostics);
-        var plan = new Plan { Stack = _stack.Spec.Name, Serial = state.Serial, IsDestroy = options.Destroy, Changes = changes.ToImmutable(), Outputs = outputs };
+        var plan = new Plan
+        {
+            Stack = _stack.Spec.Name,
+            Serial = state.Serial,
+            IsDestroy = options.Destroy,
+            Changes = changes.ToImmutable(),
+            Outputs = outputs,
+            Notifications = NotificationPlanner.Plan(_stack, changes, state, options.Destroy),
+        };
         PolicyChecker.Check(_stack, plan, variables, _host, diagnostics);
         return plan;
     }

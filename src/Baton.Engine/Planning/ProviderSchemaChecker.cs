@@ -51,6 +51,7 @@ public static class ProviderSchemaChecker
         }
 
         CheckActions(spec, registry, diagnostics);
+        CheckNotifications(spec, registry, provided, diagnostics);
     }
 
     /// <summary>Checks that every step's provider action exists and that its literal inputs are ones the action takes.</summary>
@@ -101,14 +102,63 @@ public static class ProviderSchemaChecker
         CheckInputs(with as MapExpression, action.Inputs, action.Name, $"{owner} ({action.Name})", "input", uses.Span, diagnostics, requireAll: with is null or MapExpression);
     }
 
-    private static void CheckProperties(ResourceSpec resource, ResourceTypeSchema schema, DiagnosticBag diagnostics) =>
-        CheckInputs(resource.Properties as MapExpression, schema.Attributes, schema.Type, $"resource \"{resource.Name}\" ({schema.Type})", "property", resource.NameSpan, diagnostics, requireAll: true);
+    private static void CheckProperties(ResourceSpec resource, ResourceTypeSchema schema, DiagnosticBag diagnostics)
+    {
+        // With hosts:, the engine sets the input host to each instance's host.
+        var byEngine = resource.Hosts.IsEmpty ? [] : new[] { InstanceInputs.HostInput };
+        if (!resource.Hosts.IsEmpty && !schema.Attributes.Any(a => a.Name == InstanceInputs.HostInput && a.IsInput))
+        {
+            diagnostics.Error(
+                DiagnosticCodes.UnknownHost,
+                $"resource \"{resource.Name}\" ({schema.Type}) has hosts:, but {schema.Type} does not run on a host",
+                resource.Hosts[0].Span,
+                "hosts: is for resources of the host provider, such as host.file");
+        }
+
+        CheckInputs(resource.Properties as MapExpression, schema.Attributes, schema.Type, $"resource \"{resource.Name}\" ({schema.Type})", "property", resource.NameSpan, diagnostics, requireAll: true, byEngine);
+    }
+
+    /// <summary>
+    /// Checks every notification's verb: the target's provider must have the action <c>family.verb</c> that runs it.
+    /// </summary>
+    private static void CheckNotifications(StackSpec spec, ProviderRegistry registry, Dictionary<string, ProviderSpec> provided, DiagnosticBag diagnostics)
+    {
+        var resources = spec.Resources.ToDictionary(r => r.Name, StringComparer.Ordinal);
+        foreach (var resource in spec.Resources)
+        {
+            foreach (var notification in resource.Notifications)
+            {
+                var target = notification.IsSubscription ? resource : resources.GetValueOrDefault(notification.Resource.Name);
+                if (target is null)
+                {
+                    continue;
+                }
+
+                var family = target.Provider is { } instance && provided.TryGetValue(instance.Name, out var configured) ? configured.Family : target.Family;
+                if (!registry.Factories.TryGetValue(family, out var factory))
+                {
+                    continue;
+                }
+
+                var action = family + "." + notification.Verb;
+                if (!factory.Schema.Actions.Any(a => a.Name == action))
+                {
+                    var verbs = factory.Schema.Actions.Select(a => a.Name[(family.Length + 1)..]).ToList();
+                    diagnostics.Error(
+                        DiagnosticCodes.InvalidNotification,
+                        $"resource \"{target.Name}\" ({target.Type}) cannot be notified to {notification.Verb}: the {family} provider has no action {action}",
+                        notification.VerbSpan,
+                        Suggestions.DidYouMean(notification.Verb, verbs) ?? (verbs.Count == 0 ? $"the {family} provider has no actions" : "its verbs: " + string.Join(", ", verbs)));
+                }
+            }
+        }
+    }
 
     /// <summary>Checks the literal keys and values of a map of inputs against a schema's input attributes.</summary>
     private static void CheckInputs(
-        MapExpression? map, IReadOnlyList<AttributeSchema> attributes, string schemaName, string owner, string noun, SourceSpan ownerSpan, DiagnosticBag diagnostics, bool requireAll)
+        MapExpression? map, IReadOnlyList<AttributeSchema> attributes, string schemaName, string owner, string noun, SourceSpan ownerSpan, DiagnosticBag diagnostics, bool requireAll, IEnumerable<string>? setByEngine = null)
     {
-        var given = new HashSet<string>(StringComparer.Ordinal);
+        var given = new HashSet<string>(setByEngine ?? [], StringComparer.Ordinal);
         if (map is not null)
         {
             foreach (var entry in map.Entries)

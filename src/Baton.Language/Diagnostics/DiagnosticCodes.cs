@@ -82,6 +82,8 @@ public static class DiagnosticCodes
     public const string UnknownHost = "BT3009";
     /// <summary>A host group or host of <c>hosts:</c> that is malformed: a bad address or port, a name given twice, the reserved group <c>all</c>.</summary>
     public const string InvalidHost = "BT3010";
+    /// <summary>A <c>notifies:</c> or <c>subscribes:</c> entry that is malformed, names no resource, or a verb the resource's provider has no action for.</summary>
+    public const string InvalidNotification = "BT3011";
 
     // BT4xxx — workflows
     /// <summary>A reference to a step that does not exist.</summary>

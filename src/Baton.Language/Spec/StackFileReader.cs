@@ -155,6 +155,7 @@ internal sealed class StackFileReader
             Count = map?["count"] is YamlScalar count ? ToExpression(count) : null,
             ForEach = map?["for_each"] is { } forEach ? ToExpression(forEach) : null,
             Hosts = map?["hosts"] is YamlScalar { IsNull: false } single ? [new NameReference(single.Value, single.Span)] : NameList(map?["hosts"]),
+            Notifications = [.. Notifications(map?["notifies"], subscription: false), .. Notifications(map?["subscribes"], subscription: true)],
             Provider = map?["provider"] is YamlScalar provider ? new NameReference(provider.Value, provider.Span) : null,
             Lifecycle = lifecycle is null
                 ? LifecycleSpec.Default
@@ -190,6 +191,44 @@ internal sealed class StackFileReader
                     ScaleInMaxStep = (int?)Number((autoscale["scale_in"] as YamlMapping)?["max_step"]),
                 },
         };
+    }
+
+    /// <summary>
+    /// The entries of <c>notifies:</c> or <c>subscribes:</c>: each a map of one verb to a resource name, and optionally
+    /// <c>timing</c>. An entry with no verb, two verbs or a timing that is neither delayed nor immediate is reported here.
+    /// </summary>
+    private IEnumerable<NotificationSpec> Notifications(YamlNode? node, bool subscription)
+    {
+        var key = subscription ? "subscribes" : "notifies";
+        foreach (var entry in Items(node).OfType<YamlMapping>())
+        {
+            var verbs = entry.Entries.Where(e => e.Key.Value != "timing").ToList();
+            var timing = entry["timing"] as YamlScalar;
+            if (timing is not null && timing.Value is not ("delayed" or "immediate"))
+            {
+                _diagnostics.Error(DiagnosticCodes.InvalidNotification, $"timing of a {key} entry must be delayed or immediate, not \"{timing.Value}\"", timing.Span);
+                continue;
+            }
+
+            if (verbs.Count != 1 || verbs[0].Value is not YamlScalar { IsNull: false } target)
+            {
+                _diagnostics.Error(
+                    DiagnosticCodes.InvalidNotification,
+                    verbs.Count == 1 ? $"the {key} entry \"{verbs[0].Key.Value}\" must name a resource" : $"a {key} entry has one verb and a resource, such as {{ restart: app_service }}; this one has {verbs.Count}",
+                    entry.Span);
+                continue;
+            }
+
+            yield return new NotificationSpec
+            {
+                Verb = verbs[0].Key.Value,
+                VerbSpan = verbs[0].Key.Span,
+                Resource = new NameReference(target.Value, target.Span),
+                Immediate = timing?.Value == "immediate",
+                IsSubscription = subscription,
+                Span = entry.Span,
+            };
+        }
     }
 
     private OutputSpec ReadOutput(YamlScalar name, YamlNode node)

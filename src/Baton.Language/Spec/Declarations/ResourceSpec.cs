@@ -40,6 +40,9 @@ public sealed record ResourceSpec
     /// </summary>
     public ImmutableArray<NameReference> Hosts { get; init; } = [];
 
+    /// <summary>Notifications this resource sends when it changes (<c>notifies:</c>) and asks for (<c>subscribes:</c>), in the order written.</summary>
+    public ImmutableArray<NotificationSpec> Notifications { get; init; } = [];
+
     /// <summary>The provider instance, when not the family's default.</summary>
     public NameReference? Provider { get; init; }
 

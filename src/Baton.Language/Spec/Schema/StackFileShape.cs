@@ -132,6 +132,12 @@ public static class StackFileShape
         Description = "a group of remote hosts reached over SSH",
     };
 
+    private static readonly MapShape Notification = new(Name)
+    {
+        KeysAreNames = false,
+        Description = "one verb and the resource, such as { restart: app_service }, with timing: delayed (default: once, after the apply's changes) or immediate (right after the change)",
+    };
+
     private static readonly ObjectShape Resource = new(
     [
         new("type", Text with { Description = "provider.kind, such as postgres.database" }, Required: true),
@@ -142,6 +148,8 @@ public static class StackFileShape
         new("for_each", Anything with { Description = "a list of strings or a map: one instance per key, name[\"key\"]" }),
         new("provider", Text with { Description = "the provider instance, such as s3.dr; default: the type's family" }),
         new("hosts", new OneOfShape([Name, Names]) { Description = "host groups (or hosts) of hosts:, or all: one instance per host, name[\"host\"], with host.* in its properties" }),
+        new("notifies", new ListShape(Notification) { Description = "when this resource changes, run a verb (restart, reload, …) on another: [{ restart: app_service, timing: delayed }]" }),
+        new("subscribes", new ListShape(Notification) { Description = "when another resource changes, run a verb on this one: [{ reload: site_conf }]" }),
         new("lifecycle", Lifecycle),
         new("timeouts", Timeouts),
         new("autoscale", Autoscale),

@@ -64,7 +64,7 @@ public sealed class JsonSchemaWriterTests
 
         Assert.Equal(["type"], resource.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(
-            ["type", "description", "properties", "depends_on", "count", "for_each", "provider", "hosts", "lifecycle", "timeouts", "autoscale"],
+            ["type", "description", "properties", "depends_on", "count", "for_each", "provider", "hosts", "notifies", "subscribes", "lifecycle", "timeouts", "autoscale"],
             resource.GetProperty("properties").EnumerateObject().Select(p => p.Name));
         Assert.Equal(
             ["min", "max", "metric", "target"],
