@@ -28,6 +28,11 @@ public sealed partial class SshHostFleet : IAsyncDisposable
 
     private const string Loopback = "127.0.0.1";
     private const int StopTimeoutSeconds = 10;
+
+    /// <summary>Hosts started at once: Podman serialises much of a start (the network setup most of all), so more gains nothing.</summary>
+    private const int Parallelism = 4;
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode Secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly TimeSpan SshWait = TimeSpan.FromSeconds(60);
     private static readonly string[] Users = ["root", SshHostImage.DeployUser, SshHostImage.LimitedUser];
     private readonly PodmanServer _podman;
@@ -179,6 +184,25 @@ public sealed partial class SshHostFleet : IAsyncDisposable
         var problems = new List<string>();
         try
         {
+            // Stopped a few at a time first: the removal goes one container at a time.
+            var ids = await _podman.ContainerIdsWithLabelAsync(LabelKey, Id);
+            using var gate = new SemaphoreSlim(Parallelism);
+            await Task.WhenAll(ids.Select(async id =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    await _api.StopAsync(id, StopTimeoutSeconds, CancellationToken.None);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Never started, or already gone: the removal below says what could not be removed.
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
             problems.AddRange(await _podman.RemoveLabelledAsync(LabelKey, Id));
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException or TaskCanceledException or InvalidOperationException)
@@ -207,12 +231,6 @@ public sealed partial class SshHostFleet : IAsyncDisposable
             throw new InvalidOperationException("the SSH host fleet did not clean up completely:\n" + string.Join('\n', problems));
         }
     }
-
-    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
-    private const UnixFileMode Secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    private static int Parallelism => Math.Clamp(Environment.ProcessorCount * 2, 4, 8);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex NamePattern();

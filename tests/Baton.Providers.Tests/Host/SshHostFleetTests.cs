@@ -102,6 +102,46 @@ public sealed class SshHostFleetTests(SshHostsFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task EnabledService_StartsWithTheHost_AndStopsCleanlyWithIt()
+    {
+        var host = Fleet.Hosts[2];
+        const string Log = "/var/log/baton-daemon.log";
+        await AssertSucceedsAsync(host, "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "baton-daemon");
+        await AssertSucceedsAsync(host, "update-rc.d", "baton-daemon", "defaults");
+        try
+        {
+            await AssertSucceedsAsync(host, "service", "baton-daemon", "start");
+            var starts = Count(await Fleet.ReadFileAsync(host, Log), "started pid=");
+            var stops = Count(await Fleet.ReadFileAsync(host, Log), "stopped pid=");
+
+            await Fleet.StopAsync(host);
+            var state = System.Text.Json.Nodes.JsonNode.Parse(await fixture.Podman.GetAsync($"/containers/{host.ContainerId}/json"))?["State"];
+            Assert.Equal(0, state?["ExitCode"]?.GetValue<int>());
+            Assert.Equal(stops + 1, Count(await Fleet.ReadFileAsync(host, Log), "stopped pid="));
+
+            await Fleet.StartAsync(host);
+            Assert.Contains("is running", (await AssertSucceedsAsync(host, "service", "baton-daemon", "status")).Stdout, StringComparison.Ordinal);
+            Assert.Equal(starts + 1, Count(await Fleet.ReadFileAsync(host, Log), "started pid="));
+        }
+        finally
+        {
+            await AssertSucceedsAsync(host, "service", "baton-daemon", "stop");
+            await AssertSucceedsAsync(host, "update-rc.d", "baton-daemon", "remove");
+        }
+    }
+
+    [Fact]
+    public async Task KilledSshd_IsStartedAgainByInit()
+    {
+        var host = Fleet.Hosts[0];
+        var before = (await Fleet.ExecAsync(host, "pgrep", "-o", "-x", "sshd")).Stdout.Trim();
+        Assert.Equal(0, (await Fleet.ExecAsync(host, "kill", "-KILL", before)).ExitCode);
+        await EventuallyAsync(async () => (await SshAsync(host, "root", "true")).ExitCode == 0);
+        var after = (await Fleet.ExecAsync(host, "pgrep", "-o", "-x", "sshd")).Stdout.Trim();
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
     public async Task WrongHostKey_IsRefused()
     {
         var (host, other) = (Fleet.Hosts[0], Fleet.Hosts[1]);
@@ -189,6 +229,9 @@ public sealed class SshHostFleetTests(SshHostsFixture fixture, ITestOutputHelper
         Assert.True(result.ExitCode == 0, result.Stderr);
         return result.Stdout;
     }
+
+    private static int Count(string? text, string word) =>
+        (text ?? "").Split('\n').Count(line => line.StartsWith(word, StringComparison.Ordinal));
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition)
     {

@@ -6,8 +6,8 @@
 # relative; needs the Debian packages debootstrap, dpkg (dpkg-deb), util-linux (flock) and tar.
 #
 # The image: Debian bookworm (debootstrap --variant=minbase from deb.debian.org) with openssh-server, sudo, procps
-# and python3 with python3-apt (what Ansible needs on a target), made small (no docs, man pages or locales; dpkg
-# excludes them from later installs too), and
+# and python3 with python3-apt (what Ansible needs on a target), apt-utils (without it every install says debconf
+# delays configuration), made small (no docs, man pages or locales; dpkg excludes them from later installs too), and
 #   - /usr/local/sbin/baton-init, PID 1: creates /run/sshd, generates the ed25519 host key when there is none (the
 #     image has no host keys; the fixture supplies each container's before starting it), starts the services enabled
 #     in /etc/rc2.d (none by default), runs `sshd -D -e` and restarts it when it dies, reaps orphans, and on SIGTERM
@@ -78,7 +78,7 @@ mkdir -p "$debs" "$root"
 mount -t tmpfs -o size=2g,mode=0755 baton-sshhost "$root"
 echo "==> debootstrap bookworm into $root"
 debootstrap --variant=minbase --cache-dir="$debs" \
-  --include=openssh-server,sudo,procps,python3,python3-apt \
+  --include=openssh-server,sudo,procps,python3,python3-apt,apt-utils \
   bookworm "$root" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 || {
   tail -n 30 "$work/debootstrap.log" >&2
   echo "$0: debootstrap failed" >&2
