@@ -18,11 +18,12 @@ fi
 # package that provides it). Commands run under setsid and setpriv (util-linux), so that they die with the worker that
 # started them. runc is in /usr/sbin, which a normal user's PATH lacks. The container tests need the static busybox
 # (busybox-static) to make their images, and iptables, which netavark runs to set up every bridge network (without it
-# a container on one does not start: "netavark: No such file or directory").
+# a container on one does not start: "netavark: No such file or directory"). The SSH host tests build their image with
+# debootstrap (in /usr/sbin) and make keys and connect with OpenSSH's ssh-keygen and ssh (openssh-client).
 need_packages=()
 for pair in "python3:python3" "setsid:util-linux" "setpriv:util-linux" "nginx:nginx" "pg_config:postgresql" "node:nodejs" "npm:npm" "chromium:chromium" \
             "podman:podman" "runc:runc" "/usr/lib/podman/netavark:netavark" "iptables:iptables" "busybox:busybox-static" \
-            "curl:curl" "openssl:openssl"; do
+            "curl:curl" "openssl:openssl" "debootstrap:debootstrap" "ssh:openssh-client" "ssh-keygen:openssh-client"; do
   program="${pair%%:*}"
   case "$program" in
     /*) [ -x "$program" ] || need_packages+=("${pair#*:}") ;;
