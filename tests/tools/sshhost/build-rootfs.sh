@@ -3,7 +3,7 @@
 #
 # Builds the root filesystem of the test SSH hosts (tests/Baton.Testing/SshHostFleet.cs) as a tar that
 # `podman import` (or the API's images/create?fromSrc=-) turns into an image. Must run as root on Debian or a
-# relative; needs the Debian packages debootstrap, dpkg (dpkg-deb), util-linux (flock) and tar.
+# derivative; needs the Debian packages debootstrap, dpkg (dpkg-deb), util-linux (flock) and tar.
 #
 # The image: Debian bookworm (debootstrap --variant=minbase from deb.debian.org) with openssh-server, sudo, procps
 # and python3 with python3-apt (what Ansible needs on a target), apt-utils (without it every install says debconf
