@@ -26,6 +26,10 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
 
     public ProviderSchema Schema => HostSchema.Provider;
 
+    /// <summary>The connection to the inventory host <paramref name="name"/>, or null when there is no such host.</summary>
+    internal HostConnection? ConnectionTo(string name) =>
+        options.Inventory.TryGetValue(name, out var host) ? Connection(host) : null;
+
     /// <summary>The connection to <paramref name="host"/> (not opened until used).</summary>
     internal HostConnection Connection(InventoryHost host) =>
         _connections.GetOrAdd(host.Name, _ => new HostConnection(host, options, _forks));
