@@ -28,7 +28,7 @@ internal static class HostProviders
         return new ProviderConfiguration
         {
             InstanceName = "host",
-            Settings = V.Map([("inventory", V.Map([.. inventory])), ("connect_timeout", "5s"), .. settings]),
+            Settings = V.Map([("inventory", V.Map([.. inventory])), .. settings.Any(s => s.Key == "connect_timeout") ? settings : [("connect_timeout", "5s"), .. settings]]),
             StackDirectory = fleet.Directory,
             StateDirectory = Path.Combine(fleet.Directory, ".baton"),
         };
