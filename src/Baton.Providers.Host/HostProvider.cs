@@ -24,6 +24,11 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
     private readonly ConcurrentDictionary<string, HostConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _packageLocks = new(StringComparer.Ordinal);
 
+    // host.exec leaves no object on the host to find again: the instance remembers what its creates returned (by
+    // idempotency key, so a retried create does not run the command twice) and which execs it deleted.
+    private readonly ConcurrentDictionary<string, Value> _execCreates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _execDeleted = new(StringComparer.Ordinal);
+
     public ProviderSchema Schema => HostSchema.Provider;
 
     /// <summary>The connection to the inventory host <paramref name="name"/>, or null when there is no such host.</summary>
@@ -109,8 +114,32 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         return ValueTask.FromResult(plan with { PlannedAttributes = Value.Map(planned) });
     }
 
-    public async ValueTask<ResourceResult> CreateAsync(CreateRequest request, CancellationToken cancellationToken) =>
-        await ApplyAsync(request.Type, request.Address, request.Inputs, null, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<ResourceResult> CreateAsync(CreateRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Type != HostSchema.ExecType)
+        {
+            return await ApplyAsync(request.Type, request.Address, request.Inputs, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_execCreates.TryGetValue(request.IdempotencyKey, out var done))
+        {
+            return ResourceResult.Success(done.AsMap()["id"].AsString(), done);
+        }
+
+        var result = await ApplyAsync(request.Type, request.Address, request.Inputs, null, cancellationToken).ConfigureAwait(false);
+        if (result.Error is null)
+        {
+            if (_execCreates.Count >= 10_000)
+            {
+                _execCreates.Clear();
+            }
+
+            _execCreates[request.IdempotencyKey] = result.Attributes!;
+            _execDeleted.TryRemove(result.Id!, out _);
+        }
+
+        return result;
+    }
 
     public async ValueTask<ResourceResult> UpdateAsync(UpdateRequest request, CancellationToken cancellationToken) =>
         await ApplyAsync(request.Type, request.Address, request.Inputs, request.PriorAttributes, cancellationToken).ConfigureAwait(false);
@@ -169,6 +198,19 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         }
 
         var prior = request.Attributes is { Kind: ValueKind.Map } a ? a.AsMap() : null;
+        if (request.Type == HostSchema.ExecType)
+        {
+            if (_execDeleted.ContainsKey(resourceId) || inputs.Known("command") is null)
+            {
+                return ReadResult.Gone;
+            }
+
+            if (prior is null && request.IdempotencyKey is { } key && _execCreates.TryGetValue(key, out var made))
+            {
+                prior = made.AsMap();
+            }
+        }
+
         try
         {
             var (attributes, failure) = request.Type switch
@@ -214,7 +256,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
             {
                 HostSchema.FileType => await DeleteFileAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.DirectoryType => await DeleteDirectoryAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
-                HostSchema.ExecType => null,
+                HostSchema.ExecType => ForgetExec(request.Id),
                 HostSchema.PackageType => await DeletePackageAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ServiceType => null,
                 HostSchema.UserType => await DeleteUserAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
@@ -227,6 +269,12 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         {
             return new DeleteResult(exception.Error with { Message = $"{request.Address}: {exception.Error.Message}" });
         }
+    }
+
+    private ProviderError? ForgetExec(string id)
+    {
+        _execDeleted[id] = true;
+        return null;
     }
 
     public ValueTask DisposeAsync()
