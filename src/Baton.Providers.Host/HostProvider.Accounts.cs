@@ -61,9 +61,8 @@ internal sealed partial class HostProvider
         }
     }
 
-    private async Task<(Value?, ProviderError?)> ApplyUserAsync(InventoryHost host, string address, Inputs inputs, Value? prior, CancellationToken cancellationToken)
+    private async Task<(Value?, ProviderError?)> ApplyUserAsync(InventoryHost host, string address, Inputs inputs, CancellationToken cancellationToken)
     {
-        _ = prior;
         var name = inputs.Text("name")!;
         var (found, error) = await AccountStateAsync(host, address, RemoteScripts.UserState, name, cancellationToken).ConfigureAwait(false);
         if (error is not null)

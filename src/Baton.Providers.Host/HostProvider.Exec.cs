@@ -76,7 +76,7 @@ internal sealed partial class HostProvider
 
     private async Task<(Value?, ProviderError?)> ApplyExecAsync(InventoryHost host, string address, Inputs inputs, CancellationToken cancellationToken)
     {
-        var (run, reason, guardError) = await GuardsAsync(host, address, inputs, cancellationToken).ConfigureAwait(false);
+        var (run, _, guardError) = await GuardsAsync(host, address, inputs, cancellationToken).ConfigureAwait(false);
         if (guardError is not null)
         {
             return (null, guardError);
@@ -87,7 +87,6 @@ internal sealed partial class HostProvider
             return (ExecAttributes(inputs, address, pending: false, ran: false, exitCode: null, stdout: string.Empty), null);
         }
 
-        _ = reason;
         var command = inputs.Strings("command")!;
         var timeout = inputs.Known("timeout") is { } t && Durations.TryParse(t, out var parsed, out _) ? parsed : (TimeSpan?)null;
         var result = await RunAsync(host, Prepared(command, inputs), cancellationToken, timeout: timeout).ConfigureAwait(false);

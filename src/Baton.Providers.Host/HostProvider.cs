@@ -118,7 +118,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
     {
         if (request.Type != HostSchema.ExecType)
         {
-            return await ApplyAsync(request.Type, request.Address, request.Inputs, null, cancellationToken).ConfigureAwait(false);
+            return await ApplyAsync(request.Type, request.Address, request.Inputs, cancellationToken).ConfigureAwait(false);
         }
 
         if (_execCreates.TryGetValue(request.IdempotencyKey, out var done))
@@ -126,7 +126,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
             return ResourceResult.Success(done.AsMap()["id"].AsString(), done);
         }
 
-        var result = await ApplyAsync(request.Type, request.Address, request.Inputs, null, cancellationToken).ConfigureAwait(false);
+        var result = await ApplyAsync(request.Type, request.Address, request.Inputs, cancellationToken).ConfigureAwait(false);
         if (result.Error is null)
         {
             if (_execCreates.Count >= 10_000)
@@ -142,9 +142,9 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
     }
 
     public async ValueTask<ResourceResult> UpdateAsync(UpdateRequest request, CancellationToken cancellationToken) =>
-        await ApplyAsync(request.Type, request.Address, request.Inputs, request.PriorAttributes, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(request.Type, request.Address, request.Inputs, cancellationToken).ConfigureAwait(false);
 
-    private async Task<ResourceResult> ApplyAsync(string type, string address, Value inputValue, Value? prior, CancellationToken cancellationToken)
+    private async Task<ResourceResult> ApplyAsync(string type, string address, Value inputValue, CancellationToken cancellationToken)
     {
         var inputs = new Inputs(inputValue);
         if (Target(type, address, inputs, out var host) is { } error)
@@ -161,7 +161,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
                 HostSchema.ExecType => await ApplyExecAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.PackageType => await ApplyPackageAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ServiceType => await ApplyServiceAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
-                HostSchema.UserType => await ApplyUserAsync(host!, address, inputs, prior, cancellationToken).ConfigureAwait(false),
+                HostSchema.UserType => await ApplyUserAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.GroupType => await ApplyGroupAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 _ => (null, ProviderError.Permanent($"the host provider has no resource type \"{type}\"")),
             };
