@@ -63,7 +63,7 @@ public sealed partial class ProviderDocsTests
         var result = CliRunner.Run(RepositoryPaths.Root, "providers", "nope");
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(result.Out);
-        Assert.Contains("there is no provider \"nope\"; providers: container, file, http", result.Error, StringComparison.Ordinal);
+        Assert.Contains("there is no provider \"nope\"; providers: container, file, host, http", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ internal static class Workspace
         typeof(Baton.Providers.Nginx.NginxProviderFactory).Assembly,
         typeof(Baton.Providers.Postgres.PostgresProviderFactory).Assembly,
         typeof(Baton.Providers.S3.S3ProviderFactory).Assembly,
+        typeof(Baton.Providers.Host.HostProviderFactory).Assembly,
     ]);
 
     /// <summary>Loads, binds and checks the stack (providers' schemas included); null after printing diagnostics when it has errors.</summary>

@@ -1,0 +1,4 @@
+using Baton.Providers;
+using Baton.Providers.Host;
+
+[assembly: BatonProvider(typeof(HostProviderFactory))]
