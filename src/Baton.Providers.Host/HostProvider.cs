@@ -367,10 +367,24 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         return name is null ? null : $"{host.AsString()}:{kind}:{name}";
     }
 
+    /// <summary>
+    /// Splits HOST:KIND:NAME at the first <c>:KIND:</c> of a host resource type, so a host name may hold colons
+    /// (<c>127.0.0.1:2202</c>, the address as written in hosts:).
+    /// </summary>
     private static (string Host, string Remainder)? SplitId(string id)
     {
-        var colon = id.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 ? (id[..colon], id[(colon + 1)..]) : null;
+        var best = -1;
+        foreach (var type in HostSchema.Provider.ResourceTypes)
+        {
+            var marker = ":" + type.Type["host.".Length..] + ":";
+            var at = id.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0 && (best < 0 || at < best))
+            {
+                best = at;
+            }
+        }
+
+        return best > 0 ? (id[..best], id[(best + 1)..]) : null;
     }
 
     private static void Validate(string type, Inputs inputs, List<string> errors)

@@ -43,12 +43,11 @@ internal static class HostSettings
             problems.Add(new ProviderSettingProblem("agent", "not supported yet: SSH.NET has no ssh-agent client; give each host private_key or private_key_file"));
         }
 
-        var inventory = configuration.Setting("inventory");
-        if (inventory is null)
-        {
-            problems.Add(new ProviderSettingProblem("inventory", "required: a map from host name to { address, user, private_key or private_key_file, known_hosts or known_hosts_file }"));
-        }
-        else if (inventory.Kind != ValueKind.Map || !inventory.IsWhollyKnown)
+        // The stack's hosts: (the engine's inventory), else an inventory setting given directly.
+        var inventory = configuration.Inventory is { Kind: ValueKind.Map } bound && bound.AsMap().Count > 0
+            ? bound
+            : configuration.Setting("inventory") ?? Value.EmptyMap;
+        if (inventory.Kind != ValueKind.Map || !inventory.IsWhollyKnown)
         {
             problems.Add(new ProviderSettingProblem("inventory", $"expected a map from host name to its connection settings, got {inventory.WithoutSensitivity().ToDisplayString()}"));
         }
@@ -73,9 +72,9 @@ internal static class HostSettings
     {
         void Problem(string message) => problems.Add(new ProviderSettingProblem("inventory", $"{name}.{message}"));
 
-        if (name.Length == 0 || name.Contains(':', StringComparison.Ordinal) || name.Any(char.IsWhiteSpace))
+        if (name.Length == 0 || name.Any(char.IsWhiteSpace))
         {
-            problems.Add(new ProviderSettingProblem("inventory", $"\"{name}\" is not a host name (no spaces or colons)"));
+            problems.Add(new ProviderSettingProblem("inventory", $"\"{name}\" is not a host name (no spaces)"));
             return null;
         }
 
