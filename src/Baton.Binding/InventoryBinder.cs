@@ -169,6 +169,13 @@ internal static class InventoryBinder
             return null;
         }
 
+        if (!value.IsWhollyKnown && what == "settings" && value.Kind == ValueKind.Map)
+        {
+            // A setting from a variable with no value yet (validate, graph): the instances do not depend on it, so
+            // it is left out here; plan and apply require every variable.
+            return Value.Map(value.AsMap().Where(e => e.Value.IsWhollyKnown));
+        }
+
         if (!value.IsWhollyKnown)
         {
             diagnostics.Error(

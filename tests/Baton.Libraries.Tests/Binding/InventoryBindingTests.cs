@@ -147,6 +147,17 @@ public sealed class InventoryBindingTests
     }
 
     [Fact]
+    public void Bind_KeyFromAVariableWithNoValueYet_StillListsTheHosts()
+    {
+        var (stack, diagnostics) = Bind("variables:\n  key: { type: string, sensitive: true }\nhosts:\n  web:\n    addresses: [a, b]\n    private_key: ${var.key}\n    user: deploy\n");
+
+        Assert.DoesNotContain(diagnostics, d => d.Code == DiagnosticCodes.InvalidHost);
+        Assert.Equal(["a", "b"], stack.Inventory.Hosts.Select(h => h.Name));
+        Assert.Equal("deploy", stack.Inventory.Hosts[0].User);
+        Assert.Null(stack.Inventory.Hosts[0].PrivateKey);
+    }
+
+    [Fact]
     public void Bind_AddressesFromAVariable_AreHosts()
     {
         var inputs = new[] { VariableInputs.FromAssignment("addrs=[\"10.0.0.1\", \"10.0.0.2:2200\"]", new DiagnosticBag())! };

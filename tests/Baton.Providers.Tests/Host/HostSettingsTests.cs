@@ -67,11 +67,24 @@ public sealed class HostSettingsTests : IDisposable
     }
 
     [Fact]
-    public async Task Factory_MissingInventory_IsRefused()
+    public async Task Factory_NoInventory_StartsWithNoHostsAndEveryHostIsUnknown()
     {
-        var problem = Assert.Single(await new HostProviderFactory().RefusedAsync(Configuration(Value.EmptyMap)));
-        Assert.Equal("inventory", problem.Setting);
-        Assert.StartsWith("required", problem.Message, StringComparison.Ordinal);
+        await using var provider = await new HostProviderFactory().StartAsync(Configuration(Value.EmptyMap));
+
+        var result = await provider.ValidateAsync(new ValidateRequest("host.directory", "d", V.Map(("host", "web1"), ("path", "/srv"))), CancellationToken.None);
+
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("web1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Factory_InventoryFromHosts_IsUsedOverTheSetting()
+    {
+        var configuration = Configuration(Value.EmptyMap) with { Inventory = V.Map(("127.0.0.1:2202", Host())) };
+
+        await using var provider = await new HostProviderFactory().StartAsync(configuration);
+
+        var result = await provider.ValidateAsync(new ValidateRequest("host.directory", "d", V.Map(("host", "127.0.0.1:2202"), ("path", "/srv"))), CancellationToken.None);
+        Assert.Empty(result.Diagnostics);
     }
 
     [Fact]

@@ -47,10 +47,16 @@ public sealed class HostTransportTests(SshHostsFixture fixture)
             Assert.Null((await provider.InvokeAsync("host.exec", Exec(host.Name, "true"))).Error);
         }
 
-        var sleeping = Enumerable.Range(0, 6).Select(_ => provider.InvokeAsync("host.exec", Exec(host.Name, "sleep", "1"))).ToList();
-        await Task.Delay(500);
-        var during = await SshConnectionsAsync(host);
+        // Six commands at once, each long enough to be seen running however loaded the machine is.
+        var sleeping = Enumerable.Range(0, 6).Select(_ => provider.InvokeAsync("host.exec", Exec(host.Name, "sleep", "6"))).ToList();
         var sessions = await Fleet.ExecAsync(host, "pgrep", "-c", "-x", "sleep");
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); sessions.Stdout.Trim() != "6" && waited.Elapsed < TimeSpan.FromSeconds(5);)
+        {
+            await Task.Delay(100);
+            sessions = await Fleet.ExecAsync(host, "pgrep", "-c", "-x", "sleep");
+        }
+
+        var during = await SshConnectionsAsync(host);
         var results = await Task.WhenAll(sleeping);
         Assert.All(results, r => Assert.Null(r.Error));
         Assert.Equal(1, during);
