@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# A/B comparison at two revisions, side by side in one session: builds each revision's benchmark in a temporary
-# worktree, then alternates them RUNS times (default 3) and prints the markdown rows with the revision.
+# A/B comparison at two or more revisions, side by side in one session: builds each revision's benchmark in a
+# temporary worktree, then runs them in turn RUNS times (default 3) and prints the markdown rows with the revision.
 # KIND=apply (default): the engine's apply of RESOURCES (default 10,000) zero-latency sim resources.
 # KIND=workflows: the workflow runtime, 1,000 concurrent runs of a 10-step chain (`baton-bench workflows`).
-# Usage: [KIND=apply|workflows] bench/run-ab.sh REV_A REV_B
+# Usage: [KIND=apply|workflows] bench/run-ab.sh REV_A REV_B [REV ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-a="${1:?usage: bench/run-ab.sh REV_A REV_B}"
-b="${2:?usage: bench/run-ab.sh REV_A REV_B}"
+if [ "$#" -lt 2 ]; then
+  echo "usage: bench/run-ab.sh REV_A REV_B [REV ...]" >&2
+  exit 2
+fi
+revisions=("$@")
 runs="${RUNS:-3}"
 resources="${RESOURCES:-10000}"
 kind="${KIND:-apply}"
@@ -23,21 +26,22 @@ case "$kind" in
   *) echo "KIND must be apply or workflows" >&2; exit 2 ;;
 esac
 work="$(mktemp -d "${TMPDIR:-/tmp}/baton-ab.XXXXXX")"
-cleanup() { git worktree remove --force "$work/a" >/dev/null 2>&1 || true; git worktree remove --force "$work/b" >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() {
+  for i in "${!revisions[@]}"; do git worktree remove --force "$work/$i" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
-for side in a b; do
-  rev="$a"; [ "$side" = b ] && rev="$b"
-  git worktree add -q --detach "$work/$side" "$rev"
-  dotnet build -c Release "$work/$side/bench/Baton.Bench" -v quiet -nologo > /dev/null
+for i in "${!revisions[@]}"; do
+  git worktree add -q --detach "$work/$i" "${revisions[$i]}"
+  dotnet build -c Release "$work/$i/bench/Baton.Bench" -v quiet -nologo > /dev/null
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$header"
 echo "$align"
 for _ in $(seq "$runs"); do
-  for side in a b; do
-    rev="$a"; [ "$side" = b ] && rev="$b"
-    row="$(cd "$work/$side" && dotnet bench/Baton.Bench/bin/Release/net10.0/baton-bench.dll "${args[@]}" | tail -n 1)"
-    echo "| $rev $row"
+  for i in "${!revisions[@]}"; do
+    row="$(cd "$work/$i" && dotnet bench/Baton.Bench/bin/Release/net10.0/baton-bench.dll "${args[@]}" | tail -n 1)"
+    echo "| ${revisions[$i]} $row"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

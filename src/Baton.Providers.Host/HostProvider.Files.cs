@@ -115,7 +115,8 @@ internal sealed partial class HostProvider
             : (null, ProviderError.Transient($"{address}: on {host.Display}: {path} was not a file right after it was written"));
     }
 
-    private async Task<(Value?, ProviderError?)> ReadFileAsync(InventoryHost host, string address, Inputs inputs, CancellationToken cancellationToken)
+    /// <summary>Reads a file (<paramref name="file"/>) or a directory in one round trip; the other kind at the path is an error unless the path should be absent.</summary>
+    private async Task<(Value?, ProviderError?)> ReadPathAsync(InventoryHost host, string address, Inputs inputs, bool file, CancellationToken cancellationToken)
     {
         var path = inputs.Text("path")!;
         var result = await ScriptAsync(host, RemoteScripts.PathState, [path], cancellationToken).ConfigureAwait(false);
@@ -125,13 +126,13 @@ internal sealed partial class HostProvider
         }
 
         var found = PathState.Parse(result.Stdout);
+        var kind = file ? "file" : "directory";
         var wantAbsent = inputs.Text("state") == "absent";
         return found.Kind switch
         {
-            "none" => (wantAbsent ? PathAttributes(inputs, null, file: true) : null, null),
-            "file" => (PathAttributes(inputs, found, file: true), null),
-            _ when wantAbsent => (PathAttributes(inputs, found, file: true), null),
-            _ => (null, ProviderError.Permanent($"{address}: on {host.Display}: {path} is a {found.Kind}, not a file")),
+            "none" => (wantAbsent ? PathAttributes(inputs, null, file) : null, null),
+            _ when found.Kind == kind || wantAbsent => (PathAttributes(inputs, found, file), null),
+            _ => (null, ProviderError.Permanent($"{address}: on {host.Display}: {path} is a {found.Kind}, not a {kind}")),
         };
     }
 
@@ -168,26 +169,6 @@ internal sealed partial class HostProvider
         return found.Kind == "directory"
             ? (PathAttributes(inputs, found, file: false), null)
             : (null, ProviderError.Transient($"{address}: on {host.Display}: {path} was not a directory right after it was made"));
-    }
-
-    private async Task<(Value?, ProviderError?)> ReadDirectoryAsync(InventoryHost host, string address, Inputs inputs, CancellationToken cancellationToken)
-    {
-        var path = inputs.Text("path")!;
-        var result = await ScriptAsync(host, RemoteScripts.PathState, [path], cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            return (null, Failed(address, host, $"checking {path}", result));
-        }
-
-        var found = PathState.Parse(result.Stdout);
-        var wantAbsent = inputs.Text("state") == "absent";
-        return found.Kind switch
-        {
-            "none" => (wantAbsent ? PathAttributes(inputs, null, file: false) : null, null),
-            "directory" => (PathAttributes(inputs, found, file: false), null),
-            _ when wantAbsent => (PathAttributes(inputs, found, file: false), null),
-            _ => (null, ProviderError.Permanent($"{address}: on {host.Display}: {path} is a {found.Kind}, not a directory")),
-        };
     }
 
     private async Task<ProviderError?> DeleteDirectoryAsync(InventoryHost host, string address, Inputs inputs, CancellationToken cancellationToken)

@@ -215,8 +215,8 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         {
             var (attributes, failure) = request.Type switch
             {
-                HostSchema.FileType => await ReadFileAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
-                HostSchema.DirectoryType => await ReadDirectoryAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.FileType => await ReadPathAsync(host, request.Address, inputs, file: true, cancellationToken).ConfigureAwait(false),
+                HostSchema.DirectoryType => await ReadPathAsync(host, request.Address, inputs, file: false, cancellationToken).ConfigureAwait(false),
                 HostSchema.ExecType => await ReadExecAsync(host, request.Address, inputs, prior, cancellationToken).ConfigureAwait(false),
                 HostSchema.PackageType => await ReadPackageAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ServiceType => await ReadServiceAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),

@@ -196,9 +196,19 @@ public sealed class Applier
         await Task.WhenAll(workers);
 
         // Delayed notifications: once per target and verb, after every change of the apply has ended.
-        var outcomeOf = nodes.Select((change, i) => (change, outcomes[i].Outcome)).Where(c => c.change.DeposedKey is null)
-            .GroupBy(c => c.change.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Outcome, StringComparer.Ordinal);
-        await context.RunDelayedNotificationsAsync(outcomeOf, workerCount, stop);
+        if (!plan.Notifications.IsEmpty)
+        {
+            var outcomeOf = new Dictionary<string, OperationOutcome>(StringComparer.Ordinal);
+            for (var i = 0; i < nodes.Length; i++)
+            {
+                if (nodes[i].DeposedKey is null)
+                {
+                    outcomeOf.TryAdd(nodes[i].Address, outcomes[i].Outcome);
+                }
+            }
+
+            await context.RunDelayedNotificationsAsync(outcomeOf, workerCount, stop);
+        }
 
         var outputs = EvaluateOutputs(values);
         await committer.SubmitAsync(new StateChange { Stack = plan.Stack, FencingToken = _lease.FencingToken, Outputs = outputs });
@@ -244,7 +254,17 @@ public sealed class Applier
         CancellationToken abort)
     {
         private readonly ILookup<string, PlannedNotification> _notificationsBySource = plan.Notifications.Where(n => !n.Pending).ToLookup(n => n.Source, StringComparer.Ordinal);
-        private readonly Dictionary<string, ResourceChange> _changesByAddress = plan.Changes.Where(c => c.DeposedKey is null).GroupBy(c => c.Address, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        // Built only when a notification runs: an apply without notifications pays nothing for them.
+        private readonly Lazy<Dictionary<string, ResourceChange>> _changesByAddress = new(() =>
+        {
+            var byAddress = new Dictionary<string, ResourceChange>(StringComparer.Ordinal);
+            foreach (var change in plan.Changes.Where(c => c.DeposedKey is null))
+            {
+                byAddress.TryAdd(change.Address, change);
+            }
+
+            return byAddress;
+        });
         private readonly ConcurrentDictionary<(string Target, string Verb), (OperationOutcome Outcome, string? Error)> _notified = new();
         private readonly ConcurrentDictionary<string, ResourceState> _written = new(StringComparer.Ordinal);
 
@@ -476,7 +496,7 @@ public sealed class Applier
         }
 
         /// <summary>The notifications <paramref name="change"/> sends, queued durably with its intent.</summary>
-        private ImmutableArray<PendingNotification> Queued(ResourceChange change) =>
+        private ImmutableArray<PendingNotification> Queued(ResourceChange change) => plan.Notifications.IsEmpty ? [] :
             [.. _notificationsBySource[change.Address].Select(n => new PendingNotification
             {
                 Target = n.Target,
@@ -593,7 +613,7 @@ public sealed class Applier
             var inputs = target.Inputs.Kind == ValueKind.Map
                 ? Value.Map(target.Inputs.AsMap().Where(e => taken.Contains(e.Key)))
                 : Value.EmptyMap;
-            var change = _changesByAddress.GetValueOrDefault(notification.Target) ?? new ResourceChange
+            var change = _changesByAddress.Value.GetValueOrDefault(notification.Target) ?? new ResourceChange
             {
                 Address = target.Address,
                 Type = target.Type,
