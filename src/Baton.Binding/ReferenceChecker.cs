@@ -17,7 +17,7 @@ internal sealed class ReferenceChecker
     private static readonly string[] StepAttributes = ["outputs", "status", "error"];
     private static readonly string[] RunAttributes = ["id", "workflow", "stack", "started_at", "trigger", "attempt"];
     private static readonly string[] StackAttributes = ["name", "directory"];
-    private static readonly string[] HostAttributes = ["name", "address", "port", "user", "group", "groups", "vars"];
+    private static readonly string[] HostAttributes = ["name", "address", "port", "user", "group", "groups", "vars", "facts"];
     private static readonly string[] PolicyResourceAttributes = ["address", "name", "type", "provider", "properties", "index", "key"];
 
     private readonly IReadOnlyDictionary<string, ResourceSpec> _resources;

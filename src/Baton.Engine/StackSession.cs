@@ -32,8 +32,15 @@ public sealed class StackSession : IAsyncDisposable
         Applies = applies;
         Host = host;
         _time = time;
+        Providers = ProvidersFor(stack, registry, stackDirectory, host, time);
+    }
+
+    /// <summary>The provider instances of <paramref name="stack"/>, configured from its file, variables and hosts (none started yet).</summary>
+    public static ProviderHost ProvidersFor(BoundStack stack, ProviderRegistry registry, string stackDirectory, IExpressionHost host, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
         var variables = new EvaluationScope(new Dictionary<string, Value>(StringComparer.Ordinal) { ["var"] = Value.Map(stack.Variables) }, host);
-        Providers = new ProviderHost(registry, stack.Spec, variables, stackDirectory, Path.Combine(stackDirectory, ".baton"), time, stack.Inventory);
+        return new ProviderHost(registry, stack.Spec, variables, stackDirectory, Path.Combine(stackDirectory, ".baton"), time, stack.Inventory);
     }
 
     /// <summary>The bound stack.</summary>
@@ -102,6 +109,9 @@ public sealed class StackSession : IAsyncDisposable
             return (Unplanned(state, options), state, []);
         }
 
+        var facts = await FactsGatherer.GatherAsync(Stack, Providers, state, refresh, _time, cancellationToken);
+        diagnostics.AddRange(facts.Diagnostics);
+        state = facts.State;
         var gone = ImmutableArray<string>.Empty;
         if (refresh && !state.Resources.IsEmpty)
         {
@@ -126,9 +136,14 @@ public sealed class StackSession : IAsyncDisposable
     public async Task<Plan> PlanFromAsync(StackState state, PlanOptions options, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return await StartProvidersAsync(state, diagnostics, cancellationToken)
-            ? await new Planner(Stack, Providers, Host).PlanAsync(state, options, StackDirectory, diagnostics, cancellationToken)
-            : Unplanned(state, options);
+        if (!await StartProvidersAsync(state, diagnostics, cancellationToken))
+        {
+            return Unplanned(state, options);
+        }
+
+        var facts = await FactsGatherer.GatherAsync(Stack, Providers, state, refresh: false, _time, cancellationToken);
+        diagnostics.AddRange(facts.Diagnostics);
+        return await new Planner(Stack, Providers, Host).PlanAsync(facts.State, options, StackDirectory, diagnostics, cancellationToken);
     }
 
     /// <summary>

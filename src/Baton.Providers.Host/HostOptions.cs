@@ -19,4 +19,7 @@ internal sealed record HostOptions
 
     /// <summary>How long one remote command may run (default 5m).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The clock (how old gathered facts are).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

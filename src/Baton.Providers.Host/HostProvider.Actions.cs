@@ -4,12 +4,12 @@ using Baton.Values;
 
 namespace Baton.Providers.Host;
 
-/// <summary>The workflow actions: <c>host.exec</c>, <c>host.restart</c> and <c>host.reload</c>.</summary>
+/// <summary>The workflow actions: <c>host.exec</c>, <c>host.restart</c>, <c>host.reload</c> and <c>host.facts</c>.</summary>
 internal sealed partial class HostProvider
 {
     public async ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
     {
-        if (request.Action is not (HostSchema.ExecAction or HostSchema.RestartAction or HostSchema.ReloadAction))
+        if (request.Action is not (HostSchema.ExecAction or HostSchema.RestartAction or HostSchema.ReloadAction or HostSchema.FactsAction))
         {
             return ActionFailed(request.Action, $"the host provider has no action \"{request.Action}\"");
         }
@@ -32,9 +32,12 @@ internal sealed partial class HostProvider
 
         try
         {
-            var result = request.Action == HostSchema.ExecAction
-                ? await ExecActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false)
-                : await ServiceActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false);
+            var result = request.Action switch
+            {
+                HostSchema.ExecAction => await ExecActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.FactsAction => await FactsActionAsync(host, cancellationToken).ConfigureAwait(false),
+                _ => await ServiceActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false),
+            };
             return result.Error is { } error ? result with { Error = Scrubbed(error, request.Inputs) } : result;
         }
         catch (RemoteHostException exception)

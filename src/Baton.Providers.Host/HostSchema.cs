@@ -16,6 +16,7 @@ internal static class HostSchema
     public const string ExecAction = "host.exec";
     public const string RestartAction = "host.restart";
     public const string ReloadAction = "host.reload";
+    public const string FactsAction = "host.facts";
 
     /// <summary>How much of a command's stdout, and of its stderr, is kept.</summary>
     public const int MaxOutputChars = 64 * 1024;
@@ -205,6 +206,17 @@ internal static class HostSchema
 
     public static ActionSchema Reload { get; } = ServiceAction(ReloadAction, "Reloads (re-reads its configuration without a restart)");
 
+    public static ActionSchema Facts { get; } = new()
+    {
+        Name = FactsAction,
+        Description = "Gathers what a host is, in one command: the engine runs it for every host a plan uses, and expressions see the result as host.facts (cached in state, so a plan without refresh uses the last facts gathered).",
+        Inputs = [ActionHost],
+        Outputs =
+        [
+            AttributeSchema.Output("facts", BatonType.AnyMap, "os { family (debian, rhel, suse, alpine, arch, or the os-release ID), id, name, version, codename, kernel }, arch (uname -m), hostname, fqdn, addresses (the host's IPv4 and IPv6 addresses but loopback), cpus, memory_mb, init (systemd or sysv) and package_manager (apt, dnf, yum, zypper, apk, pacman, or null)."),
+        ],
+    };
+
     public static ProviderSchema Provider { get; } = new()
     {
         Family = "host",
@@ -219,6 +231,6 @@ internal static class HostSchema
             AttributeSchema.Input("agent", BatonType.Bool, "Authenticate through ssh-agent ($SSH_AUTH_SOCK): not supported yet (SSH.NET has no agent client); true is refused.") with { Default = Value.False },
         ],
         ResourceTypes = [File, Directory, Exec, Package, Service, User, Group],
-        Actions = [ExecActionSchema, Restart, Reload],
+        Actions = [ExecActionSchema, Restart, Reload, Facts],
     };
 }

@@ -17,7 +17,7 @@ internal static class HostSettings
     public static HostOptions? From(ProviderConfiguration configuration, List<ProviderSettingProblem> problems)
     {
         var before = problems.Count;
-        var options = new HostOptions { Inventory = ImmutableSortedDictionary<string, InventoryHost>.Empty.WithComparers(StringComparer.Ordinal) };
+        var options = new HostOptions { Inventory = ImmutableSortedDictionary<string, InventoryHost>.Empty.WithComparers(StringComparer.Ordinal), Time = configuration.Time };
         if (Whole(configuration, "forks", 1, 10_000, problems) is { } forks)
         {
             options = options with { Forks = forks };

@@ -8,7 +8,7 @@ namespace Baton.State.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 7;
 
     // The tables and columns this version makes, read back from a database made in memory, to check a file against.
     private static readonly Lazy<IReadOnlyDictionary<string, HashSet<string>>> Expected = new(() =>
@@ -219,6 +219,17 @@ internal static class SqliteSchema
         );
         """;
 
+    // Version 7: the facts last gathered from each host of a stack's inventory.
+    private const string Version7 = """
+        CREATE TABLE host_facts (
+            stack TEXT NOT NULL REFERENCES stacks (name),
+            host TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            gathered_at INTEGER NOT NULL,
+            PRIMARY KEY (stack, host)
+        );
+        """;
+
     /// <summary>Creates every table in a new, empty database.</summary>
     public static void Create(SqliteConnection connection)
     {
@@ -368,6 +379,12 @@ internal static class SqliteSchema
         {
             Execute(connection, transaction, Version6);
             Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (6)");
+        }
+
+        if (version < 7)
+        {
+            Execute(connection, transaction, Version7);
+            Execute(connection, transaction, "INSERT INTO schema_version (version) VALUES (7)");
         }
     }
 

@@ -85,7 +85,26 @@ public sealed class SqliteStateStore : IStateStore
                 }
             }
 
-            return new StackState { Stack = stack, Serial = serial, Resources = resources.ToImmutable(), Outputs = outputs, Notifications = notifications.ToImmutable() };
+            var facts = ImmutableSortedDictionary.CreateBuilder<string, HostFactsRecord>(StringComparer.Ordinal);
+            using (var command = SqliteDatabase.Command(connection, transaction, "SELECT host, facts, gathered_at FROM host_facts WHERE stack = $stack", ("stack", stack)))
+            using (var row = command.ExecuteReader())
+            {
+                while (row.Read())
+                {
+                    var host = row.GetString(0);
+                    facts[host] = new HostFactsRecord { Host = host, Facts = _database.ReadValue(row, 1, FactsContext(stack, host)), GatheredAt = Codec.Time(row.GetInt64(2)) };
+                }
+            }
+
+            return new StackState
+            {
+                Stack = stack,
+                Serial = serial,
+                Resources = resources.ToImmutable(),
+                Outputs = outputs,
+                Notifications = notifications.ToImmutable(),
+                Facts = facts.ToImmutable(),
+            };
         }, cancellationToken);
     }
 
@@ -165,6 +184,10 @@ public sealed class SqliteStateStore : IStateStore
                 forget[0] = state.Stack;
                 forget.Execute();
                 QueueNotifications(transaction, state.Stack, state.Notifications);
+                var clearFacts = _database.Statements.ClearFacts.On(transaction);
+                clearFacts[0] = state.Stack;
+                clearFacts.Execute();
+                SetFacts(transaction, state.Stack, state.Facts.Values);
                 return serial;
             },
             cancellationToken);
@@ -274,12 +297,28 @@ public sealed class SqliteStateStore : IStateStore
             delete.Execute();
         }
 
+        SetFacts(transaction, stack, change.Facts);
         foreach (var stateEvent in change.Events)
         {
             SqliteEventLog.Insert(_database, transaction, stateEvent with { Stack = stack });
         }
 
         return serial;
+    }
+
+    private static string FactsContext(string stack, string host) => ValueJson.SecretContext(stack, host, "facts");
+
+    private void SetFacts(SqliteTransaction transaction, string stack, IEnumerable<HostFactsRecord> facts)
+    {
+        foreach (var record in facts)
+        {
+            var upsert = _database.Statements.UpsertFacts.On(transaction);
+            upsert[0] = stack;
+            upsert[1] = record.Host;
+            upsert[2] = _database.Codec.Json(record.Facts, FactsContext(stack, record.Host));
+            upsert[3] = Codec.Time(record.GatheredAt);
+            upsert.Execute();
+        }
     }
 
     private void QueueNotifications(SqliteTransaction transaction, string stack, IEnumerable<PendingNotification> notifications)

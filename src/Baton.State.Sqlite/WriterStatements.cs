@@ -64,6 +64,19 @@ internal sealed class WriterStatements(SqliteConnection connection) : IDisposabl
 
     public Statement DeleteNotification { get; } = new(connection, "DELETE FROM notifications WHERE stack = $stack AND target = $target AND verb = $verb", "stack", "target", "verb");
 
+    public Statement UpsertFacts { get; } = new(
+        connection,
+        """
+        INSERT INTO host_facts (stack, host, facts, gathered_at) VALUES ($stack, $host, $facts, $gathered_at)
+        ON CONFLICT (stack, host) DO UPDATE SET facts = excluded.facts, gathered_at = excluded.gathered_at
+        """,
+        "stack",
+        "host",
+        "facts",
+        "gathered_at");
+
+    public Statement ClearFacts { get; } = new(connection, "DELETE FROM host_facts WHERE stack = $stack", "stack");
+
     public Statement SetOutputs { get; } = new(connection, "UPDATE stacks SET outputs = $outputs WHERE name = $stack", "stack", "outputs");
 
     public Statement InsertIntent { get; } = new(
@@ -151,7 +164,7 @@ internal sealed class WriterStatements(SqliteConnection connection) : IDisposabl
 
     private IEnumerable<Statement> All =>
     [
-        SelectLock, NextToken, UpsertLock, RenewLock, ReleaseLock, ForceUnlock, EnsureStack, SelectSerial, BumpSerial, SetOutputs, QueueNotification, DeleteNotification, ClearNotifications,
+        SelectLock, NextToken, UpsertLock, RenewLock, ReleaseLock, ForceUnlock, EnsureStack, SelectSerial, BumpSerial, SetOutputs, QueueNotification, DeleteNotification, ClearNotifications, UpsertFacts, ClearFacts,
         InsertIntent, SetResult, UpsertResource, DeleteResource, ClearResources, InsertEvent, InsertApply, FinishApply,
     ];
 

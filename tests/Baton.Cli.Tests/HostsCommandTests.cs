@@ -23,7 +23,7 @@ public sealed class HostsCommandTests
     {
         using var stack = new CliStack("hosts", Stack);
 
-        var result = stack.Run("hosts");
+        var result = stack.Run("hosts", "--offline");
 
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -40,7 +40,7 @@ public sealed class HostsCommandTests
     {
         using var stack = new CliStack("hosts", Stack);
 
-        var result = stack.Run("hosts", "--json");
+        var result = stack.Run("hosts", "--json", "--offline");
 
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("not a real key", result.Out, StringComparison.Ordinal);
@@ -53,6 +53,19 @@ public sealed class HostsCommandTests
         Assert.Equal(2, web2.GetProperty("vars").GetProperty("weight").GetInt32());
         Assert.Equal("(sensitive)", web2.GetProperty("vars").GetProperty("secret").GetString());
         Assert.False(document.RootElement[2].GetProperty("private_key").GetBoolean());
+    }
+
+    [Fact]
+    public void Hosts_Connecting_WithAKeyThatIsNoKey_IsAProviderErrorThatNeverShowsIt()
+    {
+        using var stack = new CliStack("hosts", Stack);
+
+        var result = stack.Run("hosts");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("BT5031", result.Error + result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("not a real key", result.Error + result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("REACHABLE", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]

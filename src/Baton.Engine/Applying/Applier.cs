@@ -74,7 +74,7 @@ public sealed class Applier
         var stepsLeft = (int[])graph.StepsPerChange.Clone();
         var deposeKeys = nodes.Select(c => c.Action == ChangeAction.Replace && c.CreateBeforeDestroy ? Guid.CreateVersion7().ToString("N")[..12] : null).ToArray();
 
-        var values = new InstanceValues(_stack.Graph.Nodes);
+        var values = new InstanceValues(_stack.Graph.Nodes) { Facts = state.Facts };
         foreach (var resource in state.Resources.Values)
         {
             if (resource.DeposedKey is null)
@@ -192,8 +192,14 @@ public sealed class Applier
             }
         }
 
+        // The host facts the plan was made from, kept in state for the next plan that does not refresh (committed
+        // with the first intents).
+        var factsKept = !state.Facts.IsEmpty && steps.Count > 0
+            ? committer.SubmitAsync(new StateChange { Stack = plan.Stack, FencingToken = _lease.FencingToken, Facts = [.. state.Facts.Values] })
+            : Task.CompletedTask;
         var workers = Enumerable.Range(0, workerCount).Select(_ => Task.Run(WorkerAsync)).ToArray();
         await Task.WhenAll(workers);
+        await factsKept;
 
         // Delayed notifications: once per target and verb, after every change of the apply has ended.
         if (!plan.Notifications.IsEmpty)

@@ -89,6 +89,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         var events = ImmutableArray.CreateBuilder<StackEvent>();
         var notify = ImmutableArray.CreateBuilder<PendingNotification>();
         var notified = ImmutableArray.CreateBuilder<PendingNotification>();
+        var facts = ImmutableArray.CreateBuilder<HostFactsRecord>();
         Values.Value? outputs = null;
         foreach (var pending in batch)
         {
@@ -100,6 +101,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             events.AddRange(change.Events);
             notify.AddRange(change.Notify);
             notified.AddRange(change.Notified);
+            facts.AddRange(change.Facts);
             outputs = change.Outputs ?? outputs;
         }
 
@@ -114,6 +116,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             Events = events.ToImmutable(),
             Notify = notify.ToImmutable(),
             Notified = notified.ToImmutable(),
+            Facts = facts.ToImmutable(),
             Outputs = outputs,
         };
     }

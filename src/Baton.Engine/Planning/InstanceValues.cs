@@ -29,6 +29,9 @@ internal sealed class InstanceValues
         }
     }
 
+    /// <summary>The facts gathered from the stack's hosts, by host name: what <c>host.facts</c> is (unknown for a host with none).</summary>
+    public IReadOnlyDictionary<string, State.HostFactsRecord> Facts { get; init; } = ImmutableDictionary<string, State.HostFactsRecord>.Empty;
+
     public void Set(string address, Value attributes) => _attributes[address] = attributes;
 
     public Value? Get(string address) => _attributes.TryGetValue(address, out var value) ? value : null;

@@ -45,7 +45,7 @@ public sealed class Planner
         _options = options;
         var graph = _stack.Graph;
         var changes = ImmutableArray.CreateBuilder<ResourceChange>();
-        var values = new InstanceValues(graph.Nodes);
+        var values = new InstanceValues(graph.Nodes) { Facts = state.Facts };
         var variables = Value.Map(_stack.Variables);
         var stackValue = StackValue(_stack, stackDirectory);
         var planned = new HashSet<string>(StringComparer.Ordinal);

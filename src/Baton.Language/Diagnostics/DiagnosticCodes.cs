@@ -132,6 +132,8 @@ public static class DiagnosticCodes
     public const string ProviderFailed = "BT5030";
     /// <summary>A setting of a provider block that its provider refuses (reported at the setting, or at the block when the setting is not written).</summary>
     public const string ProviderSetting = "BT5031";
+    /// <summary>A host whose facts could not be gathered (unreachable, refused): its <c>host.facts</c> are the last in state, or unknown.</summary>
+    public const string FactsUnavailable = "BT5032";
 
     // BT51xx–BT59xx — built-in providers. They reference only the SDK, so each declares its codes itself; they are
     // listed here so no code is handed out twice.

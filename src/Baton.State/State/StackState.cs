@@ -21,6 +21,9 @@ public sealed record StackState
     /// <summary>Notifications queued by changes and not yet carried out, oldest first.</summary>
     public ImmutableArray<PendingNotification> Notifications { get; init; } = [];
 
+    /// <summary>The facts last gathered from each host of the stack's inventory, by host name.</summary>
+    public ImmutableSortedDictionary<string, HostFactsRecord> Facts { get; init; } = ImmutableSortedDictionary<string, HostFactsRecord>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>The state of a stack that has never been applied.</summary>
     public static StackState Empty(string stack) =>
         new() { Stack = stack, Serial = 0, Resources = ImmutableSortedDictionary<string, ResourceState>.Empty.WithComparers(StringComparer.Ordinal) };

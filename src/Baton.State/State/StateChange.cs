@@ -37,6 +37,9 @@ public sealed record StateChange
     /// <summary>Notifications carried out (matched by target and verb), removed from the queue.</summary>
     public ImmutableArray<PendingNotification> Notified { get; init; } = [];
 
+    /// <summary>Host facts gathered, each replacing what state held for its host (the serial does not change).</summary>
+    public ImmutableArray<HostFactsRecord> Facts { get; init; } = [];
+
     /// <summary>Events to append.</summary>
     public ImmutableArray<StackEvent> Events { get; init; } = [];
 
@@ -44,5 +47,5 @@ public sealed record StateChange
     public bool ChangesState => !Upserts.IsEmpty || !Removals.IsEmpty || Outputs is not null;
 
     /// <summary>Whether there is nothing to write.</summary>
-    public bool IsEmpty => Intents.IsEmpty && Results.IsEmpty && !ChangesState && Events.IsEmpty && Notify.IsEmpty && Notified.IsEmpty;
+    public bool IsEmpty => Intents.IsEmpty && Results.IsEmpty && !ChangesState && Events.IsEmpty && Notify.IsEmpty && Notified.IsEmpty && Facts.IsEmpty;
 }

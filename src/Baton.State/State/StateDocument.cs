@@ -11,7 +11,8 @@ namespace Baton.State;
 /// A stack's state as a JSON document, for <c>baton state export|import</c>:
 /// <c>{"format_version": 1, "stack", "serial", "outputs", "resources": [{"address", "deposed_key", "type", "provider",
 /// "id", "status", "dependencies", "inputs", "attributes"}], "notifications": [{"target", "verb", "source", "timing",
-/// "queued_at"}]}</c> (notifications only when some are pending). Values use <see cref="ValueJson"/>: sensitive ones stay
+/// "queued_at"}], "facts": [{"host", "gathered_at", "facts"}]}</c> (notifications only when some are pending, facts
+/// only when some were gathered). Values use <see cref="ValueJson"/>: sensitive ones stay
 /// encrypted (bound to the stack and resource, so the document imports only with the same secret key) unless exported
 /// in plain text on request. Reading validates the whole document before returning anything.
 /// </summary>
@@ -84,6 +85,22 @@ public sealed record StateDocument
                 writer.WriteEndArray();
             }
 
+            if (!state.Facts.IsEmpty)
+            {
+                writer.WriteStartArray("facts");
+                foreach (var record in state.Facts.Values)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("host", record.Host);
+                    writer.WriteString("gathered_at", record.GatheredAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                    writer.WritePropertyName("facts");
+                    ValueJson.Write(writer, record.Facts, protector, ValueJson.SecretContext(state.Stack, record.Host, "facts"), plaintextSecrets);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -114,7 +131,7 @@ public sealed record StateDocument
         {
             var root = document.RootElement;
             Expect(root, JsonValueKind.Object, "$");
-            CheckProperties(root, "$", "format_version", "stack", "serial", "outputs", "resources", "notifications");
+            CheckProperties(root, "$", "format_version", "stack", "serial", "outputs", "resources", "notifications", "facts");
             var version = Required(root, "format_version", "$");
             if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var number) || number != CurrentFormatVersion)
             {
@@ -159,12 +176,59 @@ public sealed record StateDocument
                 }
             }
 
+            var facts = ImmutableSortedDictionary.CreateBuilder<string, HostFactsRecord>(StringComparer.Ordinal);
+            if (root.TryGetProperty("facts", out var factList))
+            {
+                Expect(factList, JsonValueKind.Array, "$.facts");
+                foreach (var element in factList.EnumerateArray())
+                {
+                    var path = $"$.facts[{facts.Count.ToString(CultureInfo.InvariantCulture)}]";
+                    var record = ReadFacts(element, protector, stack, path);
+                    if (!facts.TryAdd(record.Host, record))
+                    {
+                        throw new FormatException($"{path}: the facts of host '{record.Host}' appear twice.");
+                    }
+                }
+            }
+
             return new StateDocument
             {
                 SourceStack = stack,
-                State = new StackState { Stack = targetStack, Serial = serial, Outputs = outputs, Resources = resources.ToImmutable(), Notifications = notifications.ToImmutable() },
+                State = new StackState
+                {
+                    Stack = targetStack,
+                    Serial = serial,
+                    Outputs = outputs,
+                    Resources = resources.ToImmutable(),
+                    Notifications = notifications.ToImmutable(),
+                    Facts = facts.ToImmutable(),
+                },
             };
         }
+    }
+
+    private static HostFactsRecord ReadFacts(JsonElement element, ISecretProtector? protector, string stack, string path)
+    {
+        Expect(element, JsonValueKind.Object, path);
+        CheckProperties(element, path, "host", "gathered_at", "facts");
+        var host = RequiredString(element, "host", path);
+        return new HostFactsRecord
+        {
+            Host = host,
+            GatheredAt = RequiredTime(element, "gathered_at", path),
+            Facts = ReadMap(Required(element, "facts", path), protector, ValueJson.SecretContext(stack, host, "facts"), path + ".facts"),
+        };
+    }
+
+    private static DateTimeOffset RequiredTime(JsonElement element, string name, string path)
+    {
+        var text = RequiredString(element, name, path);
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            throw new FormatException($"{path}.{name}: expected a time such as 2026-01-01T00:00:00Z, not '{text}'.");
+        }
+
+        return at;
     }
 
     private static PendingNotification ReadNotification(JsonElement element, string path)
@@ -177,12 +241,7 @@ public sealed record StateDocument
             throw new FormatException($"{path}.timing: expected delayed or immediate, not '{timing}'.");
         }
 
-        var queuedAt = RequiredString(element, "queued_at", path);
-        if (!DateTimeOffset.TryParse(queuedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
-        {
-            throw new FormatException($"{path}.queued_at: expected a time such as 2026-01-01T00:00:00Z, not '{queuedAt}'.");
-        }
-
+        var at = RequiredTime(element, "queued_at", path);
         return new PendingNotification
         {
             Target = RequiredString(element, "target", path),

@@ -8,23 +8,30 @@ namespace Baton.Engine.Tests.Hosts;
 /// change reloads each host's service once, after the changes; a hand edit on one host is drift that apply puts back,
 /// reloading that host alone; a no-op apply touches nothing.
 /// </summary>
-public sealed class FleetStackTests(FleetFixture fixture) : IClassFixture<FleetFixture>
+public sealed partial class FleetStackTests(FleetFixture fixture) : IClassFixture<FleetFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    private string Stack(string message)
+    /// <summary>The group web: the fixture's hosts, reached as root with its key and known_hosts.</summary>
+    private string WebGroup()
     {
         var fleet = fixture.Fleet;
         var addresses = string.Join(", ", fleet.Hosts.Select(h => $"\"127.0.0.1:{h.Port.ToString(CultureInfo.InvariantCulture)}\""));
-        return $$"""
-            variables:
-              message: { default: "{{message}}" }
+        return $"""
             hosts:
               web:
-                addresses: [{{addresses}}]
+                addresses: [{addresses}]
                 user: root
-                private_key_file: {{fleet.PrivateKeyPath}}
-                known_hosts: {{fleet.KnownHostsPath}}
+                private_key_file: {fleet.PrivateKeyPath}
+                known_hosts: {fleet.KnownHostsPath}
+            """;
+    }
+
+    private string Stack(string message) =>
+        $$"""
+            variables:
+              message: { default: "{{message}}" }
+            {{WebGroup()}}
             resources:
               daemon_package:
                 type: host.package
@@ -45,7 +52,6 @@ public sealed class FleetStackTests(FleetFixture fixture) : IClassFixture<FleetF
                 depends_on: [daemon_conf]
                 properties: { name: baton-daemon, state: running }
             """;
-    }
 
     private async Task<int> ReloadsAsync(SshHost host) =>
         ((await fixture.Fleet.ReadFileAsync(host, "/var/log/baton-daemon.log")) ?? string.Empty)

@@ -317,4 +317,48 @@ public abstract class StateStoreContract : StoreContract
 
         Assert.Equal([kept], (await stores.State.LoadAsync("app", Token)).Notifications.AsEnumerable());
     }
+
+    private static HostFactsRecord Facts(string host, string family, int second) => new()
+    {
+        Host = host,
+        Facts = Value.Map([new("os", Value.Map([new("family", Value.String(family))])), new("cpus", Value.Number(2)), new("addresses", Value.List([Value.String("10.0.0.5")]))]),
+        GatheredAt = new DateTimeOffset(2026, 12, 7, 12, 0, second, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public async Task Facts_CommittedPerHost_ReplaceTheHostsEarlierFactsAndLeaveTheSerial()
+    {
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
+        var web1 = Facts("web1", "debian", 1);
+        var web2 = Facts("127.0.0.1:2202", "debian", 2);
+        var serial = await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Facts = [web1, web2] }, Token);
+        var later = Facts("web1", "rhel", 3);
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Facts = [later] }, Token);
+
+        var state = await stores.State.LoadAsync("app", Token);
+        Assert.Equal(0, serial);
+        Assert.Equal(0, state.Serial);
+        Assert.Equal(["127.0.0.1:2202", "web1"], state.Facts.Keys);
+        Assert.Equal(web2.GatheredAt, state.Facts["127.0.0.1:2202"].GatheredAt);
+        Assert.Equal(later.Facts, state.Facts["web1"].Facts);
+        Assert.Equal(later.GatheredAt, state.Facts["web1"].GatheredAt);
+    }
+
+    [Fact]
+    public async Task Facts_WithAStaleFencingToken_AreRefused_AndReplaceWritesTheReplacementsFacts()
+    {
+        await using var stores = await CreateStoresAsync();
+        var held = await LockAsync(stores.Locks);
+        await Assert.ThrowsAsync<StaleLockException>(() => stores.State.CommitAsync(
+            new StateChange { Stack = "app", FencingToken = held.FencingToken - 1, Facts = [Facts("web1", "debian", 1)] }, Token));
+        Assert.Empty((await stores.State.LoadAsync("app", Token)).Facts);
+
+        await stores.State.CommitAsync(new StateChange { Stack = "app", FencingToken = held.FencingToken, Facts = [Facts("old", "debian", 1)] }, Token);
+        var kept = Facts("web2", "alpine", 2);
+        await stores.State.ReplaceAsync(StackState.Empty("app") with { Facts = StackState.Empty("app").Facts.Add("web2", kept) }, held.FencingToken, Token);
+        var state = await stores.State.LoadAsync("app", Token);
+        Assert.Equal(["web2"], state.Facts.Keys);
+        Assert.Equal(kept.Facts, state.Facts["web2"].Facts);
+    }
 }

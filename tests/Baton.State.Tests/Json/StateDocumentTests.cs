@@ -74,6 +74,28 @@ public sealed class StateDocumentTests : IDisposable
     }
 
     [Fact]
+    public void Export_HostFacts_RoundTrip()
+    {
+        var facts = new HostFactsRecord
+        {
+            Host = "127.0.0.1:2202",
+            Facts = Value.Map([new("os", Value.Map([new("family", Value.String("debian"))])), new("cpus", Value.Number(4))]),
+            GatheredAt = new DateTimeOffset(2026, 12, 7, 10, 0, 0, 500, TimeSpan.Zero),
+        };
+        var state = Sample() with { Facts = Sample().Facts.Add(facts.Host, facts) };
+
+        var json = StateDocument.ToJson(state, _protector);
+
+        var read = StateDocument.FromJson(json, _protector, "app").State.Facts;
+        Assert.Equal([facts.Host], read.Keys);
+        Assert.Equal(facts.Facts, read[facts.Host].Facts);
+        Assert.Equal(facts.GatheredAt, read[facts.Host].GatheredAt);
+        Assert.DoesNotContain("\"facts\"", StateDocument.ToJson(Sample(), _protector), StringComparison.Ordinal);
+        var bad = json.Replace("\"gathered_at\": \"", "\"gathered_at\": \"soon", StringComparison.Ordinal);
+        Assert.StartsWith("$.facts[0].gathered_at: expected a time", Assert.Throws<FormatException>(() => StateDocument.FromJson(bad, _protector, "app")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Export_Plaintext_RoundTripsWithoutKey()
     {
         var json = StateDocument.ToJson(Sample(), null, plaintextSecrets: true);

@@ -102,7 +102,7 @@ public sealed class SqliteRunStoreTests(ITestOutputHelper output) : RunStoreCont
             command.CommandText =
                 """
                 DROP TABLE run_signals; DROP TABLE run_events; DROP TABLE run_steps; DROP TABLE runs; DROP TABLE schedule_fires;
-                DROP TABLE api_tokens; DROP TABLE audit; DROP TABLE webhook_deliveries; ALTER TABLE events DROP COLUMN source; DROP TABLE notifications;
+                DROP TABLE api_tokens; DROP TABLE audit; DROP TABLE webhook_deliveries; ALTER TABLE events DROP COLUMN source; DROP TABLE notifications; DROP TABLE host_facts;
                 DELETE FROM schema_version WHERE version > 1;
                 """;
             command.ExecuteNonQuery();
