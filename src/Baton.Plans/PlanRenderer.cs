@@ -83,6 +83,7 @@ public static class PlanRenderer
             case ChangeAction.Update:
             case ChangeAction.Replace:
                 RenderDiff(builder, change.PriorInputs ?? Value.EmptyMap, change.Inputs ?? Value.EmptyMap, 6, colour, change.ReplaceBecause);
+                RenderDrift(builder, change, colour);
                 break;
             default:
                 break;
@@ -104,7 +105,71 @@ public static class PlanRenderer
                 continue;
             }
 
+            if (value is { Kind: ValueKind.String, IsSensitive: false } text && TextDiff.Applies(string.Empty, text.AsString()))
+            {
+                // Text of several lines (a configuration file) as its lines.
+                builder.Append(' ', indent).Append(Paint(symbol, code, colour)).Append(' ').Append(key).Append(":\n");
+                var lines = text.AsString().EndsWith('\n') ? text.AsString()[..^1].Split('\n') : text.AsString().Split('\n');
+                RenderLines(builder, lines.Select(l => "  " + l).ToList(), indent + 4, colour);
+                continue;
+            }
+
             builder.Append(' ', indent).Append(Paint(symbol, code, colour)).Append(' ').Append(key.PadRight(width)).Append(" = ").Append(Show(value)).Append('\n');
+        }
+    }
+
+    /// <summary>
+    /// What refresh found different from what the change makes, beyond the inputs' diff: an attribute changed outside
+    /// Baton (a file edited by hand shows as the diff of its content) or one the change recomputes.
+    /// </summary>
+    private static void RenderDrift(StringBuilder builder, ResourceChange change, bool colour)
+    {
+        if (change.Before is not { Kind: ValueKind.Map } before || change.After is not { Kind: ValueKind.Map } after)
+        {
+            return;
+        }
+
+        var prior = change.PriorInputs is { Kind: ValueKind.Map } p ? p.AsMap() : Value.EmptyMap.AsMap();
+        var inputs = change.Inputs is { Kind: ValueKind.Map } i ? i.AsMap() : Value.EmptyMap.AsMap();
+        foreach (var (key, planned) in after.AsMap())
+        {
+            var desiredChanged = inputs.TryGetValue(key, out var desired) && (!prior.TryGetValue(key, out var was) || was != desired);
+            if (desiredChanged || !before.AsMap().TryGetValue(key, out var found)
+                || found.Kind is ValueKind.Null || planned.Kind is ValueKind.Null || !found.IsWhollyKnown || !planned.IsWhollyKnown || found == planned)
+            {
+                continue;
+            }
+
+            var outside = inputs.ContainsKey(key) ? Paint("  # changed outside Baton", "33", colour) : string.Empty;
+            RenderChanged(builder, key, key, found, planned, 6, colour, outside);
+        }
+    }
+
+    /// <summary>One changed value: <c>~ name = before → after</c>, or the unified diff of two texts of several lines.</summary>
+    private static void RenderChanged(StringBuilder builder, string key, string name, Value a, Value b, int indent, bool colour, string note)
+    {
+        if (a is { Kind: ValueKind.String, IsSensitive: false } x && b is { Kind: ValueKind.String, IsSensitive: false } y && TextDiff.Applies(x.AsString(), y.AsString()))
+        {
+            builder.Append(' ', indent).Append(Paint("~", "33", colour)).Append(' ').Append(key).Append(':').Append(note).Append('\n');
+            RenderLines(builder, TextDiff.Lines(x.AsString(), y.AsString()), indent + 4, colour);
+            return;
+        }
+
+        builder.Append(' ', indent).Append(Paint("~", "33", colour)).Append(' ').Append(name).Append(" = ").Append(Show(a)).Append(" → ").Append(Show(b)).Append(note).Append('\n');
+    }
+
+    /// <summary>Lines of a text or a diff, at most <see cref="TextDiff.MaxLines"/>, coloured by their first character.</summary>
+    private static void RenderLines(StringBuilder builder, IReadOnlyList<string> lines, int indent, bool colour)
+    {
+        foreach (var line in lines.Take(TextDiff.MaxLines))
+        {
+            var code = line.Length == 0 ? null : line[0] switch { '+' => "32", '-' => "31", '@' => "36", _ => null };
+            builder.Append(' ', indent).Append(code is null ? line : Paint(line, code, colour)).Append('\n');
+        }
+
+        if (lines.Count > TextDiff.MaxLines)
+        {
+            builder.Append(' ', indent).Append($"… {lines.Count - TextDiff.MaxLines} more lines\n");
         }
     }
 
@@ -141,7 +206,7 @@ public static class PlanRenderer
             }
             else
             {
-                builder.Append(' ', indent).Append(Paint("~", "33", colour)).Append(' ').Append(name).Append(" = ").Append(Show(a)).Append(" → ").Append(Show(b!)).Append(forces).Append('\n');
+                RenderChanged(builder, key, name, a, b!, indent, colour, forces);
             }
         }
     }
