@@ -219,7 +219,12 @@ internal sealed partial class Parser
         {
             Error(
                 DiagnosticCodes.InvalidTemplateDirective,
-                keyword.Kind == TokenKind.End ? "expected a directive after \"%{\", but the text ended" : $"unknown template directive {Describe(keyword)}",
+                keyword.Kind switch
+                {
+                    TokenKind.End => "expected a directive after \"%{\", but the text ended",
+                    TokenKind.Identifier => $"unknown template directive \"{Text(keyword)}\"",
+                    _ => $"expected a directive after \"%{{\", found {Describe(keyword)}",
+                },
                 keyword,
                 DirectivesHelp);
             return Broken(open, quoted, PieceKind.Broken);
@@ -401,6 +406,12 @@ internal sealed partial class Parser
         foreach (var piece in pieces)
         {
             var top = frames.Peek();
+            if (piece.Kind is PieceKind.Else or PieceKind.EndIf or PieceKind.EndFor && piece.Expression is { } broken)
+            {
+                // A closing directive that did not parse still closes, and leaves an unknown where it was.
+                top.Current.Add(broken);
+            }
+
             switch (piece.Kind)
             {
                 case PieceKind.Text:
