@@ -166,7 +166,7 @@ internal sealed class EvaluationRun
             unknown |= !body.IsKnown;
             if (_budget.SpendIteration(text.Length) is { } why)
             {
-                return why.Length == 0 ? Value.UnknownAny : Error(DiagnosticCodes.LimitExceeded, why, loop.Span, "a loop in a loop multiplies; render less, or split the template");
+                return why.Length == 0 ? Value.UnknownAny : Error(DiagnosticCodes.LimitExceeded, why, loop.Collection.Span, "a loop in a loop multiplies; render less, or split the template");
             }
 
             if (!unknown)
