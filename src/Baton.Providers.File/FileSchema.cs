@@ -49,7 +49,7 @@ internal static class FileSchema
     public static ResourceTypeSchema Template { get; } = new()
     {
         Type = TemplateType,
-        Description = "A file rendered from a template with ${…} interpolations of the vars.",
+        Description = "A file rendered from a template with ${…} interpolations of the vars and %{ for }, %{ if } directives (see the stack language).",
         Attributes =
         [
             PathAttribute,

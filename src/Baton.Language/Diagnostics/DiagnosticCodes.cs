@@ -40,10 +40,17 @@ public static class DiagnosticCodes
     // BT2xxx — expressions: syntax 20xx, evaluation 21xx, types 22xx
     /// <summary>An expression that does not parse.</summary>
     public const string ExpressionSyntax = "BT2001";
-    /// <summary>An interpolation <c>${</c> that is never closed.</summary>
+    /// <summary>An interpolation <c>${</c> or a template directive <c>%{</c> that is never closed by <c>}</c>.</summary>
     public const string UnterminatedInterpolation = "BT2002";
     /// <summary>A string literal that is never closed or has a bad escape.</summary>
     public const string BadStringLiteral = "BT2003";
+    /// <summary>
+    /// A template directive that is not one: an unknown keyword after <c>%{</c>, a malformed <c>%{ for }</c>, or an
+    /// <c>%{ else }</c>, <c>%{ endif }</c> or <c>%{ endfor }</c> that belongs to no open directive.
+    /// </summary>
+    public const string InvalidTemplateDirective = "BT2004";
+    /// <summary>A <c>%{ for }</c> or <c>%{ if }</c> that is never closed by <c>%{ endfor }</c> or <c>%{ endif }</c>.</summary>
+    public const string UnclosedTemplateDirective = "BT2005";
     /// <summary>A call of a function that does not exist.</summary>
     public const string UnknownFunction = "BT2010";
     /// <summary>A call with too few or too many arguments.</summary>

@@ -19,15 +19,18 @@ internal sealed class EvaluationRun
     private readonly IEvaluationScope _scope;
     private readonly DiagnosticBag _diagnostics;
     private readonly int _templateDepth;
-    private readonly FileBudget _files;
+    private readonly EvaluationBudget _budget;
+
+    /// <summary>The variables of the <c>%{ for }</c> loops being rendered, innermost last; they hide roots of the same name.</summary>
+    private readonly List<KeyValuePair<string, Value>> _locals = [];
     private int _depth;
 
-    public EvaluationRun(IEvaluationScope scope, DiagnosticBag diagnostics, int templateDepth, FileBudget? files = null)
+    public EvaluationRun(IEvaluationScope scope, DiagnosticBag diagnostics, int templateDepth, EvaluationBudget? budget = null)
     {
         _scope = scope;
         _diagnostics = diagnostics;
         _templateDepth = templateDepth;
-        _files = files ?? new FileBudget();
+        _budget = budget ?? new EvaluationBudget();
     }
 
     public Value Evaluate(Expression expression)
@@ -43,7 +46,9 @@ internal sealed class EvaluationRun
             return expression switch
             {
                 LiteralExpression literal => literal.Value,
-                TemplateExpression template => EvaluateTemplate(template),
+                TemplateExpression template => EvaluateParts(template.Parts),
+                ForTemplateExpression loop => EvaluateFor(loop),
+                IfTemplateExpression branch => EvaluateIf(branch),
                 VariableExpression variable => EvaluateVariable(variable),
                 GetAttrExpression getAttr => GetAttribute(Evaluate(getAttr.Target), getAttr.Name, getAttr.Span),
                 IndexExpression index => EvaluateIndex(index),
@@ -63,13 +68,14 @@ internal sealed class EvaluationRun
         }
     }
 
-    private Value EvaluateTemplate(TemplateExpression template)
+    /// <summary>Template parts joined into a string: unknown when a part is, sensitive when a part is, <see cref="Value.UnknownAny"/> after an error.</summary>
+    private Value EvaluateParts(ImmutableArray<Expression> parts)
     {
         var builder = new StringBuilder();
         var sensitive = false;
         var unknown = false;
         var failed = false;
-        foreach (var part in template.Parts)
+        foreach (var part in parts)
         {
             var value = Evaluate(part);
             sensitive |= value.IsSensitive;
@@ -102,14 +108,143 @@ internal sealed class EvaluationRun
         return (unknown ? Value.Unknown(BatonType.String) : Value.String(builder.ToString())).WithSensitivity(sensitive);
     }
 
+    /// <summary>
+    /// Renders the body once for each element of a list (the key is the index) or entry of a map (in key order), the
+    /// loop variables holding the element marked as sensitive when the collection is. An unknown collection renders
+    /// the body once over unknown variables, so that its mistakes are reported now, and the result is unknown.
+    /// </summary>
+    private Value EvaluateFor(ForTemplateExpression loop)
+    {
+        var collection = Evaluate(loop.Collection);
+        var marked = collection.IsSensitive;
+        if (!collection.IsKnown)
+        {
+            var type = collection.UnknownType;
+            var keyType = type.Kind == TypeKind.List ? BatonType.Int : type.Kind == TypeKind.Map ? BatonType.String : BatonType.Any;
+            var valueType = type.Kind is TypeKind.List or TypeKind.Map ? type.Element! : BatonType.Any;
+            var body = EvaluateBody(loop, Value.Unknown(keyType).WithSensitivity(marked), Value.Unknown(valueType).WithSensitivity(marked));
+            return Failed(body) ? body : Value.Unknown(BatonType.String).WithSensitivity(marked || body.IsSensitive);
+        }
+
+        IEnumerable<KeyValuePair<Value, Value>> elements;
+        switch (collection.Kind)
+        {
+            case ValueKind.List:
+                elements = collection.AsList().Select((item, index) => KeyValuePair.Create(Value.Number(index), item));
+                break;
+            case ValueKind.Map:
+                elements = collection.AsMap().Select(entry => KeyValuePair.Create(Value.String(entry.Key), entry.Value));
+                break;
+            default:
+                return Error(
+                    DiagnosticCodes.InvalidOperand,
+                    $"\"%{{ for }}\" needs a list or a map, not {ValueConversions.KindAndValue(collection)}",
+                    loop.Collection.Span,
+                    collection.Kind switch
+                    {
+                        ValueKind.Null => "use coalesce(list, []) to go over nothing when the list is null",
+                        ValueKind.String => "use split() to go over parts of a string",
+                        _ => null,
+                    });
+        }
+
+        var builder = new StringBuilder();
+        var unknown = false;
+        var sensitive = marked;
+        foreach (var (key, item) in elements)
+        {
+            var errorsBefore = _diagnostics.ErrorCount;
+            var body = EvaluateBody(loop, key.WithSensitivity(marked), item.WithSensitivity(marked));
+            if (_diagnostics.ErrorCount > errorsBefore || Failed(body))
+            {
+                // One report for the first element that fails, not one per element.
+                return Value.UnknownAny;
+            }
+
+            sensitive |= body.IsSensitive;
+            var text = body.IsKnown ? body.AsString() : string.Empty;
+            unknown |= !body.IsKnown;
+            if (_budget.SpendIteration(text.Length) is { } why)
+            {
+                return why.Length == 0 ? Value.UnknownAny : Error(DiagnosticCodes.LimitExceeded, why, loop.Collection.Span, "a loop in a loop multiplies; render less, or split the template");
+            }
+
+            if (!unknown)
+            {
+                builder.Append(text);
+            }
+        }
+
+        return (unknown ? Value.Unknown(BatonType.String) : Value.String(builder.ToString())).WithSensitivity(sensitive);
+    }
+
+    /// <summary>Whether rendering template parts failed: only then are they the bare <see cref="Value.UnknownAny"/>, never an unknown string.</summary>
+    private static bool Failed(Value parts) => ReferenceEquals(parts, Value.UnknownAny);
+
+    private Value EvaluateBody(ForTemplateExpression loop, Value key, Value value)
+    {
+        var before = _locals.Count;
+        if (loop.KeyName is not null)
+        {
+            _locals.Add(KeyValuePair.Create(loop.KeyName, key));
+        }
+
+        _locals.Add(KeyValuePair.Create(loop.ValueName, value));
+        try
+        {
+            return EvaluateParts(loop.Body);
+        }
+        finally
+        {
+            _locals.RemoveRange(before, _locals.Count - before);
+        }
+    }
+
+    /// <summary>The chosen branch, rendered; an unknown condition renders both (to report their mistakes) and yields an unknown string.</summary>
+    private Value EvaluateIf(IfTemplateExpression branch)
+    {
+        var condition = Evaluate(branch.Condition);
+        if (!condition.IsKnown)
+        {
+            var then = EvaluateParts(branch.Then);
+            var otherwise = EvaluateParts(branch.Else);
+            if (Failed(then) || Failed(otherwise))
+            {
+                return Value.UnknownAny;
+            }
+
+            return Value.Unknown(BatonType.String).WithSensitivity(condition.IsSensitive || then.IsSensitive || otherwise.IsSensitive);
+        }
+
+        if (!ValueConversions.TryBool(condition, out var chosen))
+        {
+            return Error(
+                DiagnosticCodes.InvalidOperand,
+                $"the condition of \"%{{ if }}\" must be a bool, not {ValueConversions.KindAndValue(condition)}",
+                branch.Condition.Span,
+                condition.Kind == ValueKind.Null ? "use coalesce(value, false) for a default" : "compare it, such as x != \"\" or length(x) > 0");
+        }
+
+        var result = EvaluateParts(chosen ? branch.Then : branch.Else);
+        return Failed(result) ? result : result.WithSensitivity(condition.IsSensitive);
+    }
+
     private Value EvaluateVariable(VariableExpression variable)
     {
+        for (var i = _locals.Count - 1; i >= 0; i--)
+        {
+            if (_locals[i].Key == variable.Name)
+            {
+                return _locals[i].Value;
+            }
+        }
+
         if (_scope.TryGetRoot(variable.Name, out var value))
         {
             return value;
         }
 
-        var help = _scope is EvaluationScope known ? Suggestions.DidYouMean(variable.Name, known.Names) : null;
+        var help = _scope is EvaluationScope known ? Suggestions.DidYouMean(variable.Name, known.Names.Concat(_locals.Select(l => l.Key))) : null;
         return Error(DiagnosticCodes.ReferenceNotAvailable, $"\"{variable.Name}\" is not available here", variable.Span, help);
     }
 
@@ -358,7 +493,7 @@ internal sealed class EvaluationRun
             _scope.Host,
             _diagnostics,
             _templateDepth,
-            _files);
+            _budget);
         return function.Invoke(context).WithSensitivity(sensitive);
     }
 

@@ -32,6 +32,10 @@ public sealed class ExpressionComparer : IEqualityComparer<Expression>
         {
             (LiteralExpression a, LiteralExpression b) => a.Value.Equals(b.Value),
             (TemplateExpression a, TemplateExpression b) => SequenceEquals(a.Parts, b.Parts),
+            (ForTemplateExpression a, ForTemplateExpression b) =>
+                a.KeyName == b.KeyName && a.ValueName == b.ValueName && Equals(a.Collection, b.Collection) && SequenceEquals(a.Body, b.Body),
+            (IfTemplateExpression a, IfTemplateExpression b) =>
+                Equals(a.Condition, b.Condition) && SequenceEquals(a.Then, b.Then) && SequenceEquals(a.Else, b.Else),
             (VariableExpression a, VariableExpression b) => a.Name == b.Name,
             (GetAttrExpression a, GetAttrExpression b) => a.Name == b.Name && Equals(a.Target, b.Target),
             (IndexExpression a, IndexExpression b) => Equals(a.Target, b.Target) && Equals(a.Key, b.Key),

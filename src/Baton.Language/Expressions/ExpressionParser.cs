@@ -16,9 +16,12 @@ namespace Baton.Expressions;
 public static class ExpressionParser
 {
     /// <summary>
-    /// Parses a YAML string value that may contain interpolations. Text without <c>${</c> is a string literal; text that
-    /// is exactly one <c>${ expr }</c> is that expression, so its value keeps its type; anything else is a
-    /// <see cref="TemplateExpression"/>. <c>$${</c> stands for a literal <c>${</c>.
+    /// Parses a YAML string value that may contain interpolations and directives. Text without <c>${</c> or <c>%{</c> is
+    /// a string literal; text that is exactly one <c>${ expr }</c> is that expression, so its value keeps its type;
+    /// anything else is a <see cref="TemplateExpression"/>, whose <c>%{ for }</c> and <c>%{ if }</c> directives are
+    /// <see cref="ForTemplateExpression"/> and <see cref="IfTemplateExpression"/> parts. <c>$${</c> stands for a literal
+    /// <c>${</c>, <c>%%{</c> for a literal <c>%{</c>; a <c>~</c> inside a brace (<c>${~ x ~}</c>, <c>%{~ if c ~}</c>)
+    /// strips the whitespace on that side.
     /// </summary>
     public static Expression ParseTemplate(string text, TextOrigin origin, DiagnosticBag diagnostics)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using Baton.Values;
 
@@ -6,12 +7,14 @@ namespace Baton.Expressions;
 /// <summary>
 /// Prints expressions as canonical text: one space around binary operators, parentheses only where precedence needs
 /// them. <see cref="ExpressionParser.ParseExpression"/> reads the printed text back as an equal tree
-/// (by <see cref="ExpressionComparer"/>) for every tree the parser can produce.
+/// (by <see cref="ExpressionComparer"/>) for every tree the parser can produce. Template directives print as
+/// <c>%{ for k, v in coll }…%{ endfor }</c> and <c>%{ if cond }…%{ else }…%{ endif }</c>, without strip markers: the
+/// parser has already applied those to the text.
 /// </summary>
 /// <remarks>
 /// Trees the parser cannot produce print as the nearest text: an attribute name that is not an identifier prints as
-/// an index <c>["name"]</c>, a list or map literal value prints as a list or map expression, and an unknown literal
-/// (a parse error) prints as <c>null</c>.
+/// an index <c>["name"]</c>, a list or map literal value prints as a list or map expression, an unknown literal
+/// (a parse error) prints as <c>null</c>, and a directive outside a template prints as a template of that directive.
 /// </remarks>
 public static class ExpressionPrinter
 {
@@ -37,8 +40,11 @@ public static class ExpressionPrinter
             case LiteralExpression { Value.Kind: ValueKind.String } literal:
                 AppendTemplateText(builder, literal.Value.AsString());
                 break;
-            case TemplateExpression template when template.Parts.Length > 1:
-                WriteTemplateParts(builder, template, escapes: false);
+            case TemplateExpression template when template.Parts.Length > 1 || template.Parts.Any(Syntax.IsDirective):
+                WriteTemplateParts(builder, template.Parts, escapes: false, body: false);
+                break;
+            case ForTemplateExpression or IfTemplateExpression:
+                WriteDirective(builder, expression, escapes: false);
                 break;
             default:
                 // A template of one interpolation alone would read back as the bare expression: keep it quoted inside.
@@ -76,7 +82,12 @@ public static class ExpressionPrinter
                 break;
             case TemplateExpression template:
                 builder.Append('"');
-                WriteTemplateParts(builder, template, escapes: true);
+                WriteTemplateParts(builder, template.Parts, escapes: true, body: false);
+                builder.Append('"');
+                break;
+            case ForTemplateExpression or IfTemplateExpression:
+                builder.Append('"');
+                WriteDirective(builder, expression, escapes: true);
                 builder.Append('"');
                 break;
             case VariableExpression variable:
@@ -300,25 +311,27 @@ public static class ExpressionPrinter
 
     /// <summary>
     /// Writes template parts. A string literal part is written as plain text unless that would not read back as the
-    /// same part: right after another text part (they would merge), empty, ending in <c>$</c> before a further part
-    /// (it would escape the next <c>${</c>), or when no part at all is an interpolation (the text would read back as a
-    /// plain string). Those are written as interpolations of a string literal, <c>${"text"}</c>.
+    /// same part: right after another text part (they would merge), empty, ending in <c>$</c> or <c>%</c> before a
+    /// further part or a directive's closing <c>%{</c> (it would escape the next <c>${</c> or <c>%{</c>), or, in a
+    /// template (not a directive's <paramref name="body"/>), when no part at all is an interpolation (the text would
+    /// read back as a plain string). Those are written as interpolations of a string literal, <c>${"text"}</c>.
     /// </summary>
-    private static void WriteTemplateParts(StringBuilder builder, TemplateExpression template, bool escapes)
+    private static void WriteTemplateParts(StringBuilder builder, ImmutableArray<Expression> parts, bool escapes, bool body)
     {
-        var parts = template.Parts;
         var asText = new bool[parts.Length];
         var anyInterpolation = false;
         for (var i = 0; i < parts.Length; i++)
         {
+            var followed = i + 1 < parts.Length;
             asText[i] = parts[i] is LiteralExpression { Value.Kind: ValueKind.String } literal
                 && literal.Value.AsString().Length > 0
                 && (i == 0 || !asText[i - 1])
-                && !(i + 1 < parts.Length && literal.Value.AsString().EndsWith('$'));
+                && !(followed && literal.Value.AsString().EndsWith('$'))
+                && !((followed || body) && literal.Value.AsString().EndsWith('%'));
             anyInterpolation |= !asText[i];
         }
 
-        if (!anyInterpolation && parts.Length > 0)
+        if (!body && !anyInterpolation && parts.Length > 0)
         {
             asText[0] = false;
         }
@@ -337,6 +350,10 @@ public static class ExpressionPrinter
                     AppendTemplateText(builder, text);
                 }
             }
+            else if (Syntax.IsDirective(parts[i]))
+            {
+                WriteDirective(builder, parts[i], escapes);
+            }
             else
             {
                 builder.Append("${");
@@ -346,7 +363,42 @@ public static class ExpressionPrinter
         }
     }
 
-    /// <summary>A string literal in expression syntax, with <c>${</c> escaped as <c>$${</c>.</summary>
+    private static void WriteDirective(StringBuilder builder, Expression directive, bool escapes)
+    {
+        switch (directive)
+        {
+            case ForTemplateExpression loop:
+                builder.Append("%{ for ");
+                if (loop.KeyName is not null)
+                {
+                    builder.Append(loop.KeyName).Append(", ");
+                }
+
+                builder.Append(loop.ValueName).Append(" in ");
+                Write(builder, loop.Collection, 0);
+                builder.Append(" }");
+                WriteTemplateParts(builder, loop.Body, escapes, body: true);
+                builder.Append("%{ endfor }");
+                break;
+            case IfTemplateExpression branch:
+                builder.Append("%{ if ");
+                Write(builder, branch.Condition, 0);
+                builder.Append(" }");
+                WriteTemplateParts(builder, branch.Then, escapes, body: true);
+                if (!branch.Else.IsEmpty)
+                {
+                    builder.Append("%{ else }");
+                    WriteTemplateParts(builder, branch.Else, escapes, body: true);
+                }
+
+                builder.Append("%{ endif }");
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>A string literal in expression syntax, with <c>${</c> escaped as <c>$${</c> and <c>%{</c> as <c>%%{</c>.</summary>
     private static void AppendQuoted(StringBuilder builder, string text)
     {
         builder.Append('"');
@@ -358,9 +410,11 @@ public static class ExpressionPrinter
     {
         var quoted = new StringBuilder();
         Value.AppendQuoted(quoted, text);
-        builder.Append(quoted.ToString(1, quoted.Length - 2).Replace("${", "$${", StringComparison.Ordinal));
+        builder.Append(EscapeTemplateText(quoted.ToString(1, quoted.Length - 2)));
     }
 
-    private static void AppendTemplateText(StringBuilder builder, string text) =>
-        builder.Append(text.Replace("${", "$${", StringComparison.Ordinal));
+    private static void AppendTemplateText(StringBuilder builder, string text) => builder.Append(EscapeTemplateText(text));
+
+    private static string EscapeTemplateText(string text) =>
+        text.Replace("${", "$${", StringComparison.Ordinal).Replace("%{", "%%{", StringComparison.Ordinal);
 }

@@ -22,7 +22,7 @@ internal static class FileFunctions
 
     private static Value File(FunctionCall call)
     {
-        if (Over(call, call.Files.SpendCall()) is { } stop)
+        if (Over(call, call.Budget.SpendCall()) is { } stop)
         {
             return stop;
         }
@@ -33,7 +33,7 @@ internal static class FileFunctions
             return call.Fail($"cannot read \"{path}\": {error}", 0);
         }
 
-        return Over(call, call.Files.SpendChars(content.Length)) ?? Value.String(content);
+        return Over(call, call.Budget.SpendChars(content.Length)) ?? Value.String(content);
     }
 
     /// <summary>Null while the budget lasts; else an unknown value, with the one diagnostic that says it ran out.</summary>
@@ -49,10 +49,10 @@ internal static class FileFunctions
     {
         if (call.TemplateDepth >= MaxTemplateDepth)
         {
-            return Over(call, call.Files.Stop($"templates call template() more than {MaxTemplateDepth} levels deep"))!;
+            return Over(call, call.Budget.Stop($"templates call template() more than {MaxTemplateDepth} levels deep"))!;
         }
 
-        if (Over(call, call.Files.SpendCall()) is { } stop)
+        if (Over(call, call.Budget.SpendCall()) is { } stop)
         {
             return stop;
         }
@@ -63,7 +63,7 @@ internal static class FileFunctions
             return call.Fail($"cannot read \"{path}\": {error}", 0);
         }
 
-        if (Over(call, call.Files.SpendChars(content.Length)) is { } tooMuch)
+        if (Over(call, call.Budget.SpendChars(content.Length)) is { } tooMuch)
         {
             return tooMuch;
         }
@@ -77,7 +77,7 @@ internal static class FileFunctions
         var errorsBefore = call.Diagnostics.ErrorCount;
         var expression = ExpressionParser.ParseTemplate(content, TextOrigin.Verbatim(path, new(1, 1), content), call.Diagnostics);
         var scope = new EvaluationScope(vars, call.Host);
-        var result = new EvaluationRun(scope, call.Diagnostics, call.TemplateDepth + 1, call.Files).Evaluate(expression);
+        var result = new EvaluationRun(scope, call.Diagnostics, call.TemplateDepth + 1, call.Budget).Evaluate(expression);
         if (call.Diagnostics.ErrorCount > errorsBefore)
         {
             return Value.UnknownAny;
@@ -89,7 +89,7 @@ internal static class FileFunctions
         }
 
         return ValueConversions.TryText(result, out var text)
-            ? Over(call, call.Files.SpendChars(text.Length)) ?? Value.String(text)
+            ? Over(call, call.Budget.SpendChars(text.Length)) ?? Value.String(text)
             : call.Fail($"the template \"{path}\" produced {ValueConversions.KindName(result)}, not text", 0);
     }
 }

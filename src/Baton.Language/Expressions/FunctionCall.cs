@@ -18,7 +18,7 @@ public sealed class FunctionCall
         IExpressionHost host,
         DiagnosticBag diagnostics,
         int templateDepth,
-        FileBudget files)
+        EvaluationBudget budget)
     {
         Function = function;
         Arguments = arguments;
@@ -28,7 +28,7 @@ public sealed class FunctionCall
         Host = host;
         Diagnostics = diagnostics;
         TemplateDepth = templateDepth;
-        Files = files;
+        Budget = budget;
     }
 
     /// <summary>The function called.</summary>
@@ -59,7 +59,7 @@ public sealed class FunctionCall
 
     internal int TemplateDepth { get; }
 
-    internal FileBudget Files { get; }
+    internal EvaluationBudget Budget { get; }
 
     /// <summary>Where argument <paramref name="index"/> is; the call's span when there is no such argument.</summary>
     public SourceSpan ArgumentSpan(int index) => index >= 0 && index < _argumentSpans.Length ? _argumentSpans[index] : Span;

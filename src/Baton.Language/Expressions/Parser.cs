@@ -14,7 +14,7 @@ namespace Baton.Expressions;
 /// expression the parser is in panic mode: it reports nothing more, every loop stops, and the whole expression
 /// becomes an unknown literal, so one typo yields one diagnostic.
 /// </summary>
-internal sealed class Parser
+internal sealed partial class Parser
 {
     private readonly string _text;
     private readonly TextOrigin _origin;
@@ -45,96 +45,6 @@ internal sealed class Parser
         }
 
         return Finish(expression, 0, _text.Length);
-    }
-
-    public Expression ParseTemplateText()
-    {
-        var parts = ImmutableArray.CreateBuilder<Expression>();
-        var literal = new StringBuilder();
-        var literalStart = 0;
-        var i = 0;
-        while (i < _text.Length)
-        {
-            if (StartsWith(i, "$${"))
-            {
-                literal.Append("${");
-                i += 3;
-            }
-            else if (StartsWith(i, "${"))
-            {
-                if (literal.Length > 0)
-                {
-                    parts.Add(Literal(Value.String(literal.ToString()), literalStart, i));
-                    literal.Clear();
-                }
-
-                parts.Add(ParseInterpolation(i, out i));
-                literalStart = i;
-            }
-            else
-            {
-                literal.Append(_text[i]);
-                i++;
-            }
-        }
-
-        if (literal.Length > 0 || parts.Count == 0)
-        {
-            parts.Add(Literal(Value.String(literal.ToString()), literalStart, _text.Length));
-        }
-
-        // Plain text, or one interpolation and nothing else: the part itself, so "${var.replicas}" stays a number.
-        if (parts.Count == 1)
-        {
-            return parts[0];
-        }
-
-        return new TemplateExpression(parts.ToImmutable()) { Span = SpanOf(0, _text.Length) };
-    }
-
-    /// <summary>Parses <c>${ expr }</c> at <paramref name="open"/> in a template; recovers at the closing brace after an error.</summary>
-    private Expression ParseInterpolation(int open, out int next)
-    {
-        _panic = false;
-        _position = open + 2;
-        _peeked = null;
-        var expression = ParseExpression();
-        if (!_panic)
-        {
-            var close = Peek();
-            if (close.Kind == TokenKind.RightBrace)
-            {
-                Advance();
-                next = _position;
-                return Finish(expression, open, next);
-            }
-
-            ReportUnclosedInterpolation(open, close);
-        }
-
-        next = SkipToClosingBrace(open + 2);
-        _panic = false;
-        return ErrorNode(open, next);
-    }
-
-    private void ReportUnclosedInterpolation(int open, Token found)
-    {
-        if (found.Kind == TokenKind.End)
-        {
-            Error(
-                DiagnosticCodes.UnterminatedInterpolation,
-                $"\"${{\" at {_origin.PositionOf(open)} is never closed",
-                SpanOf(open, open + 2),
-                "close it with \"}\", or write \"$${\" for a literal \"${\"");
-        }
-        else
-        {
-            Error(
-                DiagnosticCodes.ExpressionSyntax,
-                $"expected \"}}\" to close the \"${{\" opened at {_origin.PositionOf(open)}, found {Describe(found)}",
-                found,
-                HelpFor(found));
-        }
     }
 
     /// <summary>Keeps a tree within the depth every consumer can walk recursively.</summary>
@@ -549,98 +459,6 @@ internal sealed class Parser
                     "a key is a name, a string, or an expression in parentheses such as (var.key)");
                 return ErrorNode(token.Start, token.End);
         }
-    }
-
-    /// <summary>Reads a double-quoted string literal, with escapes and nested interpolations, starting at its quote.</summary>
-    private Expression ParseStringLiteral(int quote)
-    {
-        _peeked = null;
-        var parts = ImmutableArray.CreateBuilder<Expression>();
-        var literal = new StringBuilder();
-        var literalStart = quote + 1;
-        var i = quote + 1;
-        while (true)
-        {
-            if (i >= _text.Length || _text[i] is '\n' or '\r')
-            {
-                Error(
-                    DiagnosticCodes.BadStringLiteral,
-                    "string literal is not closed",
-                    SpanOf(quote, quote + 1),
-                    i >= _text.Length ? "add a closing \"" : "add a closing \" before the end of the line; write \\n for a line break");
-                SetPosition(i);
-                return ErrorNode(quote, i);
-            }
-
-            var c = _text[i];
-            if (c == '"')
-            {
-                i++;
-                break;
-            }
-
-            if (c == '\\')
-            {
-                if (!ReadEscape(i, literal, out var length))
-                {
-                    SetPosition(i);
-                    return ErrorNode(quote, i);
-                }
-
-                i += length;
-            }
-            else if (StartsWith(i, "$${"))
-            {
-                literal.Append("${");
-                i += 3;
-            }
-            else if (StartsWith(i, "${"))
-            {
-                if (literal.Length > 0)
-                {
-                    parts.Add(Literal(Value.String(literal.ToString()), literalStart, i));
-                    literal.Clear();
-                }
-
-                SetPosition(i + 2);
-                var expression = ParseExpression();
-                if (_panic)
-                {
-                    return ErrorNode(quote, _lastEnd);
-                }
-
-                var close = Peek();
-                if (close.Kind != TokenKind.RightBrace)
-                {
-                    ReportUnclosedInterpolation(i, close);
-                    return ErrorNode(quote, close.End);
-                }
-
-                Advance();
-                parts.Add(expression);
-                i = _position;
-                literalStart = i;
-            }
-            else
-            {
-                literal.Append(c);
-                i++;
-            }
-        }
-
-        SetPosition(i);
-        _lastEnd = i;
-        if (parts.Count == 0)
-        {
-            return Literal(Value.String(literal.ToString()), quote, i);
-        }
-
-        if (literal.Length > 0)
-        {
-            parts.Add(Literal(Value.String(literal.ToString()), literalStart, i - 1));
-        }
-
-        return new TemplateExpression(parts.ToImmutable()) { Span = SpanOf(quote, i) };
     }
 
     private bool ReadEscape(int backslash, StringBuilder literal, out int length)

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Baton.Expressions;
 
 /// <summary>
@@ -7,12 +9,16 @@ namespace Baton.Expressions;
 /// </summary>
 public static class References
 {
-    /// <summary>Every reference in <paramref name="expression"/>, in source order, including those in arguments, templates, keys, splats and conditions.</summary>
+    /// <summary>
+    /// Every reference in <paramref name="expression"/>, in source order, including those in arguments, templates, keys,
+    /// splats, conditions and the bodies of <c>%{ for }</c> directives. A loop's variables are locals of its body, not
+    /// references: in <c>%{ for h in var.hosts }${h.name}%{ endfor }</c> the one reference is <c>var.hosts</c>.
+    /// </summary>
     public static IEnumerable<Reference> Of(Expression expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
         var found = new List<Reference>();
-        Collect(expression, found);
+        Collect(expression, found, []);
         return found;
     }
 
@@ -56,18 +62,36 @@ public static class References
         }
     }
 
-    private static void Collect(Expression expression, List<Reference> found)
+    /// <summary>Collects the references of <paramref name="expression"/> whose roots are not among the <paramref name="locals"/> in scope.</summary>
+    private static void Collect(Expression expression, List<Reference> found, ImmutableHashSet<string> locals)
     {
         if (expression is VariableExpression or GetAttrExpression or IndexExpression or SplatExpression
             && TryGetReference(expression, out var reference))
         {
-            found.Add(reference);
+            if (!locals.Contains(reference.Root))
+            {
+                found.Add(reference);
+            }
+
             foreach (var step in reference.Steps)
             {
                 if (step is DynamicIndexTraversal dynamic)
                 {
-                    Collect(dynamic.Key, found);
+                    Collect(dynamic.Key, found, locals);
                 }
+            }
+
+            return;
+        }
+
+        if (expression is ForTemplateExpression loop)
+        {
+            Collect(loop.Collection, found, locals);
+            var inner = locals.Add(loop.ValueName);
+            inner = loop.KeyName is null ? inner : inner.Add(loop.KeyName);
+            foreach (var part in loop.Body)
+            {
+                Collect(part, found, inner);
             }
 
             return;
@@ -75,7 +99,7 @@ public static class References
 
         foreach (var child in Syntax.Children(expression))
         {
-            Collect(child, found);
+            Collect(child, found, locals);
         }
     }
 }

@@ -42,6 +42,9 @@ internal static class Syntax
 
     public static bool IsKeyword(string text) => text is "true" or "false" or "null";
 
+    /// <summary>Whether the node is a template directive, <c>%{ for }</c> or <c>%{ if }</c>, which only a template's parts hold.</summary>
+    public static bool IsDirective(Expression expression) => expression is ForTemplateExpression or IfTemplateExpression;
+
     /// <summary>Binding strength of an operator; higher binds tighter.</summary>
     public static int Precedence(BinaryOperator op) => op switch
     {
@@ -84,6 +87,10 @@ internal static class Syntax
         {
             case TemplateExpression t:
                 return t.Parts;
+            case ForTemplateExpression f:
+                return [f.Collection, .. f.Body];
+            case IfTemplateExpression i:
+                return [i.Condition, .. i.Then, .. i.Else];
             case GetAttrExpression g:
                 return [g.Target];
             case IndexExpression i:

@@ -10,6 +10,7 @@ namespace Baton.Expressions;
 /// Infers the static type of an expression and reports only what must fail whatever the runtime values are: unknown
 /// functions, wrong arities, and certain type mismatches (a list where a string is needed, <c>"abc" * 2</c>,
 /// a map indexed by a number). References are typed by the caller; the validity of references is checked elsewhere.
+/// The variables of a <c>%{ for }</c> are typed here, from the collection, and are never passed to the caller.
 /// </summary>
 public static class TypeChecker
 {
@@ -30,6 +31,9 @@ public static class TypeChecker
 
     private sealed class Checker(Func<Reference, BatonType> referenceType, DiagnosticBag diagnostics)
     {
+        /// <summary>The loop variables in scope, innermost last.</summary>
+        private readonly List<(string Name, BatonType Type)> _locals = [];
+
         public Typed Infer(Expression expression)
         {
             if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -42,18 +46,20 @@ public static class TypeChecker
                 case LiteralExpression literal:
                     return literal.Value.IsKnown ? new Typed(BatonType.Of(literal.Value), literal.Value) : Typed.Any;
                 case TemplateExpression template:
-                    foreach (var part in template.Parts)
-                    {
-                        var typed = Infer(part);
-                        if (typed.Type.Kind is TypeKind.List or TypeKind.Map)
-                        {
-                            Mismatch($"cannot interpolate a {typed.Type.Kind.ToString().ToLowerInvariant()} into a string", part.Span, "use join() or jsonencode()");
-                        }
-                    }
-
+                    Parts(template.Parts);
+                    return new Typed(BatonType.String);
+                case ForTemplateExpression loop:
+                    For(loop);
+                    return new Typed(BatonType.String);
+                case IfTemplateExpression branch:
+                    Require(Infer(branch.Condition), BatonType.Bool, branch.Condition.Span, "the condition of \"%{ if }\"");
+                    Parts(branch.Then);
+                    Parts(branch.Else);
                     return new Typed(BatonType.String);
                 case VariableExpression variable:
-                    return new Typed(referenceType(new Reference(variable.Name, [], variable.Span) { RootSpan = variable.Span }));
+                    return LocalType(variable.Name) is { } local
+                        ? new Typed(local)
+                        : new Typed(referenceType(new Reference(variable.Name, [], variable.Span) { RootSpan = variable.Span }));
                 case GetAttrExpression getAttr:
                     return TypeOfReference(getAttr) ?? GetAttribute(getAttr);
                 case IndexExpression index:
@@ -111,13 +117,71 @@ public static class TypeChecker
             }
         }
 
+        private void Parts(ImmutableArray<Expression> parts)
+        {
+            foreach (var part in parts)
+            {
+                var typed = Infer(part);
+                if (typed.Type.Kind is TypeKind.List or TypeKind.Map)
+                {
+                    Mismatch($"cannot interpolate a {typed.Type.Kind.ToString().ToLowerInvariant()} into a string", part.Span, "use join() or jsonencode()");
+                }
+            }
+        }
+
+        private void For(ForTemplateExpression loop)
+        {
+            var collection = Infer(loop.Collection).Type;
+            var (keyType, valueType) = collection.Kind switch
+            {
+                TypeKind.List => (BatonType.Int, collection.Element!),
+                TypeKind.Map => (BatonType.String, collection.Element!),
+                _ => (BatonType.Any, BatonType.Any),
+            };
+            if (collection.Kind is TypeKind.String or TypeKind.Number or TypeKind.Int or TypeKind.Bool)
+            {
+                Mismatch($"\"%{{ for }}\" needs a list or a map, not a {collection}", loop.Collection.Span, collection.Kind == TypeKind.String ? "use split() to go over parts of a string" : null);
+            }
+
+            var before = _locals.Count;
+            if (loop.KeyName is not null)
+            {
+                _locals.Add((loop.KeyName, keyType));
+            }
+
+            _locals.Add((loop.ValueName, valueType));
+            try
+            {
+                Parts(loop.Body);
+            }
+            finally
+            {
+                _locals.RemoveRange(before, _locals.Count - before);
+            }
+        }
+
+        private BatonType? LocalType(string name)
+        {
+            for (var i = _locals.Count - 1; i >= 0; i--)
+            {
+                if (_locals[i].Name == name)
+                {
+                    return _locals[i].Type;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>
         /// The type of a reference chain as the caller knows it; when the caller types it as <c>any</c>, the chain is
         /// typed step by step from its prefixes instead (<c>var.tags["env"]</c> from <c>var.tags</c>), which also checks its keys.
         /// </summary>
         private Typed? TypeOfReference(Expression expression)
         {
-            if (!References.TryGetReference(expression, out var reference) || reference.Steps.Any(s => s is SplatTraversal))
+            if (!References.TryGetReference(expression, out var reference)
+                || reference.Steps.Any(s => s is SplatTraversal)
+                || LocalType(reference.Root) is not null)
             {
                 return null;
             }

@@ -26,6 +26,31 @@ public sealed class ReferenceCheckTests
     }
 
     [Fact]
+    public void Check_TemplateLoopVariable_IsNotAReference() =>
+        AssertClean(Bind(Resource("%{ for z in [var.region, db.name] }${z}-%{ endfor }%{ for k, v in { a = 1 } }${k}${v}%{ endfor }")).Diagnostics);
+
+    [Fact]
+    public void Check_TemplateLoopOverMisspelledVariable_SuggestsTheVariable()
+    {
+        var diagnostic = Problem(Resource("%{ for z in var.regoin }${z}%{ endfor }"));
+
+        Assert.Equal(DiagnosticCodes.UnknownVariable, diagnostic.Code);
+        Assert.Equal(At(8, 35), diagnostic.Span!.Start);
+    }
+
+    [Fact]
+    public void Check_TemplateLoopVariableAfterTheLoop_IsAnUnknownName() =>
+        Assert.Equal(DiagnosticCodes.UnknownResource, Problem(Resource("%{ for z in [1] }%{ endfor }${z}")).Code);
+
+    [Fact]
+    public void Check_TemplateLoopOverResource_DependsOnIt()
+    {
+        var stack = Bind(Resource("%{ for z in [db.name] }${z}%{ endfor }")).Stack;
+        var web = stack.Graph.Nodes.ToList().FindIndex(n => n.Address.ToString() == "web");
+        Assert.Equal(["db"], stack.Graph.Dependencies(web).ToArray().Select(d => stack.Graph[d].Address.ToString()));
+    }
+
+    [Fact]
     public void Check_EachWithoutForEach_IsNotAvailable()
     {
         var diagnostic = Problem(Resource("${each.key}"));

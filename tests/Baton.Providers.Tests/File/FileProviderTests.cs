@@ -127,13 +127,13 @@ public sealed class FileProviderTests : IDisposable
     [Fact]
     public async Task Template_RendersVarsAndKnowsContentAtPlan()
     {
-        _fixture.Write("t/site.tpl", "server ${name} {\n  listen ${port};\n%{ no }\n}\n");
+        _fixture.Write("t/site.tpl", "server ${name} {\n%{~ for p in [port, port + 1] }\n  listen ${p};\n%{~ endfor }\n%%{ no }\n}\n");
         await using var provider = await _fixture.StartAsync();
         var inputs = V.Map(("path", "out/site.conf"), ("source", "t/site.tpl"), ("vars", V.Map(("name", "web"), ("port", 80))));
         var plan = await provider.PlanAsync(new PlanRequest { Type = "file.template", Address = "file.template.site", Inputs = inputs }, CancellationToken.None);
         var created = await provider.CreateAsync(Create("file.template", inputs, "file.template.site"), CancellationToken.None);
         Assert.Null(created.Error);
-        var expected = "server web {\n  listen 80;\n%{ no }\n}\n";
+        var expected = "server web {\n  listen 80;\n  listen 81;\n%{ no }\n}\n";
         Assert.Equal(expected, System.IO.File.ReadAllText(Path.Combine(_fixture.Root, "site.conf")));
         Assert.Equal(Value.String(expected), plan.PlannedAttributes.AsMap()["content"]);
         Assert.Equal(created.Attributes!.AsMap()["sha256"], plan.PlannedAttributes.AsMap()["sha256"]);

@@ -21,7 +21,7 @@ internal static class ExpressionGenerators
         Gen.OneOf(0.5, 1e15, 1e-7, 123456789012345678d, -2.5e300));
 
     /// <summary>Text with every character the syntax treats specially.</summary>
-    public static readonly Gen<string> AnyText = Gen.Char["ab ${}\"\\\n\t\u0001é%"].Array[0, 8].Select(a => new string(a));
+    public static readonly Gen<string> AnyText = Gen.Char["ab ${}\"\\\n\t\u0001é%~"].Array[0, 8].Select(a => new string(a));
 
     private static readonly Gen<Value> Scalar = Gen.OneOf(
         Number.Select(Value.Number),
@@ -66,11 +66,21 @@ internal static class ExpressionGenerators
         Identifier.Select(t => (Expression)Literal(Value.String(t))),
         inner);
 
-    /// <summary>Templates with any parts, including empty and adjacent text parts and text ending in "$", which the printer must keep apart.</summary>
-    public static Gen<Expression> Template(Gen<Expression> inner) =>
-        Gen.OneOf(AnyText.Select(t => (Expression)Literal(Value.String(t))), inner)
+    /// <summary>
+    /// Templates with any parts, including empty and adjacent text parts, text ending in "$" or "%", and
+    /// <c>%{ for }</c> and <c>%{ if }</c> directives over any expressions, which the printer must keep apart.
+    /// </summary>
+    public static Gen<Expression> Template(Gen<Expression> inner)
+    {
+        var part = Gen.OneOf(AnyText.Select(t => (Expression)Literal(Value.String(t))), inner);
+        var body = part.Array[0, 3].Select(a => a.ToImmutableArray());
+        var loop = Gen.Select(Gen.Bool, Identifier, Identifier, inner, body, (keyed, key, value, collection, parts) =>
+            (Expression)new ForTemplateExpression(keyed && key != value ? key : null, value, collection, parts) { Span = Span });
+        var branch = Gen.Select(inner, body, body, (condition, then, otherwise) => (Expression)new IfTemplateExpression(condition, then, otherwise) { Span = Span });
+        return Gen.Frequency((6, part), (1, loop), (1, branch))
             .Array[1, 4]
             .Select(parts => (Expression)new TemplateExpression([.. parts]) { Span = Span });
+    }
 
     /// <summary>Anything at all: unknown and sensitive literals, collections as literals, any function name and arity.</summary>
     public static Gen<Expression> Arbitrary(int depth)
@@ -126,7 +136,8 @@ internal static class ExpressionGenerators
     public static readonly Gen<string> SyntaxSoup = Gen.OneOf(
             "${", "$${", "}", "{", "\"", "(", ")", "[", "]", "[*]", ".", ",", " ", "\n", "=", "==", ":", "?", "!", "-", "+", "*", "/", "%",
             "&&", "||", "&", "<", ">=", "a", "b-c", "var", "1", "2.5", "1e", "1e999", "\\", "\\u12", "\\n", "join(", "format(\"%d\",",
-            "true", "null", "é", "\t", "'", "@", "${x}", "\"${\"")
+            "true", "null", "é", "\t", "'", "@", "${x}", "\"${\"",
+            "%{", "%%{", "~}", "${~", "%{~", " for ", "x in ", "if ", "%{ endfor }", "%{ endif }", "%{ else }", "%{ for x in [1] }", "%{ if true }")
         .Array[0, 30]
         .Select(parts => string.Concat(parts));
 

@@ -136,6 +136,8 @@ public sealed class ExpressionPropertyTests
             (1, inner.Array[1, 3].Select(a => (Expression)new ListExpression([.. a]) { Span = Span })),
             (1, Gen.Select(inner, inner).Array[1, 2].Select(a => (Expression)new MapExpression([.. a.Select(p => new MapEntry(p.Item1, p.Item2))]) { Span = Span })),
             (1, inner.Array[1, 3].Select(a => (Expression)new TemplateExpression([.. a]) { Span = Span })),
+            (1, Gen.Select(inner, inner.Array[0, 2], inner.Array[0, 2], (c, t, f) =>
+                (Expression)new TemplateExpression([new IfTemplateExpression(c, [.. t], [.. f]) { Span = Span }]) { Span = Span })),
             (3, Gen.Select(functions, inner.Array[1, 2], (n, a) => (Expression)new FunctionCallExpression(n, ImmutableArray.Create(a), Span) { Span = Span })));
     }
 

@@ -93,6 +93,8 @@ internal static class ExpressionTestHelpers
     {
         LiteralExpression l => $"(lit {l.Value.Kind} {l.Value})",
         TemplateExpression t => $"(tpl {string.Join(" ", t.Parts.Select(Dump))})",
+        ForTemplateExpression f => $"(for {f.KeyName ?? "-"} {f.ValueName} {Dump(f.Collection)} {string.Join(" ", f.Body.Select(Dump))})",
+        IfTemplateExpression i => $"(%if {Dump(i.Condition)} [{string.Join(" ", i.Then.Select(Dump))}] [{string.Join(" ", i.Else.Select(Dump))}])",
         VariableExpression v => $"(var {v.Name})",
         GetAttrExpression g => $"(attr {Dump(g.Target)} {g.Name})",
         IndexExpression i => $"(index {Dump(i.Target)} {Dump(i.Key)})",

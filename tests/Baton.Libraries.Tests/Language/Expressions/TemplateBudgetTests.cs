@@ -53,7 +53,7 @@ public sealed class TemplateBudgetTests : IDisposable
 
         var (_, diagnostics, _, _) = Evaluate("template(\"t0.tmpl\")");
 
-        Assert.Equal($"template: more than {FileBudget.MaxCalls:N0} file() and template() calls in one expression", Assert.Single(diagnostics).Message);
+        Assert.Equal($"template: more than {EvaluationBudget.MaxCalls:N0} file() and template() calls in one expression", Assert.Single(diagnostics).Message);
     }
 
     [Fact]
