@@ -298,7 +298,8 @@ internal static partial class YamlReader
         else
         {
             var value = scalar.Value;
-            origin = TextOrigin.Deferred(file.Path, file.PositionAt(start), () => Align(file, value, start, end));
+            var literal = scalar.Style == ScalarStyle.Literal;
+            origin = TextOrigin.Deferred(file.Path, file.PositionAt(start), () => (literal ? AlignLiteral(file, value, start, end) : null) ?? Align(file, value, start, end));
         }
 
         return new YamlScalar(span, scalar.Value, isPlain, origin);
@@ -337,6 +338,80 @@ internal static partial class YamlReader
             {
                 positions[i] = file.PositionAt(raw);
             }
+        }
+
+        positions[value.Length] = file.PositionAt(Math.Min(raw, rawEnd));
+        return positions;
+    }
+
+    /// <summary>
+    /// For a literal block scalar (<c>|</c>), the exact raw character of each character of the value: its lines are the
+    /// raw lines after the header, each without the block's indentation. Null when the raw text does not read so (a
+    /// tab, an indentation indicator), and the nearest-character alignment is used instead.
+    /// </summary>
+    private static SourcePosition[]? AlignLiteral(SourceFile file, string value, int rawStart, int rawEnd)
+    {
+        var text = file.Text;
+        var raw = text.IndexOf('\n', rawStart);
+        if (raw < 0 || raw >= rawEnd)
+        {
+            return null;
+        }
+
+        raw++;
+        var indent = -1;
+        for (var line = raw; line < rawEnd && indent < 0;)
+        {
+            var spaces = 0;
+            while (line + spaces < rawEnd && text[line + spaces] == ' ')
+            {
+                spaces++;
+            }
+
+            if (line + spaces < rawEnd && text[line + spaces] is not ('\n' or '\r'))
+            {
+                indent = spaces;
+            }
+
+            var next = text.IndexOf('\n', line);
+            line = next < 0 ? rawEnd : next + 1;
+        }
+
+        var positions = new SourcePosition[value.Length + 1];
+        var i = 0;
+        while (i < value.Length && raw < rawEnd)
+        {
+            for (var skipped = 0; skipped < indent && raw < rawEnd && text[raw] == ' '; skipped++)
+            {
+                raw++;
+            }
+
+            while (i < value.Length && raw < rawEnd && text[raw] is not ('\n' or '\r'))
+            {
+                if (text[raw] != value[i])
+                {
+                    return null;
+                }
+
+                positions[i++] = file.PositionAt(raw++);
+            }
+
+            if (raw < rawEnd && text[raw] == '\r')
+            {
+                raw++;
+            }
+
+            if (i < value.Length && value[i] == '\n')
+            {
+                positions[i++] = file.PositionAt(raw);
+            }
+
+            raw++;
+        }
+
+        if (i < value.Length)
+        {
+            return null;
         }
 
         positions[value.Length] = file.PositionAt(Math.Min(raw, rawEnd));

@@ -88,6 +88,29 @@ public sealed class YamlReaderTests
     }
 
     [Fact]
+    public void Read_DeeplyIndentedLiteralBlock_MapsEveryLineExactly()
+    {
+        // Indented further than any nearest-character search reaches, with runs of the same character and a blank line.
+        var text = "a:\n  b:\n    c:\n      content: |\n                upstream app {\n\n                %{ for h in hosts }\n                  server ${h}:80;\n                %{ endfor }\n                }\n";
+        var value = ScalarAt(Assert.IsType<YamlMapping>(Assert.IsType<YamlMapping>(ReadMap(text)["a"])["b"]) is var b ? Assert.IsType<YamlMapping>(b["c"]) : null!, "content");
+
+        Assert.Equal("upstream app {\n\n%{ for h in hosts }\n  server ${h}:80;\n%{ endfor }\n}\n", value.Value);
+        Assert.Equal(At(7, 17), value.Origin.PositionOf(value.Value.IndexOf("%{ for", StringComparison.Ordinal)));
+        Assert.Equal(At(8, 26), value.Origin.PositionOf(value.Value.IndexOf("${h}", StringComparison.Ordinal)));
+        Assert.Equal(At(9, 17), value.Origin.PositionOf(value.Value.IndexOf("%{ endfor", StringComparison.Ordinal)));
+        Assert.Equal(At(10, 17), value.Origin.PositionOf(value.Value.Length - 2));
+    }
+
+    [Fact]
+    public void Read_LiteralBlockWithCrLf_MapsEachLineToTheFile()
+    {
+        var value = ScalarAt(ReadMap("script: |\r\n    one\r\n    two ${x}\r\n"), "script");
+
+        Assert.Equal("one\ntwo ${x}\n", value.Value);
+        Assert.Equal(At(3, 9), value.Origin.PositionOf(value.Value.IndexOf("${", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Read_AnchorAndAlias_AliasIsTheAnchoredNode()
     {
         var root = ReadMap("base: &b\n  x: 1\ncopy: *b\n");
