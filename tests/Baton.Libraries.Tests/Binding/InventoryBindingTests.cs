@@ -117,7 +117,7 @@ public sealed class InventoryBindingTests
     [InlineData("hosts:\n  web:\n    addresses: [a]\nresources:\n  r:\n    type: host.file\n    hosts: wbe\n", DiagnosticCodes.UnknownHost, "resource \"r\" runs on hosts \"wbe\", which is no host group and no host of hosts:")]
     [InlineData("hosts:\n  web:\n    addresses: [a]\nresources:\n  r:\n    type: host.file\n    hosts: web\n    count: 2\n", DiagnosticCodes.CountAndForEach, "resource \"r\" has both hosts and count")]
     [InlineData("resources:\n  r:\n    type: host.file\n    properties: { p: \"${host.name}\" }\n", DiagnosticCodes.UnknownResource, "unknown resource \"host\"")]
-    [InlineData("hosts:\n  web:\n    addresses: [a]\nresources:\n  r:\n    type: host.file\n    hosts: web\n    properties: { p: \"${host.nmae}\" }\n", DiagnosticCodes.ReferenceNotAvailable, "host has no attribute \"nmae\"; it has name, address, port, user, group, groups, vars")]
+    [InlineData("hosts:\n  web:\n    addresses: [a]\nresources:\n  r:\n    type: host.file\n    hosts: web\n    properties: { p: \"${host.nmae}\" }\n", DiagnosticCodes.ReferenceNotAvailable, "host has no attribute \"nmae\"; it has name, address, port, user, group, groups, vars, facts")]
     [InlineData("resources:\n  x:\n    type: a.b\nhosts:\n  web:\n    addresses: [\"${x.id}\"]\n", DiagnosticCodes.ReferenceNotAvailable, "host group \"web\" cannot reference resource \"x\": the hosts are known before a plan, so a host group can use only variables")]
     public void Bind_BadInventory_IsADiagnostic(string yaml, string code, string message)
     {
