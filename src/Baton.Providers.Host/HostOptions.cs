@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Baton.Runtime;
 
 namespace Baton.Providers.Host;
 
@@ -19,4 +20,13 @@ internal sealed record HostOptions
 
     /// <summary>How long one remote command may run (default 5m).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The local directory (setting <c>file_root</c>, default the stack directory) that host.copy reads and host.fetch
+    /// writes in; null only for options made without a configuration, when both actions refuse.
+    /// </summary>
+    public PathConfinement? Files { get; init; }
+
+    /// <summary>The host's template renderer, for host.template; null when the host offers none.</summary>
+    public ITemplateRenderer? Templates { get; init; }
 }
