@@ -65,11 +65,19 @@ internal sealed partial class HostProvider
         return error is null ? (LineAttributes(inputs, found!), null) : (null, error);
     }
 
+    /// <summary>Reads the line: gone when it should be present and is not in place; for state absent, whether any such line is found.</summary>
     private async Task<(Value?, ProviderError?)> ReadLineAsync(InventoryHost host, string address, Inputs inputs, CancellationToken cancellationToken)
     {
         var path = inputs.Text("path")!;
         var result = await ScriptAsync(host, RemoteScripts.LineState, [path, inputs.Text("line")!, inputs.Text("match") ?? string.Empty], cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? (LineAttributes(inputs, StateLines.Parse(result.Stdout)), null) : (null, Failed(address, host, $"checking {path}", result));
+        if (!result.Succeeded)
+        {
+            return (null, Failed(address, host, $"checking {path}", result));
+        }
+
+        // A line that should be there and is not is gone (as a deleted file is), so the plan puts it back.
+        var attributes = LineAttributes(inputs, StateLines.Parse(result.Stdout));
+        return (inputs.Text("state") == "absent" || attributes.AsMap()["state"].AsString() == "present" ? attributes : null, null);
     }
 
     /// <summary>Destroying takes out the lines equal to line (not the others match finds: they were replaced by it).</summary>

@@ -221,14 +221,14 @@ internal static class HostSchema
     public static ResourceTypeSchema Line { get; } = new()
     {
         Type = LineType,
-        Description = "A line kept present in (or absent from) a text file, such as a sudoers rule or `PermitRootLogin no`. With match, every line matching the regular expression is replaced by line, and line is appended when none matches and it is not there; without match, line is appended unless a line equal to it is there. The file is edited through a temporary file beside it renamed over it, keeping its owner and mode (a symbolic link at path is followed). Read reports whether the line is in place, so a hand edit is drift; an apply that finds it in place changes nothing. Destroying removes the lines equal to line.",
+        Description = "A line kept present in (or absent from) a text file, such as a sudoers rule or `PermitRootLogin no`. With match, every line matching the regular expression is replaced by line, and line is appended when none matches and it is not there; without match, line is appended unless a line equal to it is there. The file is edited through a temporary file beside it renamed over it, keeping its owner and mode (a symbolic link at path is followed). Read finds the resource gone when the line is not in place (as a deleted file is), so the plan puts back a line removed or changed by hand; an apply that finds it in place changes nothing. Destroying removes the lines equal to line.",
         Attributes =
         [
             HostAttribute,
             PathAttribute("file"),
             AttributeSchema.Input("line", BatonType.String, "The whole line, without its newline. Changing it replaces the resource when match is not set (the old line is removed, the new one added).") with { Required = true },
             AttributeSchema.Input("match", BatonType.String, "A POSIX extended regular expression (grep -E): the lines it matches are replaced by line. Changing it replaces the resource."),
-            AttributeSchema.Input("state", BatonType.String, "present or absent: whether line must be in the file, or must not (the lines equal to line, and those matching match, are removed). Read reports what is found, so a line removed or changed by hand shows as drift.") with { Default = Value.String("present") },
+            AttributeSchema.Input("state", BatonType.String, "present or absent: whether line must be in the file, or must not (the lines equal to line, and those matching match, are removed). With absent, read reports present when such a line is found, so one added by hand shows as drift.") with { Default = Value.String("present") },
             AttributeSchema.Input("create", BatonType.Bool, "Whether a missing file is created (holding just line); otherwise a missing file is an error (with state absent it is fine).") with { Default = Value.False },
             AttributeSchema.Input("mode", BatonType.String, "The mode of a file create makes, an octal string; an existing file keeps its own.") with { Default = Value.String("0644") },
             IdAttribute,
