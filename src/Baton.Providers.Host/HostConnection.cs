@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
@@ -33,7 +34,16 @@ internal sealed class HostConnection(InventoryHost host, HostOptions options, Fo
     /// <paramref name="input"/> on its standard input. A command that runs and fails is a result, not an exception;
     /// a host that cannot run it throws <see cref="RemoteHostException"/>.
     /// </summary>
-    public async Task<RemoteResult> RunAsync(IReadOnlyList<string> argv, ReadOnlyMemory<byte>? input, TimeSpan? timeout, CancellationToken cancellationToken)
+    public Task<RemoteResult> RunAsync(IReadOnlyList<string> argv, ReadOnlyMemory<byte>? input, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        RunAsync(argv, input is { } bytes ? AsStream(bytes) : null, output: null, timeout, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="argv"/> as <see cref="RunAsync(IReadOnlyList{string}, ReadOnlyMemory{byte}?, TimeSpan?, CancellationToken)"/>
+    /// does, streaming: <paramref name="input"/> (read to its end) is sent in chunks, and when <paramref name="output"/>
+    /// is given the command's standard output is copied into it as it arrives (the result's Stdout is then empty), so
+    /// a file of any size passes through without being held in memory.
+    /// </summary>
+    public async Task<RemoteResult> RunAsync(IReadOnlyList<string> argv, Stream? input, Stream? output, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var line = RemoteShell.Quote(RemoteShell.Become(argv, host.Become, host.BecomeUser));
         await EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -43,7 +53,7 @@ internal sealed class HostConnection(InventoryHost host, HostOptions options, Fo
             try
             {
                 var client = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
-                return await ExecuteAsync(client, line, argv[0], input, timeout ?? options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                return await ExecuteAsync(client, line, argv[0], input, output, timeout ?? options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -56,7 +66,10 @@ internal sealed class HostConnection(InventoryHost host, HostOptions options, Fo
         }
     }
 
-    private async Task<RemoteResult> ExecuteAsync(SshClient client, string line, string program, ReadOnlyMemory<byte>? input, TimeSpan timeout, CancellationToken cancellationToken)
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false) : new MemoryStream(bytes.ToArray(), writable: false);
+
+    private async Task<RemoteResult> ExecuteAsync(SshClient client, string line, string program, Stream? input, Stream? output, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -73,12 +86,18 @@ internal sealed class HostConnection(InventoryHost host, HostOptions options, Fo
 
         using (command)
         {
+            var copying = Task.CompletedTask;
             try
             {
                 var running = command.ExecuteAsync(deadline.Token);
-                if (input is { } bytes)
+                if (output is not null)
                 {
-                    await WriteInputAsync(command, bytes, running, deadline.Token).ConfigureAwait(false);
+                    copying = command.OutputStream.CopyToAsync(output, 81920, deadline.Token);
+                }
+
+                if (input is not null)
+                {
+                    await WriteInputAsync(command, input, running, deadline.Token).ConfigureAwait(false);
                 }
 
                 await running.ConfigureAwait(false);
@@ -93,19 +112,29 @@ internal sealed class HostConnection(InventoryHost host, HostOptions options, Fo
                 throw new RemoteHostException(ProviderError.Transient($"{host.Display}: the connection was lost while running {program}: {exception.Message}"), exception);
             }
 
-            return new RemoteResult(command.ExitStatus, command.ExitSignal, command.Result, command.Error);
+            try
+            {
+                await copying.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new RemoteHostException(ProviderError.Permanent($"{host.Display}: the output of {program} could not be stored: {exception.Message}"), exception);
+            }
+
+            return new RemoteResult(command.ExitStatus, command.ExitSignal, output is null ? command.Result : string.Empty, command.Error);
         }
     }
 
-    private static async Task WriteInputAsync(SshCommand command, ReadOnlyMemory<byte> bytes, Task running, CancellationToken cancellationToken)
+    private static async Task WriteInputAsync(SshCommand command, Stream input, Task running, CancellationToken cancellationToken)
     {
-        const int chunk = 32 * 1024;
+        var chunk = new byte[32 * 1024];
         try
         {
             using var stream = command.CreateInputStream();
-            for (var offset = 0; offset < bytes.Length && !running.IsCompleted; offset += chunk)
+            int read;
+            while (!running.IsCompleted && (read = await input.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await stream.WriteAsync(bytes.Slice(offset, Math.Min(chunk, bytes.Length - offset)), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(chunk.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception exception) when (exception is SshException or IOException or ObjectDisposedException or InvalidOperationException && running.IsCompleted)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Baton.Runtime;
 
 namespace Baton.Providers.Host;
 
@@ -22,4 +23,13 @@ internal sealed record HostOptions
 
     /// <summary>The clock (how old gathered facts are).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The local directory (setting <c>file_root</c>, default the stack directory) that host.copy reads and host.fetch
+    /// writes in; null only for options made without a configuration, when both actions refuse.
+    /// </summary>
+    public PathConfinement? Files { get; init; }
+
+    /// <summary>The host's template renderer, for host.template; null when the host offers none.</summary>
+    public ITemplateRenderer? Templates { get; init; }
 }

@@ -4,12 +4,12 @@ using Baton.Values;
 
 namespace Baton.Providers.Host;
 
-/// <summary>The workflow actions: <c>host.exec</c>, <c>host.restart</c>, <c>host.reload</c> and <c>host.facts</c>.</summary>
+/// <summary>The workflow actions: <c>host.exec</c>, <c>host.restart</c>, <c>host.reload</c>, <c>host.copy</c>, <c>host.fetch</c> and <c>host.facts</c>.</summary>
 internal sealed partial class HostProvider
 {
     public async ValueTask<InvokeResult> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken)
     {
-        if (request.Action is not (HostSchema.ExecAction or HostSchema.RestartAction or HostSchema.ReloadAction or HostSchema.FactsAction))
+        if (request.Action is not (HostSchema.ExecAction or HostSchema.RestartAction or HostSchema.ReloadAction or HostSchema.CopyAction or HostSchema.FetchAction or HostSchema.FactsAction))
         {
             return ActionFailed(request.Action, $"the host provider has no action \"{request.Action}\"");
         }
@@ -36,6 +36,8 @@ internal sealed partial class HostProvider
             {
                 HostSchema.ExecAction => await ExecActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.FactsAction => await FactsActionAsync(host, cancellationToken).ConfigureAwait(false),
+                HostSchema.CopyAction => await CopyActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.FetchAction => await FetchActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false),
                 _ => await ServiceActionAsync(request.Action, host, inputs, cancellationToken).ConfigureAwait(false),
             };
             return result.Error is { } error ? result with { Error = Scrubbed(error, request.Inputs) } : result;
@@ -60,18 +62,7 @@ internal sealed partial class HostProvider
         }
 
         ValidateEnvironment(inputs, errors);
-        TimeSpan? timeout = null;
-        if (inputs.Known("timeout") is { } t)
-        {
-            if (!Durations.TryParse(t, out var parsed, out _) || parsed <= TimeSpan.Zero)
-            {
-                errors.Add($"timeout: expected a duration such as \"30s\", got {t}");
-            }
-            else
-            {
-                timeout = parsed;
-            }
-        }
+        var timeout = ActionTimeout(inputs, errors);
 
         int? expect = null;
         if (inputs.Known("expect_exit_code") is { } e)
@@ -105,6 +96,23 @@ internal sealed partial class HostProvider
         }
 
         return new InvokeResult { Outputs = outputs };
+    }
+
+    /// <summary>The action's timeout input, or null when not given (a bad one adds an error).</summary>
+    private static TimeSpan? ActionTimeout(Inputs inputs, List<string> errors)
+    {
+        if (inputs.Known("timeout") is not { } given)
+        {
+            return null;
+        }
+
+        if (!Durations.TryParse(given, out var parsed, out _) || parsed <= TimeSpan.Zero)
+        {
+            errors.Add($"timeout: expected a duration such as \"30s\", got {given}");
+            return null;
+        }
+
+        return parsed;
     }
 
     private static InvokeResult ActionFailed(string action, string message) =>

@@ -23,6 +23,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
     private readonly ForkGate _forks = new(options.Forks);
     private readonly ConcurrentDictionary<string, HostConnection> _connections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _packageLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _fileLocks = new(StringComparer.Ordinal);
 
     // host.exec leaves no object on the host to find again: the instance remembers what its creates returned (by
     // idempotency key, so a retried create does not run the command twice) and which execs it deleted.
@@ -87,12 +88,27 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         var planned = plan.PlannedAttributes.AsMap().ToBuilder();
         var inputs = new Inputs(request.Inputs);
         var prior = request.PriorAttributes is { Kind: ValueKind.Map } p ? p.AsMap() : null;
+        if (request.Type == HostSchema.LineType && LineReplaced(inputs, request.PriorInputs) is { } changed)
+        {
+            plan = plan with { RequiresReplace = plan.RequiresReplace.Add(changed) };
+        }
+
+        var diagnostics = plan.Diagnostics;
         var replacing = !plan.RequiresReplace.IsEmpty || prior is null;
         planned["id"] = replacing ? IdOf(request.Type, inputs, request.Address) is { } id ? Value.String(id) : Value.Unknown(BatonType.String) : planned["id"];
         switch (request.Type)
         {
             case HostSchema.FileType:
                 PlanFile(inputs, planned);
+                break;
+            case HostSchema.TemplateType:
+                PlanTemplate(inputs, planned, request.Address, ref diagnostics);
+                break;
+            case HostSchema.LinkType:
+                PlanLink(inputs, planned);
+                break;
+            case HostSchema.CronType:
+                PlanCron(inputs, planned);
                 break;
             case HostSchema.DirectoryType:
                 PlanDirectory(inputs, planned);
@@ -111,7 +127,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
                 break;
         }
 
-        return ValueTask.FromResult(plan with { PlannedAttributes = Value.Map(planned) });
+        return ValueTask.FromResult(plan with { PlannedAttributes = Value.Map(planned), Diagnostics = diagnostics });
     }
 
     public async ValueTask<ResourceResult> CreateAsync(CreateRequest request, CancellationToken cancellationToken)
@@ -156,7 +172,10 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         {
             var (attributes, failure) = type switch
             {
-                HostSchema.FileType => await ApplyFileAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.FileType or HostSchema.TemplateType => await ApplyFileAsync(host!, address, type, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.LinkType => await ApplyLinkAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.LineType => await ApplyLineAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.CronType => await ApplyCronAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.DirectoryType => await ApplyDirectoryAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ExecType => await ApplyExecAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.PackageType => await ApplyPackageAsync(host!, address, inputs, cancellationToken).ConfigureAwait(false),
@@ -215,8 +234,10 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         {
             var (attributes, failure) = request.Type switch
             {
-                HostSchema.FileType => await ReadPathAsync(host, request.Address, inputs, file: true, cancellationToken).ConfigureAwait(false),
-                HostSchema.DirectoryType => await ReadPathAsync(host, request.Address, inputs, file: false, cancellationToken).ConfigureAwait(false),
+                HostSchema.FileType or HostSchema.TemplateType or HostSchema.DirectoryType => await ReadPathAsync(host, request.Address, request.Type, inputs, prior, cancellationToken).ConfigureAwait(false),
+                HostSchema.LinkType => await ReadLinkAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.LineType => await ReadLineAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.CronType => await ReadCronAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ExecType => await ReadExecAsync(host, request.Address, inputs, prior, cancellationToken).ConfigureAwait(false),
                 HostSchema.PackageType => await ReadPackageAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ServiceType => await ReadServiceAsync(host, request.Address, inputs, cancellationToken).ConfigureAwait(false),
@@ -254,7 +275,10 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         {
             var failure = request.Type switch
             {
-                HostSchema.FileType => await DeleteFileAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.FileType or HostSchema.TemplateType => await DeleteFileAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.LinkType => await DeleteLinkAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.LineType => await DeleteLineAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
+                HostSchema.CronType => await DeleteCronAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.DirectoryType => await DeleteDirectoryAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
                 HostSchema.ExecType => ForgetExec(request.Id),
                 HostSchema.PackageType => await DeletePackageAsync(host!, request.Address, inputs, cancellationToken).ConfigureAwait(false),
@@ -290,7 +314,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
             (host.Key as IDisposable)?.Dispose();
         }
 
-        foreach (var gate in _packageLocks.Values)
+        foreach (var gate in _packageLocks.Values.Concat(_fileLocks.Values))
         {
             gate.Dispose();
         }
@@ -358,7 +382,9 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         var kind = type["host.".Length..];
         string? name = type switch
         {
-            HostSchema.FileType or HostSchema.DirectoryType => inputs.Text("path"),
+            HostSchema.FileType or HostSchema.TemplateType or HostSchema.DirectoryType or HostSchema.LinkType => inputs.Text("path"),
+            HostSchema.LineType => inputs.Text("path") is { } path && LineKey(inputs) is { } key ? $"{path}:{key}" : null,
+            HostSchema.CronType => inputs.Text("name"),
             HostSchema.PackageType => PackageNames(inputs) is { Count: > 0 } names ? string.Join(",", names) : null,
             HostSchema.ServiceType or HostSchema.UserType or HostSchema.GroupType => inputs.Text("name"),
             HostSchema.ExecType => address,
@@ -396,6 +422,18 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
                 ValidatePath(inputs, errors, type == HostSchema.DirectoryType);
                 ValidateOwnership(inputs, errors);
                 ValidateState(inputs, errors, "present", "absent");
+                break;
+            case HostSchema.TemplateType:
+                ValidateTemplate(inputs, errors);
+                break;
+            case HostSchema.LinkType:
+                ValidateLink(inputs, errors);
+                break;
+            case HostSchema.LineType:
+                ValidateLine(inputs, errors);
+                break;
+            case HostSchema.CronType:
+                ValidateCron(inputs, errors);
                 break;
             case HostSchema.ExecType:
                 ValidateExec(inputs, errors);
@@ -440,7 +478,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
         }
     }
 
-    private static void ValidateOwnership(Inputs inputs, List<string> errors)
+    private static void ValidateOwnership(Inputs inputs, List<string> errors, bool withMode = true)
     {
         foreach (var name in new[] { "owner", "group" })
         {
@@ -450,7 +488,7 @@ internal sealed partial class HostProvider(HostOptions options) : IProvider
             }
         }
 
-        if (inputs.Known("mode") is { } mode && (mode.Kind != ValueKind.String || !FileModes.TryNormalize(mode.AsString(), out _)))
+        if (withMode && inputs.Known("mode") is { } mode && (mode.Kind != ValueKind.String || !FileModes.TryNormalize(mode.AsString(), out _)))
         {
             errors.Add($"mode: expected an octal mode such as \"0644\", got {mode}");
         }

@@ -1,3 +1,4 @@
+using Baton.Runtime;
 using Baton.Values;
 
 namespace Baton.Providers.Host;
@@ -12,19 +13,33 @@ internal static class HostSchema
     public const string ServiceType = "host.service";
     public const string UserType = "host.user";
     public const string GroupType = "host.group";
+    public const string TemplateType = "host.template";
+    public const string LinkType = "host.link";
+    public const string LineType = "host.line";
+    public const string CronType = "host.cron";
 
     public const string ExecAction = "host.exec";
     public const string RestartAction = "host.restart";
     public const string ReloadAction = "host.reload";
     public const string FactsAction = "host.facts";
+    public const string CopyAction = "host.copy";
+    public const string FetchAction = "host.fetch";
 
     /// <summary>How much of a command's stdout, and of its stderr, is kept.</summary>
     public const int MaxOutputChars = 64 * 1024;
 
+    /// <summary>The largest file whose content a read of host.file or host.template fetches back.</summary>
+    public const int MaxReadBackBytes = 64 * 1024;
+
+    /// <summary>Where host.cron writes its entries.</summary>
+    public const string CronDirectory = "/etc/cron.d";
+
+    private const string ReadBack = "Read fetches the content back in the same command as the check when the file is at most 64 KiB of valid UTF-8, so a hand edit shows as a change of content (a plan can show its diff); a bigger or binary file is compared by sha256 and size only.";
+
     private static AttributeSchema HostAttribute { get; } =
         AttributeSchema.Input("host", BatonType.String, "The host to configure: a name of the provider's inventory (a resource with `hosts: GROUP` gets one instance per host of the group). Changing it replaces the resource.") with { Required = true, ForceNew = true };
 
-    private static AttributeSchema IdAttribute { get; } = AttributeSchema.Output("id", BatonType.String, "HOST:KIND:NAME, such as web1:file:/etc/motd (for host.exec: HOST:exec:ADDRESS).");
+    private static AttributeSchema IdAttribute { get; } = AttributeSchema.Output("id", BatonType.String, "HOST:KIND:NAME, such as web1:file:/etc/motd (for host.exec: HOST:exec:ADDRESS; for host.line: HOST:line:PATH:MATCH, or HOST:line:PATH:LINE without match).");
 
     private static AttributeSchema PathAttribute(string what) =>
         AttributeSchema.Input("path", BatonType.String, $"The {what}'s absolute path on the host. Changing it replaces the resource.") with { Required = true, ForceNew = true };
@@ -49,7 +64,7 @@ internal static class HostSchema
         [
             HostAttribute,
             PathAttribute("file"),
-            AttributeSchema.Input("content", BatonType.String, "The file's content (UTF-8), sent over the SSH channel's standard input, never on a command line; a sensitive value stays sensitive. Read does not fetch the content back: sha256 and size tell whether it changed.") with { Default = Value.EmptyString },
+            AttributeSchema.Input("content", BatonType.String, "The file's content (UTF-8), sent over the SSH channel's standard input, never on a command line; a sensitive value stays sensitive (and so does the content read back). " + ReadBack + " Then content reports what was given.") with { Default = Value.EmptyString },
             Owner("file"),
             GroupAttribute("file"),
             Mode("file", "0644"),
@@ -166,6 +181,80 @@ internal static class HostSchema
         ],
     };
 
+    public static ResourceTypeSchema Template { get; } = new()
+    {
+        Type = TemplateType,
+        Description = "A file whose content is rendered from a template file of the stack directory (${…} interpolations and the functions of stack files), written as host.file writes. The template sees the vars and host: the host's name, address, port, user, group and vars from the inventory. It is rendered at plan when the vars are known, so the plan shows the content and its SHA-256; a template error is a plan diagnostic naming the template's line and column.",
+        Attributes =
+        [
+            HostAttribute,
+            PathAttribute("file"),
+            AttributeSchema.Input("source", BatonType.String, "The template file, relative to the stack directory and inside it.") with { Required = true },
+            AttributeSchema.Input("vars", BatonType.AnyMap, "The names the template can use besides host (a var cannot be called host). A sensitive var makes the content sensitive.") with { Default = Value.EmptyMap },
+            Owner("file"),
+            GroupAttribute("file"),
+            Mode("file", "0644"),
+            State("file", "a file there is deleted"),
+            IdAttribute,
+            AttributeSchema.Output("content", BatonType.String, "The rendered content (known at plan when the vars are). " + ReadBack + " Then content reports what was last written."),
+            AttributeSchema.Output("sha256", BatonType.String, "The SHA-256 (hex) of the file's content on the host; null when absent."),
+            AttributeSchema.Output("size", BatonType.Number, "The file's size in bytes; null when absent."),
+        ],
+    };
+
+    public static ResourceTypeSchema Link { get; } = new()
+    {
+        Type = LinkType,
+        Description = "A symbolic link at path pointing at target, made beside it and renamed into place (ln -s, mv -T), so the path always resolves to the old or the new target. Read reports the target the link has (readlink), so a link changed by hand is drift.",
+        Attributes =
+        [
+            HostAttribute,
+            PathAttribute("link"),
+            AttributeSchema.Input("target", BatonType.String, "What the link points at, written as given: absolute, or relative to the link's directory; it need not exist.") with { Required = true },
+            AttributeSchema.Input("force", BatonType.Bool, "Whether a regular file (or another non-directory) at path is replaced by the link; otherwise it is an error. A directory at path is never replaced.") with { Default = Value.False },
+            AttributeSchema.Input("owner", BatonType.String, "The link's own owner (chown -h, where the host's chown supports it), a user name or number. Left out: the login (or become) user for a new link; read reports the owner found.") with { Computed = true, Optional = true },
+            GroupAttribute("link"),
+            State("link", "a symbolic link there is removed; anything else there is left alone"),
+            IdAttribute,
+        ],
+    };
+
+    public static ResourceTypeSchema Line { get; } = new()
+    {
+        Type = LineType,
+        Description = "A line kept present in (or absent from) a text file, such as a sudoers rule or `PermitRootLogin no`. With match, every line matching the regular expression is replaced by line, and line is appended when none matches and it is not there; without match, line is appended unless a line equal to it is there. The file is edited through a temporary file beside it renamed over it, keeping its owner and mode (a symbolic link at path is followed). Read finds the resource gone when the line is not in place (as a deleted file is), so the plan puts back a line removed or changed by hand; an apply that finds it in place changes nothing. Destroying removes the lines equal to line.",
+        Attributes =
+        [
+            HostAttribute,
+            PathAttribute("file"),
+            AttributeSchema.Input("line", BatonType.String, "The whole line, without its newline. Changing it replaces the resource when match is not set (the old line is removed, the new one added).") with { Required = true },
+            AttributeSchema.Input("match", BatonType.String, "A POSIX extended regular expression (grep -E): the lines it matches are replaced by line. Changing it replaces the resource."),
+            AttributeSchema.Input("state", BatonType.String, "present or absent: whether line must be in the file, or must not (the lines equal to line, and those matching match, are removed). With absent, read reports present when such a line is found, so one added by hand shows as drift.") with { Default = Value.String("present") },
+            AttributeSchema.Input("create", BatonType.Bool, "Whether a missing file is created (holding just line); otherwise a missing file is an error (with state absent it is fine).") with { Default = Value.False },
+            AttributeSchema.Input("mode", BatonType.String, "The mode of a file create makes, an octal string; an existing file keeps its own.") with { Default = Value.String("0644") },
+            IdAttribute,
+        ],
+    };
+
+    public static ResourceTypeSchema Cron { get; } = new()
+    {
+        Type = CronType,
+        Description = "A cron entry in its own file, /etc/cron.d/NAME (root-owned, 0644, written as host.file writes; /etc/cron.d is made when missing): a header comment, the environment as NAME=VALUE lines, then `SCHEDULE USER COMMAND`. The resource manages the file only: a cron daemon (the cron package) must be installed and running for the entry to run. Read parses the file back, so a hand edit shows as drift of the field it changed.",
+        Attributes =
+        [
+            HostAttribute,
+            AttributeSchema.Input("name", BatonType.String, "The file's name in /etc/cron.d: letters, digits, _ and - only (cron ignores files with other names). Changing it replaces the resource.") with { Required = true, ForceNew = true },
+            AttributeSchema.Input("schedule", BatonType.String, "When it runs: five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12 or jan-dec, day of week 0-7 or sun-sat; each *, a number, a range a-b, a step */n or a-b/n, or a comma list) or one of @reboot, @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly.") with { Required = true },
+            AttributeSchema.Input("command", BatonType.String, "The command, one line, run by cron through /bin/sh and written as given: a % must be written \\% (cron turns a bare % into a newline).") with { Required = true },
+            AttributeSchema.Input("user", BatonType.String, "The user the command runs as.") with { Default = Value.String("root") },
+            AttributeSchema.Input("environment", BatonType.MapOf(BatonType.String), "Variables set for the command (NAME=VALUE lines before the entry), such as MAILTO or PATH."),
+            State("entry", "its file is deleted"),
+            IdAttribute,
+            AttributeSchema.Output("path", BatonType.String, "The entry's file: /etc/cron.d/NAME."),
+            AttributeSchema.Output("sha256", BatonType.String, "The SHA-256 (hex) of the entry's file on the host; null when absent."),
+        ],
+    };
+
     private static AttributeSchema ActionHost { get; } = AttributeSchema.Input("host", BatonType.String, "The host, a name of the provider's inventory.") with { Required = true };
 
     public static ActionSchema ExecActionSchema { get; } = new()
@@ -217,10 +306,55 @@ internal static class HostSchema
         ],
     };
 
+    private static AttributeSchema ActionTimeout { get; } =
+        AttributeSchema.Input("timeout", BatonType.String, "How long the transfer may take before it is stopped, which fails the step; the provider's command_timeout when not set.");
+
+    public static ActionSchema Copy { get; } = new()
+    {
+        Name = CopyAction,
+        Description = "Sends a local file (or given content) to a file on a host as host.file writes one: streamed over the SSH channel's standard input into a temporary file beside the target, checked for size and SHA-256, given its owner, group and mode, then renamed over it. A file that already has the content, owner, group and mode is left as it is.",
+        Inputs =
+        [
+            ActionHost,
+            AttributeSchema.Input("path", BatonType.String, "The file's absolute path on the host; its directory must exist.") with { Required = true },
+            AttributeSchema.Input("source", BatonType.String, "The local file to send, relative to the stack directory and inside the provider's file_root; give source or content."),
+            AttributeSchema.Input("content", BatonType.String, "The text to send (UTF-8) instead of a file; a sensitive value stays sensitive."),
+            AttributeSchema.Input("owner", BatonType.String, "The file's owner. Left out: an existing file keeps its owner; a new one belongs to the login (or become) user."),
+            AttributeSchema.Input("group", BatonType.String, "The file's group. Left out: as for owner."),
+            AttributeSchema.Input("mode", BatonType.String, "The file's mode, an octal string. Left out: an existing file keeps its mode; a new one gets 0644."),
+            ActionTimeout,
+        ],
+        Outputs =
+        [
+            AttributeSchema.Output("size", BatonType.Number, "The file's size in bytes."),
+            AttributeSchema.Output("sha256", BatonType.String, "The SHA-256 (hex) of the file on the host, checked against what was sent."),
+            AttributeSchema.Output("changed", BatonType.Bool, "Whether anything was changed (false: the file already had the content, owner, group and mode)."),
+        ],
+    };
+
+    public static ActionSchema Fetch { get; } = new()
+    {
+        Name = FetchAction,
+        Description = "Fetches a file from a host to a local file (a database dump for a backup, say): streamed from cat into a temporary file beside the destination, never held in memory, checked against the SHA-256 the host computes, flushed and renamed over the destination. The destination must resolve inside the provider's file_root.",
+        Inputs =
+        [
+            ActionHost,
+            AttributeSchema.Input("path", BatonType.String, "The remote file's absolute path.") with { Required = true },
+            AttributeSchema.Input("destination", BatonType.String, "The local file to write, relative to the stack directory and inside the provider's file_root; its directory must exist, and a file there is replaced.") with { Required = true },
+            ActionTimeout,
+        ],
+        Outputs =
+        [
+            AttributeSchema.Output("path", BatonType.String, "The local file written, absolute."),
+            AttributeSchema.Output("size", BatonType.Number, "Its size in bytes."),
+            AttributeSchema.Output("sha256", BatonType.String, "Its SHA-256 (hex), equal to the remote file's."),
+        ],
+    };
+
     public static ProviderSchema Provider { get; } = new()
     {
         Family = "host",
-        Description = "Remote hosts over SSH, agentless: files, directories, commands, Debian packages, services, users and groups.",
+        Description = "Remote hosts over SSH, agentless: files, templates, links, lines of files, cron entries, directories, commands, Debian packages, services, users and groups.",
         Configuration =
         [
             AttributeSchema.Input("inventory", BatonType.AnyMap, "Set from the stack's hosts: (see the stack language); given here only when the provider is used without them. The hosts: a map from host name to { address (hostname or IP), port (22), user, private_key (sensitive key text, OpenSSH or PEM; ed25519, ECDSA or RSA) or private_key_file (relative to the stack directory), known_hosts (known_hosts lines) or known_hosts_file, become (run commands as root through sudo -n), become_user, vars, group }. The server's key is checked strictly: a host with no known_hosts entry, or a different key, is refused."),
@@ -229,8 +363,10 @@ internal static class HostSchema
             AttributeSchema.Input("connect_timeout", BatonType.String, "How long connecting to a host (TCP, key exchange, authentication) may take.") with { Default = Value.String("10s") },
             AttributeSchema.Input("command_timeout", BatonType.String, "How long one remote command may run.") with { Default = Value.String("5m") },
             AttributeSchema.Input("agent", BatonType.Bool, "Authenticate through ssh-agent ($SSH_AUTH_SOCK): not supported yet (SSH.NET has no agent client); true is refused.") with { Default = Value.False },
+            AttributeSchema.Input("file_root", BatonType.String, "The local directory (relative to the stack directory) that host.copy reads from and host.fetch writes in: every local path they name must resolve inside it.") with { Default = Value.String(".") },
+            ConfinedRoots.OutsideStackSchema,
         ],
-        ResourceTypes = [File, Directory, Exec, Package, Service, User, Group],
-        Actions = [ExecActionSchema, Restart, Reload, Facts],
+        ResourceTypes = [File, Template, Directory, Link, Line, Cron, Exec, Package, Service, User, Group],
+        Actions = [ExecActionSchema, Restart, Reload, Copy, Fetch, Facts],
     };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Baton.Runtime;
 using Baton.Text;
 using Baton.Values;
 using Renci.SshNet;
@@ -42,6 +43,18 @@ internal static class HostSettings
         {
             problems.Add(new ProviderSettingProblem("agent", "not supported yet: SSH.NET has no ssh-agent client; give each host private_key or private_key_file"));
         }
+
+        var fileRoot = configuration.TextSetting("file_root", problems) ?? ".";
+        if (fileRoot.Trim().Length == 0)
+        {
+            problems.Add(new ProviderSettingProblem("file_root", "expected a directory path"));
+        }
+        else if (ConfinedRoots.Read(configuration, "file_root", [fileRoot], problems, "file_root") is { } files)
+        {
+            options = options with { Files = files };
+        }
+
+        options = options with { Templates = configuration.Templates };
 
         // The stack's hosts: (the engine's inventory), else an inventory setting given directly.
         var inventory = configuration.Inventory is { Kind: ValueKind.Map } bound && bound.AsMap().Count > 0
@@ -144,6 +157,12 @@ internal static class HostSettings
 
         var becomeUser = Text("become_user");
         var group = Text("group");
+        var vars = Get("vars") ?? Value.EmptyMap;
+        if (vars.Kind != ValueKind.Map)
+        {
+            Problem($"vars: expected a map, got {vars.WithoutSensitivity().ToDisplayString()}");
+        }
+
         var key = ReadKey(configuration, Text("private_key"), Text("private_key_file"), Problem);
         var knownHosts = ReadKnownHosts(configuration, Text("known_hosts"), Text("known_hosts_file"), Problem);
         if (problems.Count != count || key is null || knownHosts is null)
@@ -163,6 +182,7 @@ internal static class HostSettings
             Become = become,
             BecomeUser = string.IsNullOrEmpty(becomeUser) ? null : becomeUser,
             Group = group,
+            Vars = vars,
         };
     }
 

@@ -1,3 +1,4 @@
+using Baton.Values;
 using Renci.SshNet;
 
 namespace Baton.Providers.Host;
@@ -29,8 +30,11 @@ internal sealed record InventoryHost
     /// <summary>The user <c>become</c> runs commands as; root when null.</summary>
     public string? BecomeUser { get; init; }
 
-    /// <summary>The inventory group the host belongs to, if any (not used by the provider).</summary>
+    /// <summary>The inventory group the host belongs to, if any (templates see it as <c>host.group</c>).</summary>
     public string? Group { get; init; }
+
+    /// <summary>The host's vars from the inventory, a map (templates see them as <c>host.vars</c>).</summary>
+    public Value Vars { get; init; } = Value.EmptyMap;
 
     /// <summary>How the host is named in messages: its name and where it is.</summary>
     public string Display => $"host {Name} ({User}@{Address}:{Port})";

@@ -28,10 +28,20 @@ public static class AtomicFile
     public static bool TryCreate(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null) =>
         Write(path, content, mode, overwrite: false);
 
+    /// <summary>
+    /// A new temporary file name beside <paramref name="path"/> (<c>.NAME.RANDOM.baton-tmp</c>), for a writer that
+    /// streams into it and renames it over the target itself.
+    /// </summary>
+    public static string TemporaryPathFor(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var directory = Path.GetDirectoryName(path) ?? ".";
+        return Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}{TempSuffix}");
+    }
+
     private static bool Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode, bool overwrite)
     {
-        var directory = Path.GetDirectoryName(path) ?? ".";
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}{TempSuffix}");
+        var temporary = TemporaryPathFor(path);
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };

@@ -172,6 +172,12 @@ public static class DiagnosticCodes
     public const string ContainerInvalidInput = "BT5801";
     /// <summary>container: a host path (bind mount, build context, tarball) outside the provider's roots (Baton.Providers.Container.ContainerProvider.PathEscapeCode).</summary>
     public const string ContainerPathEscape = "BT5802";
+    /// <summary>host: an invalid input, or a resource type the provider does not offer (Baton.Providers.Host.HostProvider.InvalidInputCode).</summary>
+    public const string HostInvalidInput = "BT5901";
+    /// <summary>host: a host name that is not in the inventory (Baton.Providers.Host.HostProvider.UnknownHostCode).</summary>
+    public const string HostUnknownHost = "BT5902";
+    /// <summary>host: a host.template that does not render (Baton.Providers.Host.HostProvider.TemplateCode).</summary>
+    public const string HostTemplate = "BT5903";
 
     // BT9xxx — commands
     /// <summary>A command that could not go on: the lock is held, the state store refused, a plan file is stale.</summary>

@@ -131,3 +131,86 @@ public sealed class HostUserConformanceTests(SshHostsFixture fixture) : HostConf
         await Fleet.ExecAsync(Host, "userdel", "-r", Name + "b");
     }
 }
+
+[Collection(SshHostCollection.Name)]
+public sealed class HostTemplateConformanceTests : HostConformanceBase, IConformanceObserver
+{
+    public HostTemplateConformanceTests(SshHostsFixture fixture)
+        : base(fixture) => System.IO.File.WriteAllText(System.IO.Path.Combine(Fleet.Directory, Source), "name = ${name} on ${host.name}\n");
+
+    private string Source => $"conformance-{Token}.tpl";
+
+    private string Path => $"/tmp/baton-conformance-{Token}.conf";
+
+    protected override string ResourceType => "host.template";
+
+    protected override IReadOnlySet<string> ComputedKnownAtPlan => new HashSet<string>(["id", "sha256", "size", "content"], StringComparer.Ordinal);
+
+    protected override Value ValidInputs => V.Map(("host", Host.Name), ("path", Path), ("source", Source), ("vars", V.Map(("name", "web"))), ("mode", "0644"), ("owner", "root"), ("group", "root"));
+
+    protected override Value ChangedInputs => V.Map(("host", Host.Name), ("path", Path), ("source", Source), ("vars", V.Map(("name", "api"))), ("mode", "0600"), ("owner", "root"), ("group", "root"));
+
+    protected override Value ReplacingInputs => V.Map(("host", Host.Name), ("path", Path + ".b"), ("source", Source), ("vars", V.Map(("name", "web"))), ("mode", "0644"), ("owner", "root"), ("group", "root"));
+
+    public int CountRealObjects(string address, string id) => Count("test", "-f", After(id));
+
+    protected override async Task CleanUpAsync()
+    {
+        System.IO.File.Delete(System.IO.Path.Combine(Fleet.Directory, Source));
+        await Fleet.ExecAsync(Host, "rm", "-f", Path, Path + ".b");
+    }
+}
+
+[Collection(SshHostCollection.Name)]
+public sealed class HostLinkConformanceTests(SshHostsFixture fixture) : HostConformanceBase(fixture), IConformanceObserver
+{
+    private string Path => $"/tmp/baton-conformance-{Token}.link";
+
+    protected override string ResourceType => "host.link";
+
+    protected override Value ValidInputs => V.Map(("host", Host.Name), ("path", Path), ("target", "/etc"), ("owner", "root"), ("group", "root"));
+
+    protected override Value ChangedInputs => V.Map(("host", Host.Name), ("path", Path), ("target", "/var"), ("owner", "deploy"), ("group", "root"));
+
+    protected override Value ReplacingInputs => V.Map(("host", Host.Name), ("path", Path + ".b"), ("target", "/etc"), ("owner", "root"), ("group", "root"));
+
+    public int CountRealObjects(string address, string id) => Count("test", "-L", After(id));
+
+    protected override Task CleanUpAsync() => Fleet.ExecAsync(Host, "rm", "-f", Path, Path + ".b");
+}
+
+[Collection(SshHostCollection.Name)]
+public sealed class HostLineConformanceTests(SshHostsFixture fixture) : HostConformanceBase(fixture)
+{
+    private string Path => $"/tmp/baton-conformance-{Token}.conf";
+
+    protected override string ResourceType => "host.line";
+
+    protected override Value ValidInputs => V.Map(("host", Host.Name), ("path", Path), ("line", "Port 22"), ("match", "^Port "), ("create", true));
+
+    protected override Value ChangedInputs => V.Map(("host", Host.Name), ("path", Path), ("line", "Port 2222"), ("match", "^Port "), ("create", true));
+
+    protected override Value ReplacingInputs => V.Map(("host", Host.Name), ("path", Path), ("line", "Port 22"), ("match", "^#?Port "), ("create", true));
+
+    protected override Task CleanUpAsync() => Fleet.ExecAsync(Host, "rm", "-f", Path);
+}
+
+[Collection(SshHostCollection.Name)]
+public sealed class HostCronConformanceTests(SshHostsFixture fixture) : HostConformanceBase(fixture), IConformanceObserver
+{
+    private string Name => "bc-" + Token;
+
+    protected override string ResourceType => "host.cron";
+
+    protected override IReadOnlySet<string> ComputedKnownAtPlan => new HashSet<string>(["id", "sha256", "path"], StringComparer.Ordinal);
+
+    protected override Value ValidInputs => V.Map(("host", Host.Name), ("name", Name), ("schedule", "@daily"), ("command", "true"));
+
+    protected override Value ChangedInputs => V.Map(("host", Host.Name), ("name", Name), ("schedule", "0 3 * * *"), ("command", "true"), ("environment", V.Map(("MAILTO", "ops"))));
+
+    protected override Value ReplacingInputs => V.Map(("host", Host.Name), ("name", Name + "b"), ("schedule", "@daily"), ("command", "true"));
+
+    public int CountRealObjects(string address, string id) => Count("test", "-f", "/etc/cron.d/" + After(id));
+
+    protected override Task CleanUpAsync() => Fleet.ExecAsync(Host, "rm", "-f", $"/etc/cron.d/{Name}", $"/etc/cron.d/{Name}b");
+}

@@ -69,7 +69,8 @@ public sealed class HostFileTests(SshHostsFixture fixture) : IAsyncLifetime
         await Fleet.WriteFileAsync(Host, path, "port=8080 # edited by hand\n", (UnixFileMode)Convert.ToInt32("600", 8));
         var edited = await Provider.ReadAsync(Type, created.Id!, inputs, created.Attributes);
         plan = await Provider.PlanAsync(Type, inputs, inputs, edited.Attributes);
-        Assert.Equal(["mode", "sha256", "size"], HostProviders.Differences(plan.PlannedAttributes, edited.Attributes!));
+        Assert.Equal(Value.String("port=8080 # edited by hand\n"), edited.Attributes!.AsMap()["content"]);
+        Assert.Equal(["content", "mode", "sha256", "size"], HostProviders.Differences(plan.PlannedAttributes, edited.Attributes!));
 
         var healed = await Provider.UpdateAsync(Type, created, inputs, inputs);
         Assert.Equal("port=80\n", await Fleet.ReadFileAsync(Host, path));
@@ -114,6 +115,43 @@ public sealed class HostFileTests(SshHostsFixture fixture) : IAsyncLifetime
         var attributes = created.Attributes!.AsMap();
         Assert.True(attributes["content"].IsSensitive);
         Assert.True(attributes["sha256"].IsSensitive);
+    }
+
+    [Fact]
+    public async Task Read_FetchesSmallTextContentBack_SensitiveWhenPlannedSensitive()
+    {
+        var inputs = Value.Map(Inputs("token", "x").AsMap().SetItem("content", Value.String("token=abc\n").AsSensitive()));
+        var created = await Provider.CreateAsync(Type, inputs);
+        await Fleet.WriteFileAsync(Host, $"{_directory}/token", "token=changed by hand ✓\n");
+        var read = await Provider.ReadAsync(Type, created.Id!, inputs, created.Attributes);
+        var content = read.Attributes!.AsMap()["content"];
+        Assert.Equal(Value.String("token=changed by hand ✓\n"), content);
+        Assert.True(content.IsSensitive);
+        Assert.True(read.Attributes!.AsMap()["sha256"].IsSensitive);
+
+        var plain = Inputs("plain", "same\n");
+        var made = await Provider.CreateAsync(Type, plain);
+        var again = await Provider.ReadAsync(Type, made.Id!, plain, made.Attributes);
+        Assert.False(again.Attributes!.AsMap()["content"].IsSensitive);
+        Assert.Equal(made.Attributes, again.Attributes);
+    }
+
+    [Fact]
+    public async Task Read_OfABigOrBinaryFile_KeepsTheGivenContent_AndTheHashDecides()
+    {
+        var big = Inputs("big", new string('b', 64 * 1024 + 1));
+        var created = await Provider.CreateAsync(Type, big);
+        await Fleet.SideAsync(Host, "sh", "-c", "printf 'c' >> \"$1\"", "sh", $"{_directory}/big");
+        var read = await Provider.ReadAsync(Type, created.Id!, big, created.Attributes);
+        Assert.Equal(big.AsMap()["content"], read.Attributes!.AsMap()["content"]);
+        Assert.Equal(["sha256", "size"], HostProviders.Differences((await Provider.PlanAsync(Type, big, big, read.Attributes)).PlannedAttributes, read.Attributes!));
+
+        var binary = Inputs("binary", "text\n");
+        var made = await Provider.CreateAsync(Type, binary);
+        await Fleet.SideAsync(Host, "sh", "-c", "printf '\\377\\376\\000' > \"$1\"", "sh", $"{_directory}/binary");
+        read = await Provider.ReadAsync(Type, made.Id!, binary, made.Attributes);
+        Assert.Equal(Value.String("text\n"), read.Attributes!.AsMap()["content"]);
+        Assert.Equal(Value.Number(3), read.Attributes!.AsMap()["size"]);
     }
 
     [Fact]

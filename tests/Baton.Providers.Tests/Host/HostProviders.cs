@@ -1,3 +1,4 @@
+using Baton.Expressions;
 using Baton.Providers.Host;
 using Baton.Providers.Tests.Conformance;
 using Baton.Values;
@@ -16,7 +17,8 @@ internal static class HostProviders
         var key = Value.String(System.IO.File.ReadAllText(fleet.PrivateKeyPath)).AsSensitive();
         Value Entry(SshHost host, string user, bool become) => V.Map(
             ("address", host.Address), ("port", host.Port), ("user", user), ("private_key", key),
-            ("known_hosts", host.KnownHostsLine + "\n"), ("become", become), ("group", "web"));
+            ("known_hosts", host.KnownHostsLine + "\n"), ("become", become), ("group", "web"),
+            ("vars", V.Map(("role", "frontend"), ("zone", host.Name))));
         var inventory = new List<(string, object?)>();
         foreach (var host in fleet.Hosts)
         {
@@ -31,6 +33,7 @@ internal static class HostProviders
             Settings = V.Map([("inventory", V.Map([.. inventory])), .. settings.Any(s => s.Key == "connect_timeout") ? settings : [("connect_timeout", "5s"), .. settings]]),
             StackDirectory = fleet.Directory,
             StateDirectory = Path.Combine(fleet.Directory, ".baton"),
+            Templates = new StackTemplateRenderer(fleet.Directory),
         };
     }
 

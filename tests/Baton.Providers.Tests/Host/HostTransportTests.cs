@@ -262,6 +262,35 @@ public sealed class HostTransportTests(SshHostsFixture fixture)
     }
 
     [Fact]
+    public async Task ConnectionKilledMidTransfer_OfANewFile_LeavesNoFile_AndARetryConverges()
+    {
+        var host = Fleet.Hosts[1];
+        var directory = "/tmp/baton-transfer-" + Guid.NewGuid().ToString("N")[..8];
+        await Fleet.SideAsync(host, "mkdir", "-p", directory);
+        var path = directory + "/new.bin";
+        await using var provider = await HostProviders.StartAsync(Fleet);
+        try
+        {
+            var content = new string('z', 48 * 1024 * 1024);
+            var large = V.Map(("host", host.Name), ("path", path), ("content", content));
+            var writing = provider.TryCreateAsync("host.file", large);
+            Assert.True(await WaitForTempAsync(host, directory, writing), "the write finished before a temporary file was seen");
+            await Fleet.ExecAsync(host, "pkill", "-KILL", "-f", "^sshd: root");
+            Assert.NotNull((await writing).Error);
+            Assert.Equal(1, (await Fleet.ExecAsync(host, "test", "-e", path)).ExitCode);
+
+            var retried = await provider.TryCreateAsync("host.file", large);
+            Assert.Null(retried.Error);
+            Assert.Equal($"{content.Length}\n", await Fleet.SideAsync(host, "stat", "-c", "%s", path));
+            Assert.Equal("new.bin\n", await Fleet.SideAsync(host, "ls", "-A", directory));
+        }
+        finally
+        {
+            await Fleet.ExecAsync(host, "rm", "-rf", directory);
+        }
+    }
+
+    [Fact]
     public async Task ShellKilledMidTransfer_LeavesATempFile_ThatTheNextWriteRemoves()
     {
         var host = Fleet.Hosts[1];
