@@ -105,12 +105,11 @@ public static class PlanRenderer
                 continue;
             }
 
-            if (value is { Kind: ValueKind.String, IsSensitive: false } text && TextDiff.Applies(string.Empty, text.AsString()))
+            if (value is { Kind: ValueKind.String, IsSensitive: false } text && TextDiff.IsMultiline(text.AsString()))
             {
                 // Text of several lines (a configuration file) as its lines.
                 builder.Append(' ', indent).Append(Paint(symbol, code, colour)).Append(' ').Append(key).Append(":\n");
-                var lines = text.AsString().EndsWith('\n') ? text.AsString()[..^1].Split('\n') : text.AsString().Split('\n');
-                RenderLines(builder, lines.Select(l => "  " + l).ToList(), indent + 4, colour);
+                RenderLines(builder, TextDiff.LinesOf(text.AsString()).Select(l => "  " + l).ToList(), indent + 4, colour);
                 continue;
             }
 
@@ -148,7 +147,7 @@ public static class PlanRenderer
     /// <summary>One changed value: <c>~ name = before → after</c>, or the unified diff of two texts of several lines.</summary>
     private static void RenderChanged(StringBuilder builder, string key, string name, Value a, Value b, int indent, bool colour, string note)
     {
-        if (a is { Kind: ValueKind.String, IsSensitive: false } x && b is { Kind: ValueKind.String, IsSensitive: false } y && TextDiff.Applies(x.AsString(), y.AsString()))
+        if (a is { Kind: ValueKind.String, IsSensitive: false } x && b is { Kind: ValueKind.String, IsSensitive: false } y && (TextDiff.IsMultiline(x.AsString()) || TextDiff.IsMultiline(y.AsString())))
         {
             builder.Append(' ', indent).Append(Paint("~", "33", colour)).Append(' ').Append(key).Append(':').Append(note).Append('\n');
             RenderLines(builder, TextDiff.Lines(x.AsString(), y.AsString()), indent + 4, colour);

@@ -13,9 +13,11 @@ internal static class TextDiff
 
     private static readonly UnidiffRenderer Renderer = new(null, 3);
 
-    /// <summary>Whether a change from <paramref name="before"/> to <paramref name="after"/> reads best as a diff: text of several lines.</summary>
-    public static bool Applies(string before, string after) =>
-        before.Contains('\n', StringComparison.Ordinal) || after.Contains('\n', StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="text"/> has several lines, and so reads best as its lines (or a change of it as a diff).</summary>
+    public static bool IsMultiline(string text) => text.Contains('\n', StringComparison.Ordinal);
+
+    /// <summary>The lines of <paramref name="text"/> as a file holds them (a final newline ends the last line).</summary>
+    public static IReadOnlyList<string> LinesOf(string text) => LineChunker.Instance.Chunk(text);
 
     /// <summary>The diff's lines: the hunk headers and the context, removed and added lines.</summary>
     public static IReadOnlyList<string> Lines(string before, string after)

@@ -13,26 +13,33 @@ internal sealed partial class HostProvider
     /// <summary>How long gathered facts are reused before they are gathered again.</summary>
     private static readonly TimeSpan FactsLifetime = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Task<Value> Facts)> _facts = new(StringComparer.Ordinal);
+    // One gathering per host at a time: AddOrUpdate may run a factory more than once when callers race, so each
+    // entry holds a Lazy that only the stored one ever starts.
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, Lazy<Task<Value>> Facts)> _facts = new(StringComparer.Ordinal);
 
     /// <summary>The facts of <paramref name="host"/>, gathered now or less than <see cref="FactsLifetime"/> ago.</summary>
     internal async Task<Value> FactsAsync(InventoryHost host, CancellationToken cancellationToken)
     {
         var now = options.Time.GetUtcNow();
+        (DateTimeOffset, Lazy<Task<Value>>) Fresh() => (now, new Lazy<Task<Value>>(() => GatherAsync(host, cancellationToken)));
         var entry = _facts.AddOrUpdate(
             host.Name,
-            _ => (now, GatherAsync(host, cancellationToken)),
-            (_, old) => now - old.At < FactsLifetime && !old.Facts.IsFaulted && !old.Facts.IsCanceled ? old : (now, GatherAsync(host, cancellationToken)));
+            _ => Fresh(),
+            (_, old) => now - old.At < FactsLifetime && !old.Facts.Value.IsFaulted && !old.Facts.Value.IsCanceled ? old : Fresh());
         try
         {
-            return await entry.Facts.ConfigureAwait(false);
+            return await entry.Facts.Value.ConfigureAwait(false);
         }
         catch
         {
-            _facts.TryRemove(new KeyValuePair<string, (DateTimeOffset, Task<Value>)>(host.Name, entry));
+            _facts.TryRemove(new KeyValuePair<string, (DateTimeOffset, Lazy<Task<Value>>)>(host.Name, entry));
             throw;
         }
     }
+
+    /// <summary>The facts of <paramref name="host"/> gathered in this run, or null when none are (yet).</summary>
+    private Value? GatheredFacts(InventoryHost host) =>
+        _facts.TryGetValue(host.Name, out var entry) && entry.Facts.IsValueCreated && entry.Facts.Value.IsCompletedSuccessfully ? entry.Facts.Value.Result : null;
 
     private async Task<Value> GatherAsync(InventoryHost host, CancellationToken cancellationToken)
     {

@@ -136,7 +136,7 @@ internal sealed partial class HostProvider
         new("user", Value.String(host.User)),
         new("group", host.Group is { } group ? Value.String(group) : Value.Null),
         new("vars", host.Vars),
-        new("facts", _facts.TryGetValue(host.Name, out var gathered) && gathered.Facts.IsCompletedSuccessfully ? gathered.Facts.Result : Value.UnknownAny),
+        new("facts", GatheredFacts(host) ?? Value.UnknownAny),
     ]);
 
     private async Task<(Value?, ProviderError?)> ApplyFileAsync(InventoryHost host, string address, string type, Inputs inputs, CancellationToken cancellationToken)

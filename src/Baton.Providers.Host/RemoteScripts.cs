@@ -8,6 +8,34 @@ namespace Baton.Providers.Host;
 internal static class RemoteScripts
 {
     /// <summary>
+    /// A fragment: removes the leftover temporary files of earlier writes to $b in directory $d, makes a new one $t
+    /// beside it, removed again when the script ends or is stopped before it renames the file into place.
+    /// </summary>
+    private const string TemporaryBeside = """
+        rm -f -- "$d/.$b.baton-tmp."*
+        t=$(mktemp -- "$d/.$b.baton-tmp.XXXXXXXX") || exit 3
+        trap 'rm -f -- "$t"' EXIT
+        trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM
+        """;
+
+    /// <summary>A fragment of the line scripts: follows a symbolic link at $p, and refuses a $match that is not a valid grep -E expression.</summary>
+    private const string LineTarget = """
+        if [ -L "$p" ]; then p=$(readlink -f -- "$p") || exit 4; fi
+        if [ -n "$match" ]; then
+          grep -E -e "$match" </dev/null >/dev/null
+          if [ $? -gt 1 ]; then echo "match is not a valid extended regular expression (grep -E)" >&2; exit 3; fi
+        fi
+        """;
+
+    /// <summary>A fragment of the line scripts: $eq, the lines of file $p equal to $line, and $other, those matching $match that are not (0 without one).</summary>
+    private const string LineCounts = """
+        eq=$(grep -c -x -F -e "$line" -- "$p")
+        if [ $? -gt 1 ]; then exit 4; fi
+        other=0
+        if [ -n "$match" ]; then other=$(grep -E -e "$match" -- "$p" | grep -c -v -x -F -e "$line"); fi
+        """;
+
+    /// <summary>
     /// What is at path $1: <c>kind none|file|directory|other</c>; for a file or directory <c>stat OWNER UID GROUP GID
     /// MODE SIZE</c>; for a file <c>sha256 HEX</c> and, when it is at most $2 bytes (none when $2 is empty),
     /// <c>content BASE64</c>.
@@ -42,10 +70,7 @@ internal static class RemoteScripts
         if [ ! -d "$d" ] && [ "$parents" = 1 ]; then mkdir -p -- "$d" && chmod 0755 -- "$d" || exit 3; fi
         if [ ! -d "$d" ]; then echo "the directory $d does not exist (declare it with host.directory)" >&2; exit 3; fi
         if [ -d "$p" ]; then echo "$p is a directory, not a file" >&2; exit 3; fi
-        rm -f -- "$d/.$b.baton-tmp."*
-        t=$(mktemp -- "$d/.$b.baton-tmp.XXXXXXXX") || exit 3
-        trap 'rm -f -- "$t"' EXIT
-        trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM
+        """ + "\n" + TemporaryBeside + "\n" + """
         cat > "$t" || exit 4
         n=$(wc -c < "$t") || exit 4
         if [ "$n" -ne "$size" ]; then echo "the transfer ended after $n of $size bytes; the file was left as it was" >&2; exit 5; fi
@@ -160,18 +185,13 @@ internal static class RemoteScripts
     /// </summary>
     public const string LineState = """
         p=$1 line=$2 match=$3
-        if [ -L "$p" ]; then p=$(readlink -f -- "$p") || exit 4; fi
-        if [ -n "$match" ]; then
-          grep -E -e "$match" </dev/null >/dev/null
-          if [ $? -gt 1 ]; then echo "match is not a valid extended regular expression (grep -E)" >&2; exit 3; fi
-        fi
+        """ + "\n" + LineTarget + "\n" + """
         if [ ! -e "$p" ]; then echo 'exists 0'; exit 0; fi
         if [ ! -f "$p" ]; then echo "$p is not a regular file" >&2; exit 3; fi
         echo 'exists 1'
-        eq=$(grep -c -x -F -e "$line" -- "$p")
-        if [ $? -gt 1 ]; then exit 4; fi
+        """ + "\n" + LineCounts + "\n" + """
         echo "equal $eq"
-        if [ -n "$match" ]; then echo "other $(grep -E -e "$match" -- "$p" | grep -c -v -x -F -e "$line")"; fi
+        if [ -n "$match" ]; then echo "other $other"; fi
         """;
 
     /// <summary>
@@ -183,12 +203,8 @@ internal static class RemoteScripts
     /// </summary>
     public const string EditLine = """
         p=$1 line=$2 match=$3 state=$4 create=$5 mode=$6
-        if [ -L "$p" ]; then p=$(readlink -f -- "$p") || exit 4; fi
+        """ + "\n" + LineTarget + "\n" + """
         d=$(dirname -- "$p") b=$(basename -- "$p")
-        if [ -n "$match" ]; then
-          grep -E -e "$match" </dev/null >/dev/null
-          if [ $? -gt 1 ]; then echo "match is not a valid extended regular expression (grep -E)" >&2; exit 3; fi
-        fi
         edit() {
           if [ ! -e "$p" ]; then
             if [ "$state" = absent ]; then return 0; fi
@@ -196,19 +212,13 @@ internal static class RemoteScripts
             if [ ! -d "$d" ]; then echo "the directory $d does not exist (declare it with host.directory)" >&2; exit 3; fi
           elif [ ! -f "$p" ]; then echo "$p is not a regular file" >&2; exit 3
           else
-            eq=$(grep -c -x -F -e "$line" -- "$p")
-            if [ $? -gt 1 ]; then exit 4; fi
-            other=0
-            if [ -n "$match" ]; then other=$(grep -E -e "$match" -- "$p" | grep -c -v -x -F -e "$line"); fi
+        """ + "\n" + LineCounts + "\n" + """
             if [ "$state" = absent ]; then
               if [ "$eq" -eq 0 ] && [ "$other" -eq 0 ]; then return 0; fi
             elif [ "$eq" -gt 0 ] && [ "$other" -eq 0 ]; then return 0
             fi
           fi
-          rm -f -- "$d/.$b.baton-tmp."*
-          t=$(mktemp -- "$d/.$b.baton-tmp.XXXXXXXX") || exit 3
-          trap 'rm -f -- "$t"' EXIT
-          trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM
+        """ + "\n" + TemporaryBeside + "\n" + """
           if [ -e "$p" ]; then
             chown --reference="$p" -- "$t" 2>/dev/null
             chmod --reference="$p" -- "$t" || exit 6

@@ -19,6 +19,13 @@ public static class FactsGatherer
     /// <summary>The hosts the stack's instances run on, each with the provider instance of the first of them.</summary>
     public static IReadOnlyList<(string Host, string Provider)> HostsOf(BoundStack stack)
     {
+        ArgumentNullException.ThrowIfNull(stack);
+        if (stack.Inventory.Hosts.IsEmpty)
+        {
+            // No host, no instance with hosts: nothing to walk (the usual stack, planned on every command).
+            return [];
+        }
+
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         var order = new List<(string, string)>();
         foreach (var instance in stack.Graph.Nodes)

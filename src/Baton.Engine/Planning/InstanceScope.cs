@@ -11,6 +11,9 @@ namespace Baton.Engine.Planning;
 /// </summary>
 internal sealed class InstanceScope(Value variables, Value stack, ResourceInstance? instance, InstanceValues values, IExpressionHost host) : IEvaluationScope
 {
+    // The instance's host with its facts, made on first use: every host.* reference of the instance reads it.
+    private Value? _host;
+
     public IExpressionHost Host { get; } = host;
 
     public bool TryGetRoot(string name, out Value value)
@@ -27,7 +30,7 @@ internal sealed class InstanceScope(Value variables, Value stack, ResourceInstan
                 value = Value.Map([KeyValuePair.Create("index", instance.EachValue)]);
                 return true;
             case "host" when instance is { Resource.Hosts.IsEmpty: false, EachValue: { Kind: ValueKind.Map } host }:
-                value = WithFacts(host);
+                value = _host ??= WithFacts(host);
                 return true;
             case "each" when instance?.Resource.ForEach is not null && instance.EachValue is not null:
                 value = Value.Map([KeyValuePair.Create("key", Value.String(instance.Address.Key!.Text!)), KeyValuePair.Create("value", instance.EachValue)]);
