@@ -237,13 +237,15 @@ public sealed class HostTransportTests(SshHostsFixture fixture)
         await using var provider = await HostProviders.StartAsync(Fleet);
         try
         {
-            var large = V.Map(("host", host.Name), ("path", path), ("content", new string('x', 96 * 1024 * 1024)));
-            var writing = provider.TryCreateAsync("host.file", large);
-            var temp = await WaitForTempAsync(host, directory, writing);
-            Assert.True(temp, "the write finished before a temporary file was seen");
+            const int Size = 64 * 1024 * 1024;
+            var large = V.Map(("host", host.Name), ("path", path), ("content", new string('x', Size)));
+            var (writing, frozen) = await FreezeWriterAsync(host, directory, Size, () => provider.TryCreateAsync("host.file", large));
+            Assert.True(frozen.HasValue, "the write finished before its writer was seen");
 
-            // Kill the SSH connection's server side (the session processes of root's connection), as a network cut would.
+            // Kill the SSH connection's server side (the session processes of root's connection), as a network cut
+            // would, then let the writer go on: it sees its input end early.
             await Fleet.ExecAsync(host, "pkill", "-KILL", "-f", "^sshd: root");
+            await Fleet.ExecAsync(host, "kill", "-CONT", frozen.Value.Writer);
             var result = await writing;
             Assert.NotNull(result.Error);
             Assert.Contains($"host {host.Name}", result.Error.Message, StringComparison.Ordinal);
@@ -271,11 +273,12 @@ public sealed class HostTransportTests(SshHostsFixture fixture)
         await using var provider = await HostProviders.StartAsync(Fleet);
         try
         {
-            var content = new string('z', 48 * 1024 * 1024);
+            var content = new string('z', 64 * 1024 * 1024);
             var large = V.Map(("host", host.Name), ("path", path), ("content", content));
-            var writing = provider.TryCreateAsync("host.file", large);
-            Assert.True(await WaitForTempAsync(host, directory, writing), "the write finished before a temporary file was seen");
+            var (writing, frozen) = await FreezeWriterAsync(host, directory, content.Length, () => provider.TryCreateAsync("host.file", large));
+            Assert.True(frozen.HasValue, "the write finished before its writer was seen");
             await Fleet.ExecAsync(host, "pkill", "-KILL", "-f", "^sshd: root");
+            await Fleet.ExecAsync(host, "kill", "-CONT", frozen.Value.Writer);
             Assert.NotNull((await writing).Error);
             Assert.Equal(1, (await Fleet.ExecAsync(host, "test", "-e", path)).ExitCode);
 
@@ -301,12 +304,13 @@ public sealed class HostTransportTests(SshHostsFixture fixture)
         await using var provider = await HostProviders.StartAsync(Fleet);
         try
         {
-            var writing = provider.TryCreateAsync("host.file", V.Map(("host", host.Name), ("path", path), ("content", new string('y', 96 * 1024 * 1024))));
-            Assert.True(await WaitForTempAsync(host, directory, writing), "the write finished before a temporary file was seen");
+            const int Size = 64 * 1024 * 1024;
+            var big = V.Map(("host", host.Name), ("path", path), ("content", new string('y', Size)));
+            var (writing, frozen) = await FreezeWriterAsync(host, directory, Size, () => provider.TryCreateAsync("host.file", big));
+            Assert.True(frozen.HasValue, "the write finished before its writer was seen");
 
             // SIGKILL gives the write script no chance to clean up after itself.
-            await Fleet.ExecAsync(host, "pkill", "-KILL", "-f", "^sh -c");
-            await Fleet.ExecAsync(host, "pkill", "-KILL", "-x", "cat");
+            await Fleet.ExecAsync(host, "kill", "-KILL", frozen.Value.Shell, frozen.Value.Writer);
             var result = await writing;
             Assert.NotNull(result.Error);
             Assert.Equal("the old content\n", await Fleet.ReadFileAsync(host, path));
@@ -321,23 +325,59 @@ public sealed class HostTransportTests(SshHostsFixture fixture)
         }
     }
 
-    private async Task<bool> WaitForTempAsync(SshHost host, string directory, Task writing)
+    /// <summary>
+    /// Starts <paramref name="write"/> with a loop inside the host already watching <paramref name="directory"/>: the
+    /// moment a process writes a temporary file there, the loop stops it (SIGSTOP), so the transfer is frozen part
+    /// way whatever the speed of the machine. Returns the write and the pids of the writer and its shell, or null
+    /// pids when the write ended first.
+    /// </summary>
+    private async Task<(Task<ResourceResult> Writing, (string Writer, string Shell)? Frozen)> FreezeWriterAsync(
+        SshHost host, string directory, long size, Func<Task<ResourceResult>> write)
     {
+        // The watch uses only shell builtins until the temporary file appears, then stops the writer (cat, the only
+        // one on the host while this collection's tests run one at a time) as soon as it has started.
+        const string Freeze = """
+            d=$1 ready=$2 i=0
+            : > "$ready"
+            while [ $i -lt 2000000 ]; do
+              for f in "$d"/.*.baton-tmp.*; do
+                if [ -e "$f" ]; then
+                  j=0
+                  while ! pkill -STOP -x cat; do
+                    j=$((j + 1))
+                    if [ $j -ge 5000 ]; then rm -f "$ready"; exit 1; fi
+                  done
+                  w=$(pgrep -n -x cat)
+                  echo "$w $(cut -d' ' -f4 "/proc/$w/stat")"
+                  rm -f "$ready"
+                  exit 0
+                fi
+              done
+              i=$((i + 1))
+            done
+            rm -f "$ready"
+            exit 1
+            """;
+        var ready = "/tmp/baton-freeze-" + Guid.NewGuid().ToString("N")[..8];
+        var freezing = Fleet.ExecAsync(host, "sh", "-c", Freeze, "freeze", directory, ready);
         var clock = Stopwatch.StartNew();
-        while (!writing.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(60))
+        while ((await Fleet.ExecAsync(host, "test", "-e", ready)).ExitCode != 0)
         {
-            var listing = await Fleet.ExecAsync(host, "ls", "-A", directory);
-            if (listing.Stdout.Contains(".baton-tmp.", StringComparison.Ordinal))
-            {
-                // Let some of the content arrive first.
-                await Task.Delay(200);
-                return !writing.IsCompleted;
-            }
-
+            Assert.False(freezing.IsCompleted || clock.Elapsed > TimeSpan.FromSeconds(30), "the watching loop did not start");
             await Task.Delay(20);
         }
 
-        return false;
+        var writing = write();
+        var frozen = await freezing;
+        if (frozen.ExitCode != 0 || writing.IsCompleted)
+        {
+            return (writing, null);
+        }
+
+        var pids = frozen.Stdout.Trim().Split(' ');
+        var temp = await Fleet.ExecAsync(host, "sh", "-c", "stat -c %s -- \"$1\"/.*.baton-tmp.*", "size", directory);
+        Assert.True(long.Parse(temp.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture) < size, "the writer was stopped only after all the content had arrived");
+        return (writing, (pids[0], pids[1]));
     }
 
     private static Value Entry(SshHost host, string knownHosts) => V.Map(
