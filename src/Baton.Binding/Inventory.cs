@@ -21,6 +21,29 @@ public sealed record Inventory
     /// <summary>Each group's host names, in the order written.</summary>
     public required ImmutableDictionary<string, ImmutableArray<string>> Groups { get; init; }
 
+    /// <summary>The groups that set <c>serial</c> or <c>max_fail_percentage</c>, with those settings.</summary>
+    public ImmutableDictionary<string, HostRollout> Rollouts { get; init; } = ImmutableDictionary<string, HostRollout>.Empty;
+
+    /// <summary>The names of the groups with a rollout, in the order written.</summary>
+    public ImmutableArray<string> RolloutOrder { get; init; } = [];
+
+    /// <summary>
+    /// The group whose rollout a host follows: the first group, in the order written, that lists it and sets
+    /// <c>serial</c> or <c>max_fail_percentage</c>; null when none does.
+    /// </summary>
+    public string? RolloutGroupOf(string host)
+    {
+        foreach (var group in RolloutOrder)
+        {
+            if (Groups.TryGetValue(group, out var members) && members.Contains(host))
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The host named <paramref name="name"/>, or null.</summary>
     public InventoryHost? Find(string name) => Hosts.FirstOrDefault(h => string.Equals(h.Name, name, StringComparison.Ordinal));
 

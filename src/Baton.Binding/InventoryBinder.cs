@@ -14,7 +14,7 @@ namespace Baton.Binding;
 /// </summary>
 internal static class InventoryBinder
 {
-    private static readonly string[] GroupSettings = ["user", "port", "private_key", "private_key_file", "known_hosts", "become", "become_user", "vars"];
+    private static readonly string[] GroupSettings = ["user", "port", "private_key", "private_key_file", "known_hosts", "become", "become_user", "vars", "serial", "max_fail_percentage"];
 
     public static Inventory Bind(ImmutableArray<HostGroupSpec> groups, IEvaluationScope variables, DiagnosticBag diagnostics)
     {
@@ -25,6 +25,8 @@ internal static class InventoryBinder
 
         var hosts = new List<InventoryHost>();
         var members = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        var rollouts = ImmutableDictionary.CreateBuilder<string, HostRollout>(StringComparer.Ordinal);
+        var rolloutOrder = ImmutableArray.CreateBuilder<string>();
         foreach (var group in groups)
         {
             members[group.Name] = [];
@@ -41,9 +43,16 @@ internal static class InventoryBinder
             }
 
             var defaults = ReadGroupSettings(group, settings, diagnostics);
-            if (defaults is null)
+            var rollout = ReadRollout(group, settings, diagnostics);
+            if (defaults is null || rollout is null)
             {
                 continue;
+            }
+
+            if (rollout.SerialCount is not null || rollout.SerialPercent is not null || rollout.MaxFailPercentage is not null)
+            {
+                rollouts[group.Name] = rollout;
+                rolloutOrder.Add(group.Name);
             }
 
             if (addresses.Kind != ValueKind.List)
@@ -94,7 +103,7 @@ internal static class InventoryBinder
             members[group.Name] = names.ToImmutable();
         }
 
-        return new Inventory { Hosts = [.. hosts], Groups = members.ToImmutable() };
+        return new Inventory { Hosts = [.. hosts], Groups = members.ToImmutable(), Rollouts = rollouts.ToImmutable(), RolloutOrder = rolloutOrder.ToImmutable() };
     }
 
     /// <summary>Splits <c>host</c>, <c>host:port</c>, <c>[v6]</c> or <c>[v6]:port</c>; a bare IPv6 address has no port.</summary>
@@ -187,6 +196,57 @@ internal static class InventoryBinder
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// A group's <c>serial</c> (a whole number of hosts, at least 1, or a percentage <c>"N%"</c> from 1 to 100) and
+    /// <c>max_fail_percentage</c> (a number from 0 to 100); null after reporting a bad one.
+    /// </summary>
+    private static HostRollout? ReadRollout(HostGroupSpec group, Value settings, DiagnosticBag diagnostics)
+    {
+        var map = settings.AsMap();
+        var where = $"host group \"{group.Name}\"";
+        var rollout = new HostRollout();
+        var ok = true;
+        if (map.GetValueOrDefault("serial") is { Kind: not ValueKind.Null } serial)
+        {
+            var span = SettingSpan(group.Settings, "serial") ?? group.NameSpan;
+            if (serial.Kind == ValueKind.Number && serial.AsNumber() is var count && count >= 1 && count <= int.MaxValue && count == Math.Floor(count))
+            {
+                rollout = rollout with { SerialCount = (int)count };
+            }
+            else if (serial.Kind == ValueKind.String && serial.AsString() is [.. var digits, '%']
+                && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) && percent is >= 1 and <= 100)
+            {
+                rollout = rollout with { SerialPercent = percent };
+            }
+            else
+            {
+                diagnostics.Error(
+                    DiagnosticCodes.InvalidHost,
+                    $"serial of {where} must be a whole number of hosts (at least 1) or a percentage such as \"25%\" (1% to 100%), not {(serial.Kind == ValueKind.String ? $"\"{serial.AsString()}\"" : serial.ToDisplayString())}",
+                    span);
+                ok = false;
+            }
+        }
+
+        if (map.GetValueOrDefault("max_fail_percentage") is { Kind: not ValueKind.Null } max)
+        {
+            if (max.Kind == ValueKind.Number && max.AsNumber() is var budget && budget is >= 0 and <= 100)
+            {
+                rollout = rollout with { MaxFailPercentage = budget };
+            }
+            else
+            {
+                diagnostics.Error(
+                    DiagnosticCodes.InvalidHost,
+                    $"max_fail_percentage of {where} must be a number from 0 to 100, not {max.ToDisplayString()}",
+                    SettingSpan(group.Settings, "max_fail_percentage") ?? group.NameSpan);
+                ok = false;
+            }
+        }
+
+        return ok ? rollout : null;
     }
 
     private static InventoryHost? ReadGroupSettings(HostGroupSpec group, Value settings, DiagnosticBag diagnostics)

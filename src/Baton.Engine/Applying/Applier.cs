@@ -96,6 +96,75 @@ public sealed class Applier
         // A change's outcome is its first step's that did not succeed, else success; it is reported once, when its
         // last step ends or a step of it fails.
         var settled = new bool[nodes.Length];
+
+        // Where hosts are: each host converges (its steps, then its delayed notifications) on its own, and groups
+        // with serial or max_fail_percentage roll out batch by batch.
+        string? HostOf(string address) =>
+            instances.TryGetValue(address, out var instance) && !instance.Resource.Hosts.IsEmpty ? instance.Address.Key?.Text : null;
+        var convergence = HostConvergence.Build(_stack.Inventory, graph, change => HostOf(nodes[change].Address));
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (nodes[i].DeposedKey is null)
+            {
+                indexOf.TryAdd(nodes[i].Address, i);
+            }
+        }
+
+        OperationOutcome? OutcomeOf(string address)
+        {
+            lock (settled)
+            {
+                return indexOf.TryGetValue(address, out var i) && settled[i] ? outcomes[i].Outcome : null;
+            }
+        }
+
+        // A notification's source not in the plan did not run in this apply: nothing to wait for.
+        bool Settled(string address) => !indexOf.ContainsKey(address) || OutcomeOf(address) is not null;
+
+        var hostWork = new ConcurrentQueue<Task>();
+        var rolloutEvents = new ConcurrentQueue<Task>();
+        void Advance(HostConvergence.Progress progress)
+        {
+            if (progress.HaltedNow is { } halted)
+            {
+                rolloutEvents.Enqueue(committer.SubmitAsync(new StateChange
+                {
+                    Stack = plan.Stack,
+                    FencingToken = 0,
+                    Events = [new StackEvent { Stack = plan.Stack, Kind = "hosts.rollout_stopped", Message = halted["not started: ".Length..], At = _time.GetUtcNow() }],
+                }));
+            }
+
+            foreach (var step in progress.Released)
+            {
+                ready.Add(step);
+            }
+
+            foreach (var host in progress.Notify)
+            {
+                hostWork.Enqueue(Task.Run(async () =>
+                {
+                    var name = convergence!.Hosts[host];
+                    var failed = await context.RunDelayedNotificationsAsync(
+                        OutcomeOf,
+                        workerCount,
+                        n => HostOf(n.Target) == name && (n.Pending || Settled(n.Source)),
+                        _ => convergence.Blocked(name),
+                        stop);
+                    Advance(convergence.HostNotified(host, failed));
+                }));
+            }
+        }
+
+        void Release(int step)
+        {
+            if (convergence is null || convergence.Admit(step))
+            {
+                ready.Add(step);
+            }
+        }
+
         void Finish(int step, OperationOutcome outcome, string? error, TimeSpan elapsed)
         {
             var change = steps[step].Change;
@@ -125,8 +194,13 @@ public sealed class Applier
 
                 if (Interlocked.Decrement(ref waiting[next]) == 0)
                 {
-                    ready.Add(next);
+                    Release(next);
                 }
+            }
+
+            if (convergence is not null)
+            {
+                Advance(convergence.StepFinished(step, outcome == OperationOutcome.Failed));
             }
 
             if (Interlocked.Decrement(ref remaining) == 0)
@@ -144,8 +218,13 @@ public sealed class Applier
         {
             if (waiting[s] == 0)
             {
-                ready.Add(s);
+                Release(s);
             }
+        }
+
+        if (convergence is not null)
+        {
+            Advance(convergence.Start());
         }
 
         async Task WorkerAsync()
@@ -163,6 +242,12 @@ public sealed class Applier
                 if (Volatile.Read(ref failedUpstream[step]))
                 {
                     Finish(step, OperationOutcome.Skipped, "something it depends on did not succeed", TimeSpan.Zero);
+                    continue;
+                }
+
+                if (convergence?.Halted(step) is { } halted)
+                {
+                    Finish(step, OperationOutcome.Skipped, halted, TimeSpan.Zero);
                     continue;
                 }
 
@@ -201,19 +286,27 @@ public sealed class Applier
         await Task.WhenAll(workers);
         await factsKept;
 
-        // Delayed notifications: once per target and verb, after every change of the apply has ended.
+        // A host's work can start more (the next batch's hosts with nothing to change): wait for all of it.
+        while (hostWork.TryDequeue(out var work))
+        {
+            await work;
+        }
+
+        while (rolloutEvents.TryDequeue(out var written))
+        {
+            await written;
+        }
+
+        // The delayed notifications left: once per target and verb, after every change of the apply has ended
+        // (those of a host ran when it converged).
         if (!plan.Notifications.IsEmpty)
         {
-            var outcomeOf = new Dictionary<string, OperationOutcome>(StringComparer.Ordinal);
-            for (var i = 0; i < nodes.Length; i++)
-            {
-                if (nodes[i].DeposedKey is null)
-                {
-                    outcomeOf.TryAdd(nodes[i].Address, outcomes[i].Outcome);
-                }
-            }
-
-            await context.RunDelayedNotificationsAsync(outcomeOf, workerCount, stop);
+            await context.RunDelayedNotificationsAsync(
+                OutcomeOf,
+                workerCount,
+                _ => true,
+                n => HostOf(n.Target) is { } host ? convergence?.Blocked(host) : null,
+                stop);
         }
 
         var outputs = EvaluateOutputs(values);
@@ -524,27 +617,42 @@ public sealed class Applier
         /// Runs every notification not run yet, once per target and verb: those whose source changed (or an earlier
         /// apply queued), on targets whose own change did not fail. One whose source or target failed stays queued.
         /// </summary>
-        public async Task RunDelayedNotificationsAsync(Dictionary<string, OperationOutcome> outcomes, int parallelism, CancellationToken stop)
+        /// <summary>
+        /// Runs the delayed notifications <paramref name="which"/> chooses that have not run: those whose source
+        /// changed and whose target applied, unless <paramref name="blocked"/> gives a reason not to. One target's verbs
+        /// in the order planned; targets side by side. Returns whether one failed.
+        /// </summary>
+        public async Task<bool> RunDelayedNotificationsAsync(
+            Func<string, OperationOutcome?> outcomeOf,
+            int parallelism,
+            Func<PlannedNotification, bool> which,
+            Func<PlannedNotification, string?> blocked,
+            CancellationToken stop)
         {
             var due = new List<PlannedNotification>();
-            foreach (var notification in plan.Notifications.Where(n => !_notified.ContainsKey((n.Target, n.Verb))))
+            foreach (var notification in plan.Notifications.Where(n => !_notified.ContainsKey((n.Target, n.Verb)) && which(n)))
             {
-                var why = !notification.Pending && outcomes.GetValueOrDefault(notification.Source, OperationOutcome.Skipped) != OperationOutcome.Succeeded
+                var why = !notification.Pending && (outcomeOf(notification.Source) ?? OperationOutcome.Skipped) != OperationOutcome.Succeeded
                     ? $"{notification.Source} did not change"
-                    : outcomes.TryGetValue(notification.Target, out var target) && target != OperationOutcome.Succeeded
+                    : outcomeOf(notification.Target) is { } target && target != OperationOutcome.Succeeded
                         ? $"{notification.Target} did not apply"
-                        : stop.IsCancellationRequested ? "the apply was interrupted" : null;
+                        : stop.IsCancellationRequested ? "the apply was interrupted" : blocked(notification);
                 if (why is null)
                 {
                     due.Add(notification);
                 }
                 else
                 {
-                    _notified[(notification.Target, notification.Verb)] = (OperationOutcome.Skipped, why);
+                    _notified.TryAdd((notification.Target, notification.Verb), (OperationOutcome.Skipped, why));
                 }
             }
 
-            // One target's verbs in the order planned; targets side by side.
+            if (due.Count == 0)
+            {
+                return false;
+            }
+
+            var failed = 0;
             await Parallel.ForEachAsync(
                 due.GroupBy(n => n.Target, StringComparer.Ordinal),
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) },
@@ -552,9 +660,13 @@ public sealed class Applier
                 {
                     foreach (var notification in group)
                     {
-                        await NotifyAsync(notification);
+                        if (await NotifyAsync(notification) == OperationOutcome.Failed)
+                        {
+                            Interlocked.Increment(ref failed);
+                        }
                     }
                 });
+            return failed > 0;
         }
 
         public ImmutableArray<(PlannedNotification, OperationOutcome, string?)> NotificationOutcomes() =>
@@ -564,12 +676,12 @@ public sealed class Applier
         /// Runs the notification's verb: its target's provider action <c>family.verb</c>, with the target's inputs that
         /// the action takes, retried like any call. Its removal from the queue commits with the event that it ran.
         /// </summary>
-        private async Task NotifyAsync(PlannedNotification notification)
+        private async Task<OperationOutcome> NotifyAsync(PlannedNotification notification)
         {
             var key = (notification.Target, notification.Verb);
             if (!_notified.TryAdd(key, (OperationOutcome.Cancelled, "running")))
             {
-                return;
+                return OperationOutcome.Skipped;
             }
 
             var clock = Stopwatch.StartNew();
@@ -595,6 +707,7 @@ public sealed class Applier
                 Events = [notice],
             });
             applier._observer?.Notified(notification, outcome, error, clock.Elapsed);
+            return outcome;
         }
 
         private async Task<(OperationOutcome, string?)> RunVerbAsync(PlannedNotification notification)

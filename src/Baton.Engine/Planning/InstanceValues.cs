@@ -8,7 +8,7 @@ namespace Baton.Engine.Planning;
 /// <summary>
 /// The attributes of every resource instance as far as they are known — planned values during a plan, real values
 /// as an apply goes — and the value each resource name stands for in expressions: one instance's attributes, a list
-/// (count) or a map (for_each) of them. Unknown until set.
+/// (count) or a map (for_each, and hosts: by host name) of them. Unknown until set.
 /// </summary>
 internal sealed class InstanceValues
 {
@@ -46,7 +46,8 @@ internal sealed class InstanceValues
         }
 
         var spec = instances[0].Resource;
-        if (spec.Count is null && spec.ForEach is null)
+        // A resource on hosts is a map by host name, as a for_each is.
+        if (spec.Count is null && spec.ForEach is null && spec.Hosts.IsEmpty)
         {
             value = Attributes(instances[0]);
             return true;

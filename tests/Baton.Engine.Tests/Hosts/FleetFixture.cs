@@ -1,35 +1,4 @@
 namespace Baton.Engine.Tests.Hosts;
 
-/// <summary>A private Podman service with the SSH host image and a fleet of two hosts, shared by a test class.</summary>
-public sealed class FleetFixture : IAsyncLifetime
-{
-    private PodmanServer? _podman;
-    private SshHostFleet? _fleet;
-
-    public SshHostFleet Fleet => _fleet ?? throw new InvalidOperationException("the fixture is not initialized");
-
-    public async Task InitializeAsync()
-    {
-        _podman = await PodmanServer.StartAsync();
-        await SshHostImage.ImportAsync(_podman);
-        _fleet = await SshHostFleet.StartAsync(_podman, 2, "stack");
-    }
-
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            if (_fleet is not null)
-            {
-                await _fleet.DisposeAsync();
-            }
-        }
-        finally
-        {
-            if (_podman is not null)
-            {
-                await _podman.DisposeAsync();
-            }
-        }
-    }
-}
+/// <summary>Two SSH hosts, shared by a test class.</summary>
+public sealed class FleetFixture() : HostFleetFixture(2, "stack");

@@ -119,13 +119,50 @@ public sealed class InventoryBindingTests
     [InlineData("resources:\n  r:\n    type: host.file\n    properties: { p: \"${host.name}\" }\n", DiagnosticCodes.UnknownResource, "unknown resource \"host\"")]
     [InlineData("hosts:\n  web:\n    addresses: [a]\nresources:\n  r:\n    type: host.file\n    hosts: web\n    properties: { p: \"${host.nmae}\" }\n", DiagnosticCodes.ReferenceNotAvailable, "host has no attribute \"nmae\"; it has name, address, port, user, group, groups, vars, facts")]
     [InlineData("resources:\n  x:\n    type: a.b\nhosts:\n  web:\n    addresses: [\"${x.id}\"]\n", DiagnosticCodes.ReferenceNotAvailable, "host group \"web\" cannot reference resource \"x\": the hosts are known before a plan, so a host group can use only variables")]
+    [InlineData("hosts:\n  web:\n    addresses: [a]\n    serial: 0\n", DiagnosticCodes.InvalidHost, "serial of host group \"web\" must be a whole number of hosts (at least 1) or a percentage such as \"25%\" (1% to 100%), not 0")]
+    [InlineData("hosts:\n  web:\n    addresses: [a]\n    serial: 1.5\n", DiagnosticCodes.InvalidHost, "serial of host group \"web\" must be a whole number of hosts (at least 1) or a percentage such as \"25%\" (1% to 100%), not 1.5")]
+    [InlineData("hosts:\n  web:\n    addresses: [a]\n    serial: \"150%\"\n", DiagnosticCodes.InvalidHost, "serial of host group \"web\" must be a whole number of hosts (at least 1) or a percentage such as \"25%\" (1% to 100%), not \"150%\"")]
+    [InlineData("hosts:\n  web:\n    addresses: [a]\n    serial: half\n", DiagnosticCodes.InvalidHost, "serial of host group \"web\" must be a whole number of hosts (at least 1) or a percentage such as \"25%\" (1% to 100%), not \"half\"")]
+    [InlineData("hosts:\n  web:\n    addresses: [a]\n    max_fail_percentage: 101\n", DiagnosticCodes.InvalidHost, "max_fail_percentage of host group \"web\" must be a number from 0 to 100, not 101")]
     public void Bind_BadInventory_IsADiagnostic(string yaml, string code, string message)
     {
         var (_, diagnostics) = Bind(yaml);
 
         var diagnostic = Single(diagnostics);
-        Assert.Equal((code, message), (diagnostic.Code, diagnostic.Message));
+        Assert.Equal(code, diagnostic.Code);
+        Assert.Equal(message, diagnostic.Message);
         Assert.NotNull(diagnostic.Span);
+    }
+
+    [Theory]
+    [InlineData("2", 2, null, null, 10, 2)]
+    [InlineData("\"25%\"", null, 25, null, 10, 2)]
+    [InlineData("\"1%\"", null, 1, null, 10, 1)]
+    [InlineData("\"100%\"", null, 100, null, 3, 3)]
+    [InlineData("50", 50, null, null, 3, 3)]
+    public void Bind_Serial_ReadsACountOrAPercentage(string written, int? count, int? percent, double? budget, int hosts, int batch)
+    {
+        var (stack, diagnostics) = Bind($"hosts:\n  web:\n    addresses: [a]\n    serial: {written}\n  db:\n    addresses: [b]\n");
+
+        AssertClean(diagnostics);
+        var rollout = stack.Inventory.Rollouts["web"];
+        Assert.Equal((count, percent, budget), (rollout.SerialCount, rollout.SerialPercent, rollout.MaxFailPercentage));
+        Assert.Equal(batch, rollout.BatchSize(hosts));
+        Assert.Equal("web", Assert.Single(stack.Inventory.RolloutOrder));
+        Assert.Equal("web", stack.Inventory.RolloutGroupOf("a"));
+        Assert.Null(stack.Inventory.RolloutGroupOf("b"));
+    }
+
+    [Fact]
+    public void Rollout_Budget_IsSpentOnlyBeyondThePercentage()
+    {
+        var rollout = new HostRollout { MaxFailPercentage = 25 };
+
+        Assert.False(rollout.BudgetSpent(1, 4));
+        Assert.True(rollout.BudgetSpent(2, 4));
+        Assert.True(new HostRollout { MaxFailPercentage = 0 }.BudgetSpent(1, 100));
+        Assert.False(new HostRollout().BudgetSpent(100, 100));
+        Assert.Equal(4, rollout.BatchSize(4));
     }
 
     [Fact]

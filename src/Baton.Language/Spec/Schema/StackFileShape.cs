@@ -127,6 +127,8 @@ public static class StackFileShape
         new("become", Bool with { Description = "run every command as root through sudo -n (default false)" }),
         new("become_user", Text with { Description = "with become, the user to become (default root)" }),
         new("vars", FreeMap with { Description = "variables of every host of the group (host.vars.*)" }),
+        new("serial", Text with { AllowsExpression = true, Description = "a number of hosts, or a percentage of the group's hosts such as \"25%\": apply rolls out over the group in batches of this many hosts, each converged (changes and delayed notifications) before the next starts (default: all at once)" }),
+        new("max_fail_percentage", new ScalarShape(ScalarKind.Number) { AllowsExpression = true, Description = "the most hosts of the group, as a percentage, that may fail before its changes not yet started are left undone (default: stop only when a whole batch fails)" }),
     ])
     {
         Description = "a group of remote hosts reached over SSH",
