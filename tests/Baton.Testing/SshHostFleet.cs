@@ -172,6 +172,28 @@ public sealed partial class SshHostFleet : IAsyncDisposable
     /// <summary>Thaws <paramref name="host"/> after <see cref="PauseAsync"/>.</summary>
     public Task UnpauseAsync(SshHost host, CancellationToken cancellationToken = default) => _api.UnpauseAsync(host.ContainerId, cancellationToken);
 
+    /// <summary>
+    /// Removes <paramref name="fleet"/>, then stops <paramref name="podman"/>, the service it ran on, even when the
+    /// removal failed (either may be null: a fixture that failed part way).
+    /// </summary>
+    public static async Task DisposeAsync(SshHostFleet? fleet, PodmanServer? podman)
+    {
+        try
+        {
+            if (fleet is not null)
+            {
+                await fleet.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (podman is not null)
+            {
+                await podman.DisposeAsync();
+            }
+        }
+    }
+
     /// <summary>Removes every container of the fleet and deletes <see cref="Directory"/>; throws when something could not be removed.</summary>
     public async ValueTask DisposeAsync()
     {

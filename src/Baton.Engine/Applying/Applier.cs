@@ -102,25 +102,31 @@ public sealed class Applier
         string? HostOf(string address) =>
             instances.TryGetValue(address, out var instance) && !instance.Resource.Hosts.IsEmpty ? instance.Address.Key?.Text : null;
         var convergence = HostConvergence.Build(_stack.Inventory, graph, change => HostOf(nodes[change].Address));
-        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < nodes.Length; i++)
+        // Only notifications look changes up by address: an apply without them does not build the index.
+        var indexOf = new Lazy<Dictionary<string, int>>(() =>
         {
-            if (nodes[i].DeposedKey is null)
+            var byAddress = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < nodes.Length; i++)
             {
-                indexOf.TryAdd(nodes[i].Address, i);
+                if (nodes[i].DeposedKey is null)
+                {
+                    byAddress.TryAdd(nodes[i].Address, i);
+                }
             }
-        }
+
+            return byAddress;
+        });
 
         OperationOutcome? OutcomeOf(string address)
         {
             lock (settled)
             {
-                return indexOf.TryGetValue(address, out var i) && settled[i] ? outcomes[i].Outcome : null;
+                return indexOf.Value.TryGetValue(address, out var i) && settled[i] ? outcomes[i].Outcome : null;
             }
         }
 
         // A notification's source not in the plan did not run in this apply: nothing to wait for.
-        bool Settled(string address) => !indexOf.ContainsKey(address) || OutcomeOf(address) is not null;
+        bool Settled(string address) => !indexOf.Value.ContainsKey(address) || OutcomeOf(address) is not null;
 
         var hostWork = new ConcurrentQueue<Task>();
         var rolloutEvents = new ConcurrentQueue<Task>();

@@ -19,6 +19,7 @@ internal sealed class HostConvergence
 {
     private readonly Lock _lock = new();
     private readonly string[] _hosts;
+    private readonly Dictionary<string, int> _hostIndex;
     private readonly int[] _hostOfStep;
     private readonly bool[] _exempt;
     private readonly int[] _stepsLeft;
@@ -28,9 +29,10 @@ internal sealed class HostConvergence
     private readonly int[] _batchOf;
     private readonly Rollout[] _groups;
 
-    private HostConvergence(string[] hosts, int[] hostOfStep, Rollout[] groups, int[] groupOf, int[] batchOf, bool[] exempt)
+    private HostConvergence(string[] hosts, Dictionary<string, int> hostIndex, int[] hostOfStep, Rollout[] groups, int[] groupOf, int[] batchOf, bool[] exempt)
     {
         _hosts = hosts;
+        _hostIndex = hostIndex;
         _hostOfStep = hostOfStep;
         _groups = groups;
         _groupOf = groupOf;
@@ -84,7 +86,7 @@ internal sealed class HostConvergence
         var batchOf = new int[hosts.Length];
         foreach (var name in inventory.RolloutOrder)
         {
-            var members = inventory.Groups[name].Where(h => groupOf[index[h]] < 0).Select(h => index[h]).ToArray();
+            var members = inventory.Groups[name].Where(h => inventory.RolloutGroupOf(h) == name).Select(h => index[h]).ToArray();
             var settings = inventory.Rollouts[name];
             var size = settings.BatchSize(members.Length);
             var batches = members.Chunk(size).ToArray();
@@ -100,7 +102,7 @@ internal sealed class HostConvergence
             groups.Add(new Rollout(name, settings, members.Length, batches));
         }
 
-        return new HostConvergence(hosts, hostOfStep, [.. groups], groupOf, batchOf, Exempt(graph.Graph, hostOfStep, groupOf, batchOf));
+        return new HostConvergence(hosts, index, hostOfStep, [.. groups], groupOf, batchOf, Exempt(graph.Graph, hostOfStep, groupOf, batchOf));
     }
 
     /// <summary>The steps that a step of an earlier batch of their group, or of another rollout group, depends on (see the remarks).</summary>
@@ -145,9 +147,6 @@ internal sealed class HostConvergence
 
         return exempt;
     }
-
-    /// <summary>The host that <paramref name="step"/> works on, or null.</summary>
-    public string? HostOf(int step) => _hostOfStep[step] is var host and >= 0 ? _hosts[host] : null;
 
     /// <summary>
     /// The hosts to run delayed notifications for before anything runs: those with no step whose batch is open (they
@@ -208,8 +207,7 @@ internal sealed class HostConvergence
     {
         lock (_lock)
         {
-            var index = Array.IndexOf(_hosts, host);
-            return index >= 0 && _groupOf[index] >= 0 && _stage[index] != HostStage.Converged ? _groups[_groupOf[index]].Halted : null;
+            return _hostIndex.TryGetValue(host, out var index) && _groupOf[index] >= 0 && _stage[index] != HostStage.Converged ? _groups[_groupOf[index]].Halted : null;
         }
     }
 

@@ -15,21 +15,5 @@ public abstract class HostFleetFixture(int count, string prefix) : IAsyncLifetim
         _fleet = await SshHostFleet.StartAsync(_podman, count, prefix);
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            if (_fleet is not null)
-            {
-                await _fleet.DisposeAsync();
-            }
-        }
-        finally
-        {
-            if (_podman is not null)
-            {
-                await _podman.DisposeAsync();
-            }
-        }
-    }
+    public Task DisposeAsync() => SshHostFleet.DisposeAsync(_fleet, _podman);
 }

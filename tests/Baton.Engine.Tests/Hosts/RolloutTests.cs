@@ -60,20 +60,29 @@ public sealed class RolloutTests(RolloutFixture fixture) : IClassFixture<Rollout
         return (exit, output + error);
     }
 
-    private async Task CleanAsync(string log)
-    {
-        foreach (var host in fixture.Fleet.Hosts)
-        {
-            await fixture.Fleet.ExecAsync(host, "rm", "-f", log, log + ".fail");
-        }
-    }
-
-    [Fact]
-    public async Task Serial_ConvergesEachBatch_ChangesThenNotifications_BeforeTheNextStarts()
+    /// <summary>Runs <paramref name="test"/> with a stack directory and a log path of its own, removing both (the log on every host) after.</summary>
+    private async Task InStackAsync(Func<DirectoryInfo, string, Task> test)
     {
         var directory = Directory.CreateTempSubdirectory("baton-rollout-");
         var log = "/tmp/rollout-" + Guid.NewGuid().ToString("N")[..8] + ".log";
         try
+        {
+            await test(directory, log);
+        }
+        finally
+        {
+            foreach (var host in fixture.Fleet.Hosts)
+            {
+                await fixture.Fleet.ExecAsync(host, "rm", "-f", log, log + ".fail");
+            }
+
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public Task Serial_ConvergesEachBatch_ChangesThenNotifications_BeforeTheNextStarts() =>
+        InStackAsync(async (directory, log) =>
         {
             const string Serial = "    serial: 1";
             var (first, firstOut) = await ApplyAsync(directory, Stack(log, "1", Serial));
@@ -94,20 +103,11 @@ public sealed class RolloutTests(RolloutFixture fixture) : IClassFixture<Rollout
                 Assert.Equal(2, notified.Length);
                 Assert.True(notified[1] < (await TimesAsync(i + 1, log, "start"))[1], $"h{i} was notified only after h{i + 1} started\n{secondOut}");
             }
-        }
-        finally
-        {
-            await CleanAsync(log);
-            directory.Delete(recursive: true);
-        }
-    }
+        });
 
     [Fact]
-    public async Task WithoutSerial_AHostIsNotified_WhenItConverged_NotAfterTheSlowestHost()
-    {
-        var directory = Directory.CreateTempSubdirectory("baton-rollout-");
-        var log = "/tmp/rollout-" + Guid.NewGuid().ToString("N")[..8] + ".log";
-        try
+    public Task WithoutSerial_AHostIsNotified_WhenItConverged_NotAfterTheSlowestHost() =>
+        InStackAsync(async (directory, log) =>
         {
             var delays = new Dictionary<int, double> { [0] = 0.1, [1] = 4, [2] = 4, [3] = 4 };
             var (first, firstOut) = await ApplyAsync(directory, Stack(log, "1", "", delays));
@@ -132,20 +132,11 @@ public sealed class RolloutTests(RolloutFixture fixture) : IClassFixture<Rollout
                 Assert.True(fastNotified < (await TimesAsync(i, log, "end"))[1], $"h0 was notified only after h{i} ended\n{secondOut}");
                 Assert.True((await TimesAsync(i, log, "end"))[1] < (await TimesAsync(i, log, "notified"))[1], $"h{i} was notified before its change ended\n{secondOut}");
             }
-        }
-        finally
-        {
-            await CleanAsync(log);
-            directory.Delete(recursive: true);
-        }
-    }
+        });
 
     [Fact]
-    public async Task MaxFailPercentage_StopsTheGroupWhenSpent_AndReapplyConvergesWhatRemains()
-    {
-        var directory = Directory.CreateTempSubdirectory("baton-rollout-");
-        var log = "/tmp/rollout-" + Guid.NewGuid().ToString("N")[..8] + ".log";
-        try
+    public Task MaxFailPercentage_StopsTheGroupWhenSpent_AndReapplyConvergesWhatRemains() =>
+        InStackAsync(async (directory, log) =>
         {
             var fleet = fixture.Fleet;
             await fleet.ExecAsync(fleet.Hosts[1], "touch", log + ".fail");
@@ -171,20 +162,11 @@ public sealed class RolloutTests(RolloutFixture fixture) : IClassFixture<Rollout
             Assert.Equal(2, (await TimesAsync(1, log, "start")).Length);
             Assert.Equal(2, (await TimesAsync(2, log, "start")).Length);
             Assert.Single(await TimesAsync(3, log, "start"));
-        }
-        finally
-        {
-            await CleanAsync(log);
-            directory.Delete(recursive: true);
-        }
-    }
+        });
 
     [Fact]
-    public async Task Serial_WithoutABudget_StopsWhenAWholeBatchFails()
-    {
-        var directory = Directory.CreateTempSubdirectory("baton-rollout-");
-        var log = "/tmp/rollout-" + Guid.NewGuid().ToString("N")[..8] + ".log";
-        try
+    public Task Serial_WithoutABudget_StopsWhenAWholeBatchFails() =>
+        InStackAsync(async (directory, log) =>
         {
             var fleet = fixture.Fleet;
             await fleet.ExecAsync(fleet.Hosts[0], "touch", log + ".fail");
@@ -194,19 +176,11 @@ public sealed class RolloutTests(RolloutFixture fixture) : IClassFixture<Rollout
             Assert.Contains("the rollout over host group \"web\" (serial 50%) stopped: every host of its batch 1 failed", output, StringComparison.Ordinal);
             Assert.Empty(await TimesAsync(2, log, "start"));
             Assert.Empty(await TimesAsync(3, log, "start"));
-        }
-        finally
-        {
-            await CleanAsync(log);
-            directory.Delete(recursive: true);
-        }
-    }
+        });
 
     [Fact]
-    public async Task Serial_AChangeAnEarlierBatchNeeds_IsNotHeldBack()
-    {
-        var directory = Directory.CreateTempSubdirectory("baton-rollout-");
-        try
+    public Task Serial_AChangeAnEarlierBatchNeeds_IsNotHeldBack() =>
+        InStackAsync(async (directory, _) =>
         {
             var fleet = fixture.Fleet;
             var addresses = string.Join(", ", fleet.Hosts.Select((h, i) => $"{{ address: \"127.0.0.1:{h.Port.ToString(CultureInfo.InvariantCulture)}\", name: h{i.ToString(CultureInfo.InvariantCulture)} }}"));
@@ -235,10 +209,5 @@ public sealed class RolloutTests(RolloutFixture fixture) : IClassFixture<Rollout
             var (exit, output) = await ApplyAsync(directory, stack);
             Assert.True(exit == 0, output);
             Assert.Contains("9 created", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
-    }
+        });
 }

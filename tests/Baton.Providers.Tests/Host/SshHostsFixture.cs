@@ -40,21 +40,5 @@ public sealed class SshHostsFixture : IAsyncLifetime
         StartTime = clock.Elapsed;
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            if (_fleet is not null)
-            {
-                await _fleet.DisposeAsync();
-            }
-        }
-        finally
-        {
-            if (_podman is not null)
-            {
-                await _podman.DisposeAsync();
-            }
-        }
-    }
+    public Task DisposeAsync() => SshHostFleet.DisposeAsync(_fleet, _podman);
 }
