@@ -334,7 +334,7 @@ public sealed class ReplicaSet<TReplica>
                 break;
             }
 
-            int? port = settings.FixedPort ?? (settings.AutoPort ? (reusePorts.TryGetValue(index, out var old) && await PortFreesAsync(old, cancellationToken) ? old : _driver.FreePort()) : null);
+            int? port = settings.FixedPort ?? (settings.AutoPort ? (reusePorts.TryGetValue(index, out var old) && await PortFreesAsync(old, cancellationToken) ? old : FreePortBesides(all)) : null);
             var start = await _driver.StartAsync(record with { Replicas = Sorted(all) }, inputs, index, port, cancellationToken);
             if (start.Replica is not { } replica)
             {
@@ -355,6 +355,21 @@ public sealed class ReplicaSet<TReplica>
         var failure = failures.FirstOrDefault(f => f is not null);
         ImmutableArray<TReplica> failed = [.. started.Where((_, i) => failures[i] is not null).Select(s => s.Replica)];
         return (Sorted(all), failed, refused ?? (failure is null ? null : ProviderError.Permanent(failure)));
+    }
+
+    /// <summary>
+    /// A free port that no replica of <paramref name="replicas"/> was given: one started a moment ago may not have
+    /// bound its port yet, and the kernel may offer the same one again.
+    /// </summary>
+    private int FreePortBesides(List<TReplica> replicas)
+    {
+        var port = _driver.FreePort();
+        for (var attempt = 0; attempt < 100 && replicas.Exists(r => r.Port == port); attempt++)
+        {
+            port = _driver.FreePort();
+        }
+
+        return port;
     }
 
     /// <summary>
